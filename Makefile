@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine (Debian/Ubuntu, Python 3.11):
+#   make book   build the website into _build/html (executing every notebook)
+#   make test   the whole test suite, including a real-browser test of the site
+# Both create .venv from the pinned requirements first (reused while up to date).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+JB_FLAGS := -W -n --keep-going
+
+.PHONY: book test venv student clean browser help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make book   build the course website into _build/html (warnings are errors)"
+	@echo "make test   run every test: cnnlib, doctests, notebooks (nbval), the built site in Chromium"
+	@echo "make clean  remove _build (keeps .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3 is needed: apt-get install python3 python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "Website: _build/html/index.html"
+
+# Debian's chromium drives the browser test (playwright's own download cannot be used here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser test..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser test needs Chromium at /usr/bin/chromium."; \
+	    echo "Install it with:  sudo apt-get install chromium   then run make test again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: $(TEST_STAMP) browser book
+	$(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax \
+	  --durations=15 -q
+
+clean:
+	rm -rf _build

@@ -1,0 +1,33 @@
+"""Sphinx tweaks that keep the course website self-contained and quiet.
+
+- The site never runs code in the browser through Binder's Thebe, so the
+  Thebe loader (an inline script that would fetch a script from unpkg.com)
+  is not added to the pages.
+- The theme's colour mode defaults to "auto" (light or dark as the reader's
+  system prefers) instead of an empty value the theme complains about in the
+  browser console.
+"""
+
+_THEBE_HANDLERS = {"init_thebe_core", "init_thebe_default_config", "update_thebe_context"}
+
+
+def _drop_thebe(app, *args):
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            handler = listener.handler
+            if (getattr(handler, "__module__", "").startswith("sphinx_thebe")
+                    and handler.__name__ in _THEBE_HANDLERS):
+                app.disconnect(listener.id)
+
+
+def _theme_defaults(app, config):
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "auto")
+    config.html_context = context
+
+
+def setup(app):
+    app.connect("config-inited", _theme_defaults)
+    _drop_thebe(app)  # whether sphinx_thebe was set up before this extension...
+    app.connect("builder-inited", _drop_thebe, priority=0)  # ...or after it
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,120 @@
+"""Building blocks shared by the chapter figures."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+#: Okabe & Ito's colour-blind-safe palette, by role.
+COLORS = {
+    "window": "#E69F00",    # orange: the kernel window on the input
+    "output": "#0072B2",    # blue: the output cell being computed
+    "padding": "#999999",   # grey: padded (non-input) cells
+    "skipped": "#D55E00",   # vermillion: input rows/columns never visited
+    "accent": "#009E73",    # bluish green
+    "second": "#CC79A7",    # reddish purple
+    "text": "#222222",
+}
+SEQUENTIAL = "cividis"
+DIVERGING = "PuOr"
+
+
+def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kwargs):
+    """Return ``(fig, axes)``: a white figure of ``width`` x ``height`` inches.
+
+    ``axes`` is a single Axes when ``nrows == ncols == 1``, else an array.
+    """
+    fig = Figure(figsize=(width, height), facecolor="white", layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def close(fig) -> None:
+    """Release a figure made by :func:`new_figure` (or by pyplot)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)  # a no-op for figures pyplot does not manage
+
+
+def draw_grid(ax, values, *, cmap=SEQUENTIAL, vmin=None, vmax=None, annotate=True,
+              fmt="{:g}", origin=(0, 0), fontsize=9, alpha=1.0):
+    """Draw a 2-D array as a grid of cells on ``ax``, writing each value in its cell.
+
+    Cell ``(r, c)`` covers ``[c, c+1] x [r, r+1]`` shifted by ``origin``
+    (row, column), with rows growing downwards like an array. Returns ``ax``.
+    """
+    values = np.asarray(values, dtype=float)
+    r0, c0 = origin
+    h, w = values.shape
+    finite = values[np.isfinite(values)]
+    vmin = finite.min() if vmin is None and finite.size else vmin
+    vmax = finite.max() if vmax is None and finite.size else vmax
+    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, alpha=alpha, interpolation="nearest",
+              extent=(c0, c0 + w, r0 + h, r0), zorder=0)
+    for r in range(h + 1):
+        ax.plot([c0, c0 + w], [r0 + r] * 2, color="white", lw=1, zorder=1)
+    for c in range(w + 1):
+        ax.plot([c0 + c] * 2, [r0, r0 + h], color="white", lw=1, zorder=1)
+    if annotate:
+        import matplotlib
+
+        norm = matplotlib.colors.Normalize(vmin, vmax)
+        colormap = matplotlib.colormaps[cmap]
+        for (r, c), v in np.ndenumerate(values):
+            if np.isfinite(v):
+                luminance = np.dot(colormap(norm(v))[:3], [0.299, 0.587, 0.114])
+                ax.text(c0 + c + 0.5, r0 + r + 0.5, fmt.format(v), ha="center", va="center",
+                        fontsize=fontsize, color="black" if luminance > 0.5 else "white", zorder=3)
+    ax.set_xlim(min(ax.get_xlim()[0], c0), max(ax.get_xlim()[1], c0 + w))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def outline(ax, row, col, height, width, *, color=COLORS["window"], lw=2.5, fill=False, alpha=1.0):
+    """Outline (or fill) the cells ``[row, row+height) x [col, col+width)`` on ``ax``."""
+    rect = Rectangle((col, row), width, height, fill=fill, edgecolor=color,
+                     facecolor=color if fill else "none", lw=lw, alpha=alpha, zorder=4)
+    ax.add_patch(rect)
+    return rect
+
+
+def show_image(ax, image, title=None, *, cmap="gray", vmin=None, vmax=None):
+    """Show an image on ``ax`` without ticks, with an optional title; return ``ax``."""
+    ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+@functools.lru_cache(maxsize=4)
+def _photo(size):
+    from PIL import Image
+    import matplotlib.cbook as cbook
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        image = Image.open(f).convert("L")
+        if size is not None:
+            image = image.resize((size, int(round(size * image.height / image.width))),
+                                 Image.Resampling.LANCZOS)
+        return np.asarray(image, dtype=float) / 255.0
+
+
+def sample_photo(size: int | None = 128) -> np.ndarray:
+    """Return the photograph that ships with matplotlib, in greyscale, values in [0, 1].
+
+    It is Grace Hopper's portrait (``grace_hopper.jpg``), resized to ``size``
+    pixels wide (``None`` keeps the original 512 x 600). Nothing is downloaded.
+
+    Examples
+    --------
+    >>> photo = sample_photo(64)
+    >>> photo.shape, float(photo.min()) >= 0.0, float(photo.max()) <= 1.0
+    ((75, 64), True, True)
+    """
+    return _photo(size).copy()

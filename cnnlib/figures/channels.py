@@ -1,0 +1,3 @@
+"""Figures for the chapter on channels."""
+
+__all__: list[str] = []

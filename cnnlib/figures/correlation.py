@@ -1,0 +1,3 @@
+"""Figures for the chapter on correlation."""
+
+__all__: list[str] = []

@@ -1,0 +1,156 @@
+"""Figures for the chapter on dilation (atrous convolution)."""
+
+import numpy as np
+
+from ..ops import convolve1d, correlate2d
+from ..receptive import receptive_field
+from ..shapes import conv_output_size, effective_kernel_size
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
+
+from ._common import COLORS, DIVERGING, new_figure, outline, sample_photo, show_image
+
+EMPTY = "#EEEEEE"  # an input cell the kernel does not read
+
+__all__ = ["draw_dilated_taps", "paths_to_output", "draw_dilated_stack", "draw_dilated_photo"]
+
+
+def _cells(ax, marks, colors):
+    """Draw a grid of cells, cell (r, c) coloured ``colors[marks[r, c]]``, separated by white lines.
+
+    One mesh for the whole grid keeps drawing many frames fast.
+    """
+    rows, cols = marks.shape
+    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), marks, cmap=ListedColormap(colors),
+                  vmin=-0.5, vmax=len(colors) - 0.5, edgecolors="white", linewidth=1)
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.set_aspect("equal")
+    ax.set_xticks([])  # no ticks to lay out: each frame draws faster
+    ax.set_yticks([])
+    ax.set_axis_off()
+
+
+def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
+    """Return a figure of the input positions a dilated kernel reads, and the output grid.
+
+    Left: a ``size`` x ``size`` input with the kernel's k x k taps filled (placed
+    near the centre) and its span k' = d(k-1)+1 outlined. Right: the o x o
+    output (no padding, stride 1), with the cell this window computes filled.
+    """
+    span = effective_kernel_size(kernel_size, dilation)
+    out = conv_output_size(size, kernel_size, dilation=dilation)
+    top = (size - span) // 2  # window position, in input and output coordinates
+    fig, (ax_in, ax_out) = new_figure(6, 3.1, 1, 2, width_ratios=[size, max(out, 5)])
+    marks = np.zeros((size, size), int)
+    taps = top + dilation * np.arange(kernel_size)
+    marks[np.ix_(taps, taps)] = 1
+    _cells(ax_in, marks, [EMPTY, COLORS["window"]])
+    outline(ax_in, top, top, span, span, color=COLORS["output"], lw=2)
+    ax_in.set_title(f"input {size}x{size}: {kernel_size * kernel_size} taps span "
+                    f"k' = {span}", fontsize=10)
+    marks = np.zeros((out, out), int)
+    marks[top, top] = 1
+    _cells(ax_out, marks, [EMPTY, COLORS["output"]])
+    ax_out.set_ylim(max(out, 5), 0)
+    ax_out.set_title(f"output {out}x{out}", fontsize=10)
+    fig.suptitle(f"k = {kernel_size}, d = {dilation}:  k' = {kernel_size} + "
+                 f"({kernel_size}-1)({dilation}-1) = {span},  o = {size} - {span} + 1 = {out}",
+                 fontsize=10)
+    return fig
+
+
+def paths_to_output(dilations, kernel_size=3):
+    """Return, per input position of a stack of stride-1 layers, the number of paths to one output.
+
+    Composing the layers' kernels (all ones, dilated) is a full convolution of
+    them, so the result has length r, the stack's receptive field; a zero
+    marks an input position inside the span that never reaches the output.
+
+    Examples
+    --------
+    >>> paths_to_output([1, 1]).tolist()
+    [1.0, 2.0, 3.0, 2.0, 1.0]
+    >>> paths_to_output([2]).tolist()
+    [1.0, 0.0, 1.0, 0.0, 1.0]
+    """
+    counts = np.ones(1)
+    for d in dilations:
+        counts = convolve1d(counts, np.ones(kernel_size), padding=d * (kernel_size - 1), dilation=d)
+    return counts
+
+
+def _draw_stack_panel(ax, dilations, half_width, kernel_size, title):
+    """Draw layers as rows of dots and the paths from one top unit down to the input."""
+    depth = len(dilations)
+    xs = np.arange(-half_width, half_width + 1)
+    grid_x, grid_y = np.meshgrid(xs, np.arange(depth + 1))
+    ax.scatter(grid_x.ravel(), grid_y.ravel(), s=14, facecolor="white", edgecolor="#BBBBBB", zorder=2)
+    edges, used = [], []
+    for row in range(depth, 0, -1):  # row j is the output of layer j; it reads row j-1
+        above = paths_to_output(dilations[row:], kernel_size)
+        reached = np.flatnonzero(above) - (above.size - 1) // 2
+        offsets = (np.arange(kernel_size) - (kernel_size - 1) // 2) * dilations[row - 1]
+        edges += [[(x, row), (x + o, row - 1)] for x in reached for o in offsets]
+        used += [(x, row) for x in reached]
+    ax.add_collection(LineCollection(edges, colors="#888888", linewidths=0.7, zorder=1))
+    ux, uy = np.array(used).T
+    ax.scatter(ux, uy, s=30, c=[COLORS["output"] if y == depth else COLORS["window"] for y in uy], zorder=3)
+    counts = paths_to_output(dilations, kernel_size)
+    reach = np.flatnonzero(counts) - (counts.size - 1) // 2
+    ax.scatter(reach, np.zeros(reach.size), s=40, color=COLORS["accent"], zorder=3)
+    ax.set_title(title, fontsize=9, loc="left")
+    labels = ["input"] + [f"layer {j}, d={d}" for j, d in enumerate(dilations, 1)]
+    for row, label in enumerate(labels):  # text, not tick labels: each frame draws faster
+        ax.text(-half_width - 1.5, row, label, ha="right", va="center", fontsize=7)
+    ax.set_xlim(-half_width - 8, half_width + 1)
+    ax.set_ylim(-0.5, depth + 0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
+
+
+def _stack_title(name, dilations, kernel_size):
+    layers = [(kernel_size, 1, 0, d) for d in dilations]
+    r = receptive_field(layers)[-1].size
+    seen = int(np.count_nonzero(paths_to_output(dilations, kernel_size)))
+    holes = "" if seen == r else f", but only {seen} of them reach it"
+    return f"{name} ({', '.join(map(str, dilations))}): receptive field r = {r}{holes}"
+
+
+def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
+    """Return a figure comparing which inputs reach one output through plain and dilated stacks.
+
+    Top: ``depth`` plain 3-tap layers (dilation 1). Bottom: the first ``depth``
+    dilations of ``schedule`` (a comma-separated string). Green dots are the
+    input positions with at least one path to the top unit; titles give the
+    receptive field from :func:`cnnlib.receptive_field`.
+    """
+    dilated = [int(d) for d in schedule.split(",")][:depth]
+    if len(dilated) < depth:
+        raise ValueError(f"schedule={schedule!r} has fewer than depth={depth} dilations")
+    plain = [1] * depth
+    half = (paths_to_output(dilated, kernel_size).size - 1) // 2
+    fig, (top, bottom) = new_figure(6, 1.2 + 0.55 * depth * 2, 2, 1, sharex=True)
+    _draw_stack_panel(top, plain, half, kernel_size, _stack_title("plain", plain, kernel_size))
+    _draw_stack_panel(bottom, dilated, half, kernel_size, _stack_title("dilated", dilated, kernel_size))
+    return fig
+
+
+def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=128):
+    """Return a figure of the photograph filtered by one 3x3 kernel at several dilations.
+
+    The default kernel is Sobel x (vertical edges). Same padding d(k-1)/2 keeps
+    every response the photo's size, so only the spacing of the taps changes.
+    """
+    kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float) if kernel is None else np.asarray(kernel)
+    photo = sample_photo(size)
+    fig, axes = new_figure(6, 2.0, 1, len(dilations) + 1)
+    show_image(axes[0], photo, "photo")
+    responses = [correlate2d(photo, kernel, padding=d * (kernel.shape[0] - 1) // 2, dilation=d)
+                 for d in dilations]
+    limit = max(np.abs(r).max() for r in responses)
+    for ax, d, response in zip(axes[1:], dilations, responses):
+        show_image(ax, response, f"d = {d} (span {effective_kernel_size(kernel.shape[0], d)})",
+                   cmap=DIVERGING, vmin=-limit, vmax=limit)
+    return fig

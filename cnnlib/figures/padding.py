@@ -1,0 +1,297 @@
+"""Figures for the chapter on padding.
+
+Every function returns a new Figure; nothing is shown or saved here. The
+padded-grid figures share one private helper, :func:`_draw_padded_input`,
+which :mod:`cnnlib.figures.stride` reuses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
+
+from ..ops import conv_matrix, correlate2d, pad2d
+from ..shapes import conv_output_size
+from ._common import COLORS, SEQUENTIAL, draw_grid, new_figure, outline, sample_photo
+
+__all__ = ["draw_padding_grid", "draw_padding_comparison", "draw_coverage",
+           "draw_padding_modes", "PADDING_MODES", "window_coverage"]
+
+#: The padding modes of :func:`cnnlib.pad2d`, in the order the figures show them.
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+# Cell colours of a padded grid: 0 = input pixel, 1 = padding, 2 = input pixel no window visits.
+_INPUT, _PAD, _SKIPPED = 0, 1, 2
+_CELL_COLOURS = ListedColormap(["#CFE3F2", "#E4E4E4", "#F6C6A8"])
+
+
+def _sides(padding):
+    """Return (before, after) from an int or a pair: padding on top/left and on bottom/right."""
+    return (padding, padding) if np.isscalar(padding) else tuple(padding)
+
+
+def window_coverage(size, kernel_size, stride=1, padding=0):
+    """Return how many window positions cover each position of the padded input, along one axis.
+
+    Parameters
+    ----------
+    size, kernel_size, stride : int
+    padding : int or (int, int)
+        Padding before and after (an int pads both sides equally).
+
+    Returns
+    -------
+    ndarray of shape (before + size + after,)
+        0 marks a row (or column) that no window ever visits.
+
+    Examples
+    --------
+    >>> window_coverage(5, 3, stride=2).tolist()
+    [1, 1, 2, 1, 1]
+    >>> window_coverage(6, 3, stride=2).tolist()
+    [1, 1, 2, 1, 1, 0]
+    """
+    before, after = _sides(padding)
+    n = before + size + after
+    # conv_matrix on the padded length (no padding inside) has one row per window:
+    # a column's non-zeros count the windows that read that position.
+    rows = conv_matrix((1, n), np.ones((1, kernel_size)), stride=(1, stride))
+    return (rows != 0).sum(axis=0).astype(int)
+
+
+def _grid_lines(ax, rows, cols, origin=(0, 0), color="white", lw=1.0):
+    """Draw the lines of a rows x cols grid as one collection (fast to render)."""
+    r0, c0 = origin
+    segments = [[(c0, r0 + r), (c0 + cols, r0 + r)] for r in range(rows + 1)]
+    segments += [[(c0 + c, r0), (c0 + c, r0 + rows)] for c in range(cols + 1)]
+    ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, zorder=2))
+
+
+def _frame_axes(ax, extent):
+    """Fix the axes to an extent x extent canvas so cells keep one size from frame to frame."""
+    ax.set_xlim(-0.3, extent + 0.3)
+    ax.set_ylim(extent + 0.3, -0.3)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=True,
+                       show_skipped=False):
+    """Draw a size x size input with its padding and the positions of a sliding window.
+
+    Input cells are pale blue, padding cells grey (with a 0 in each when
+    ``write_zeros``), a dot marks the centre of every window position, the first
+    window is outlined in orange and, at stride > 1, the next one along is dashed.
+    With ``show_skipped``, rows and columns no window visits are filled vermillion.
+    Returns the number of output positions along one axis (0 if the kernel does not fit).
+    """
+    before, after = _sides(padding)
+    n = before + size + after
+    cells = np.full((n, n), _PAD)
+    cells[before:before + size, before:before + size] = _INPUT
+    fits = kernel_size <= n
+    out = (n - kernel_size) // stride + 1 if fits else 0
+    if show_skipped and fits:
+        unseen = window_coverage(size, kernel_size, stride, (before, after)) == 0
+        inside = np.zeros(n, bool)
+        inside[before:before + size] = True
+        cells[np.ix_(unseen & inside, inside)] = _SKIPPED
+        cells[np.ix_(inside, unseen & inside)] = _SKIPPED
+        for idx in np.flatnonzero(unseen):  # padding that is never read: a vermillion edge
+            ax.add_patch(_band(idx, n, horizontal=True))
+            ax.add_patch(_band(idx, n, horizontal=False))
+    ax.imshow(cells, cmap=_CELL_COLOURS, vmin=0, vmax=2, extent=(0, n, n, 0),
+              interpolation="nearest", zorder=0)
+    _grid_lines(ax, n, n)
+    if write_zeros and n <= 13:
+        for r, c in zip(*np.nonzero(cells == _PAD)):
+            ax.text(c + 0.5, r + 0.52, "0", ha="center", va="center", fontsize=6,
+                    color="#6b6b6b", zorder=3)
+    if before or after:  # the border of the real input
+        outline(ax, before, before, size, size, color=COLORS["text"], lw=1.2)
+    if fits:
+        centres = np.arange(out) * stride + kernel_size / 2
+        cx, cy = np.meshgrid(centres, centres)
+        ax.scatter(cx.ravel(), cy.ravel(), s=9, color=COLORS["output"], zorder=5, linewidths=0)
+        outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["window"], lw=2.5)
+        if stride > 1 and out > 1:
+            rect = outline(ax, 0, stride, kernel_size, kernel_size, color=COLORS["window"], lw=1.8)
+            rect.set_linestyle((0, (3, 2)))
+    else:
+        rect = outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["skipped"], lw=2.5)
+        rect.set_linestyle((0, (3, 2)))
+    return out
+
+
+def _band(index, n, horizontal):
+    from matplotlib.patches import Rectangle
+
+    xy, w, h = ((0, index), n, 1) if horizontal else ((index, 0), 1, n)
+    return Rectangle(xy, w, h, fill=False, hatch="///", edgecolor=COLORS["skipped"], lw=0, zorder=1)
+
+
+def _draw_output(ax, out, origin=(0, 0)):
+    """Draw an out x out output grid (blue), its first cell outlined like the first window."""
+    if out == 0:
+        return
+    r0, c0 = origin
+    ax.add_patch(_filled(r0, c0, out, out, "#9CC3E0"))
+    _grid_lines(ax, out, out, origin)
+    outline(ax, r0, c0, 1, 1, color=COLORS["window"], lw=2.5)
+
+
+def _filled(row, col, h, w, colour):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((col, row), w, h, facecolor=colour, edgecolor="none", zorder=0)
+
+
+def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 11):
+    """Return a figure of an i x i input padded by p, scanned by a k x k kernel, and its output.
+
+    Left: the padded input (grey cells hold the zeros of padding), a dot at the
+    centre of every window position and the first window outlined. Right: the
+    o x o output, one cell per dot. The title evaluates o = i + 2p - k + 1.
+
+    Parameters
+    ----------
+    i, k, p : int
+        Input size, kernel size and padding on each side (stride 1).
+    extent : int, default 11
+        Size of the drawing canvas in cells, kept fixed across slider frames
+        so a cell keeps one size; grown if the grid needs more.
+
+    Examples
+    --------
+    >>> fig = draw_padding_grid(5, 3, 1)
+    >>> fig.texts[0].get_text()
+    'o = i + 2p − k + 1 = 5 + 2·1 − 3 + 1 = 5'
+    """
+    n = i + 2 * p
+    extent = max(extent, n)
+    fig, (ax_in, ax_out) = new_figure(6.0, 3.2, 1, 2)
+    out = _draw_padded_input(ax_in, i, k, p)
+    _draw_output(ax_out, out)
+    _frame_axes(ax_in, extent)
+    _frame_axes(ax_out, extent)
+    ax_in.set_title(f"input {i}×{i} padded by {p}: {n}×{n}", fontsize=10)
+    if out:
+        o = conv_output_size(i, k, padding=p)
+        ax_out.set_title(f"output {o}×{o}" + ("  (same size)" if o == i else ""), fontsize=10)
+        fig.suptitle(f"o = i + 2p − k + 1 = {i} + 2·{p} − {k} + 1 = {o}", fontsize=11)
+    else:
+        ax_out.set_title("no output", fontsize=10)
+        fig.suptitle(f"a {k}×{k} kernel does not fit in {i} + 2·{p} = {n}: add padding",
+                     fontsize=11, color=COLORS["skipped"])
+    return fig
+
+
+def draw_padding_comparison(i: int = 5, k: int = 3, paddings=(0, 1, 2), labels=None):
+    """Return a figure with one panel per padding: the padded input, window centres and output size.
+
+    Parameters
+    ----------
+    i, k : int
+        Input and kernel size (stride 1).
+    paddings : sequence of int or (int, int)
+        Padding per panel; a pair (before, after) pads top/left by ``before``
+        and bottom/right by ``after``, as "same" padding does for even kernels.
+    labels : sequence of str, optional
+        A name per panel ("valid", "same", ...), shown above its sizes.
+
+    Examples
+    --------
+    >>> fig = draw_padding_comparison(5, 3, (0, 1, 2), ["valid", "same", "full"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['valid\\np = 0: output 3×3', 'same\\np = 1: output 5×5', 'full\\np = 2: output 7×7']
+    """
+    labels = labels or [""] * len(paddings)
+    sides = [_sides(p) for p in paddings]
+    extent = max(i + b + a for b, a in sides)
+    fig, axes = new_figure(2.1 * len(paddings), 2.6, 1, len(paddings))
+    for ax, pad, (before, after), label in zip(np.atleast_1d(axes), paddings, sides, labels):
+        out = _draw_padded_input(ax, i, k, pad, write_zeros=False)
+        _frame_axes(ax, extent)
+        shown = f"{before}" if before == after else f"{before} before, {after} after"
+        head = f"{label}\n" if label else ""
+        ax.set_title(f"{head}p = {shown}: output {out}×{out}", fontsize=9)
+    return fig
+
+
+def draw_coverage(i: int = 6, k: int = 3, paddings=(0, 1)):
+    """Return a figure of how many k x k windows read each pixel of an i x i input, per padding.
+
+    Each panel writes the count in every input pixel: without padding a corner
+    pixel is read once and a central one k*k times.
+
+    Examples
+    --------
+    >>> fig = draw_coverage(6, 3, (0, 1))
+    >>> len(fig.axes)
+    2
+    """
+    fig, axes = new_figure(2.6 * len(paddings), 2.8, 1, len(paddings))
+    for ax, p in zip(np.atleast_1d(axes), paddings):
+        counts = window_coverage(i, k, padding=p)[p:p + i]
+        draw_grid(ax, np.outer(counts, counts), cmap=SEQUENTIAL, vmin=0, vmax=k * k, fontsize=9)
+        ax.set_title(f"padding p = {p}", fontsize=10)
+    fig.suptitle(f"windows that read each pixel ({k}×{k} kernel, {i}×{i} input)", fontsize=10)
+    return fig
+
+
+def _filter_kernel(name, k):
+    """Return the kernel a figure filters the photo with: a k x k box blur or a vertical-edge detector."""
+    if name == "blur":
+        return np.ones((k, k)) / k**2
+    if name == "edges":
+        return np.outer([1, 2, 1], [-1, 0, 1]) / 4.0  # Sobel: responds to vertical edges
+    raise ValueError(f"unknown filter={name!r}; use 'blur' or 'edges'")
+
+
+def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 9, zoom: int = 28,
+                       width: int = 128):
+    """Return a figure of the photograph filtered with one padding mode, zoomed on its top-left corner.
+
+    Left: the whole filtered photo (same size as the input) with the zoomed
+    corner outlined. Middle: the padded input around that corner, the dashed
+    line marking where the photo ends. Right: the filtered output in the corner.
+
+    Parameters
+    ----------
+    mode : {"zeros", "reflect", "replicate", "circular"}
+        How :func:`cnnlib.pad2d` fills the border.
+    filter : {"blur", "edges"}
+        A k x k box blur, or a 3x3 Sobel filter for vertical edges.
+    k : int, default 9
+        Blur size; the padding is (k - 1) // 2 so the output keeps the input's size.
+    zoom : int, default 28
+        Side, in pixels, of the zoomed corner.
+    width : int, default 128
+        Width the photo is resized to.
+    """
+    kernel = _filter_kernel(filter, k)
+    p = (kernel.shape[0] - 1) // 2
+    photo = sample_photo(width)
+    padded = pad2d(photo, p, mode=mode)
+    filtered = correlate2d(padded, kernel)
+    lo, hi = (0.0, 1.0) if filter == "blur" else (-0.5, 0.5)
+    cmap = "gray" if filter == "blur" else "PuOr"
+    fig, axes = new_figure(6.0, 2.7, 1, 3)
+    axes[0].imshow(filtered, cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+    outline(axes[0], -0.5, -0.5, zoom, zoom, color=COLORS["window"], lw=1.5)
+    axes[0].set_title("filtered photo", fontsize=9)
+    axes[1].imshow(padded[:zoom + p, :zoom + p], cmap="gray", vmin=0, vmax=1, interpolation="nearest",
+                   extent=(-p, zoom, zoom, -p))
+    axes[1].axhline(0, color=COLORS["window"], lw=1.2, ls="--")
+    axes[1].axvline(0, color=COLORS["window"], lw=1.2, ls="--")
+    axes[1].set_title(f"input padded by {p} ({mode})", fontsize=9)
+    axes[2].imshow(filtered[:zoom, :zoom], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest",
+                   extent=(0, zoom, zoom, 0))
+    axes[2].set_title("output, top-left corner", fontsize=9)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    what = f"{k}×{k} box blur" if filter == "blur" else "vertical-edge filter (Sobel)"
+    fig.suptitle(f"padding mode '{mode}', {what}", fontsize=10)
+    return fig

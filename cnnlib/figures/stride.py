@@ -1,0 +1,3 @@
+"""Figures for the chapter on stride."""
+
+__all__: list[str] = []

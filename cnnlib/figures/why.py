@@ -1,0 +1,126 @@
+"""Figures for chapter 1, "Why convolutions".
+
+- :func:`draw_edge_detector`: a photograph and its two-weight edge map (static);
+- :func:`draw_flip_and_slide`: 1-D convolution as flip-then-slide, one kernel position per frame;
+- :func:`draw_parameter_counts`: dense vs sparse vs shared weights for one image size, log scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ops import convolve1d
+from ..shapes import conv_output_size, dense_params
+from ._common import COLORS, DIVERGING, draw_grid, new_figure, outline, show_image
+
+__all__ = ["SIGNAL", "KERNEL", "draw_edge_detector", "draw_flip_and_slide", "draw_parameter_counts",
+           "parameter_counts"]
+
+#: The chapter's running 1-D example: a signal of 8 samples and an asymmetric kernel of 3.
+SIGNAL = np.array([1, 3, 0, 2, 4, 1, 0, 2])
+KERNEL = np.array([2, 1, -1])
+
+
+def _blank_cells(ax, row, col, count, color="#BBBBBB"):
+    """Outline ``count`` empty cells in a row, starting at (row, col)."""
+    for c in range(count):
+        outline(ax, row, col + c, 1, 1, color=color, lw=0.8)
+
+
+def _signed(v) -> str:
+    """Return a number formatted for a product: negatives in parentheses."""
+    return f"({v:g})" if v < 0 else f"{v:g}"
+
+
+def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
+    """Return a figure of the 1-D convolution y = x * w at output ``position``.
+
+    Rows, top to bottom: the signal x; the kernel *flipped* and slid under
+    x[position : position + k]; the products of the aligned numbers; the
+    output y, filled up to ``position`` (later outputs are still blank).
+    The title writes out the sum that gives y[position].
+    """
+    x, w = np.asarray(signal, dtype=float), np.asarray(kernel, dtype=float)
+    y = convolve1d(x, w)
+    if not 0 <= position < y.size:
+        raise ValueError(f"position={position} must be in 0..{y.size - 1} for a signal of {x.size} "
+                         f"and a kernel of {w.size}")
+    k, flipped = w.size, w[::-1]
+    products = x[position:position + k] * flipped
+    fig, ax = new_figure(6, 2.9)
+    lim = np.abs(np.concatenate([w, products])).max()
+    draw_grid(ax, x[None], origin=(0, 0), vmin=min(x.min(), y.min()), vmax=max(x.max(), y.max()))
+    draw_grid(ax, flipped[None], origin=(1.6, position), cmap=DIVERGING, vmin=-lim, vmax=lim)
+    draw_grid(ax, products[None], origin=(3.2, position), cmap=DIVERGING, vmin=-lim, vmax=lim)
+    shown = np.where(np.arange(y.size) <= position, y, np.nan)
+    _blank_cells(ax, 4.8, position + 1, y.size - position - 1)
+    draw_grid(ax, shown[None], origin=(4.8, 0), vmin=min(x.min(), y.min()), vmax=max(x.max(), y.max()))
+    outline(ax, 0, position, 1, k, color=COLORS["window"])
+    outline(ax, 4.8, position, 1, 1, color=COLORS["output"], lw=3)
+    for i in range(x.size):
+        ax.text(i + 0.5, -0.15, str(i), ha="center", va="bottom", fontsize=7, color=COLORS["text"])
+    for i in range(k):  # which tap of w sits under each input sample
+        ax.text(position + i + 0.5, 2.75, f"w[{k - 1 - i}]", ha="center", va="center", fontsize=7)
+    for row, label in [(0.5, "signal x"), (2.1, "w, flipped"), (3.7, "products"), (5.3, "output y")]:
+        ax.text(-0.2, row, label, ha="right", va="center", fontsize=9)
+    ax.text(x.size + 0.2, 0.5, f"w = {[int(v) if v == int(v) else v for v in w]}",
+            ha="left", va="center", fontsize=9, color=COLORS["text"])
+    ax.set_xlim(-2.2, x.size + 2.6)
+    ax.set_ylim(6.0, -0.6)
+    terms = " + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(x[position:position + k], flipped))
+    ax.set_title(f"y[{position}] = {terms} = {y[position]:g}", fontsize=10)
+    return fig
+
+
+def parameter_counts(height: int, width: int, kernel=(1, 2)) -> dict[str, int]:
+    """Return the numbers one filter needs as a dense, a sparse and a shared (convolution) layer.
+
+    The layer maps a ``height`` x ``width`` image to its valid output
+    (stride 1, no padding). Keys: ``"dense"`` (every input to every output),
+    ``"sparse"`` (only the kh*kw inputs under each output's window) and
+    ``"shared"`` (one kh x kw kernel reused everywhere).
+
+    Examples
+    --------
+    >>> parameter_counts(280, 320, (1, 2))["dense"]
+    8003072000
+    """
+    kh, kw = kernel
+    out_h, out_w = conv_output_size(height, kh), conv_output_size(width, kw)
+    return {"dense": dense_params(height * width, out_h * out_w, bias=False),
+            "sparse": out_h * out_w * kh * kw,
+            "shared": kh * kw}
+
+
+def draw_parameter_counts(height: int, width: int, kernel=(1, 2)):
+    """Return a bar chart (log scale) of :func:`parameter_counts`, each bar labelled with its number."""
+    kh, kw = kernel
+    counts = parameter_counts(height, width, kernel)
+    out_h, out_w = conv_output_size(height, kh), conv_output_size(width, kw)
+    fig, ax = new_figure(6, 2.8)
+    names = ["dense matrix", "sparse matrix\n(local windows)", "convolution\n(shared kernel)"]
+    colors = [COLORS["skipped"], COLORS["window"], COLORS["output"]]
+    values = list(counts.values())
+    bars = ax.barh(names, values, color=colors, height=0.6)
+    ax.set_xscale("log")
+    ax.set_xlim(0.5, 1e13)
+    ax.invert_yaxis()
+    for bar, v in zip(bars, values):
+        ax.text(v * 1.6, bar.get_y() + bar.get_height() / 2, f"{v:,}", va="center", fontsize=9)
+    ax.set_xlabel("numbers to store and learn (log scale)", fontsize=9)
+    ax.tick_params(labelsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(f"{height}x{width} image, {kh}x{kw} kernel → {out_h}x{out_w} output", fontsize=10)
+    return fig
+
+
+def draw_edge_detector(image, edges):
+    """Return a figure of ``image`` beside its edge map ``edges`` (signed values, PuOr)."""
+    image, edges = np.asarray(image, dtype=float), np.asarray(edges, dtype=float)
+    fig, (left, right) = new_figure(6, 2.9, 1, 2)
+    show_image(left, image, f"input, {image.shape[0]}x{image.shape[1]}", vmin=0, vmax=1)
+    lim = np.abs(edges).max()
+    show_image(right, edges, f"edges, {edges.shape[0]}x{edges.shape[1]} (2 weights)",
+               cmap=DIVERGING, vmin=-lim, vmax=lim)
+    return fig
+

@@ -1,0 +1,517 @@
+"""Convolution operations: padding, 1-D and 2-D correlation/convolution, conv2d, conv_matrix.
+
+Every fast, vectorised function has a plain-loop reference right below it, named
+``<name>_naive``. The loops follow the textbook definitions one index at a time;
+tests check that both agree, so a learner can read the slow one and trust the fast one.
+
+"Convolution layer" in deep learning means cross-correlation (no kernel flip), so
+:func:`conv2d` correlates; :func:`convolve1d` and :func:`convolve2d` flip the kernel.
+"""
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._validate import as_float_array, non_negative_int, one_of, pair, positive_int
+from .shapes import conv_output_size, effective_kernel_size
+
+__all__ = [
+    "pad2d",
+    "correlate1d",
+    "correlate1d_naive",
+    "convolve1d",
+    "convolve1d_naive",
+    "correlate2d",
+    "correlate2d_naive",
+    "convolve2d",
+    "convolve2d_naive",
+    "conv2d",
+    "conv2d_naive",
+    "conv_matrix",
+]
+
+# Our mode names (PyTorch's) mapped to numpy.pad's names for the same rule.
+PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+# ---------------------------------------------------------------------------
+# Padding
+# ---------------------------------------------------------------------------
+
+
+def _pad_widths(padding):
+    """Return (top, bottom, left, right) from an int, a pair (ph, pw) or a 4-tuple."""
+    if isinstance(padding, (tuple, list)) and len(padding) == 4:
+        names = ("padding[0] (top)", "padding[1] (bottom)", "padding[2] (left)", "padding[3] (right)")
+        return tuple(non_negative_int(name, p) for name, p in zip(names, padding))
+    if isinstance(padding, (tuple, list)) and len(padding) != 2:
+        raise ValueError(
+            f"padding must be an int, a pair (ph, pw) or a 4-tuple (top, bottom, left, right), got padding={padding!r}"
+        )
+    ph, pw = pair("padding", padding, check=non_negative_int)
+    return ph, ph, pw, pw
+
+
+def pad2d(x, padding, mode="zeros"):
+    """Return ``x`` padded along its last two axes (height and width).
+
+    Parameters
+    ----------
+    x : ndarray of shape (..., H, W)
+        Any array with at least two axes; only the last two are padded.
+    padding : int, (int, int) or (int, int, int, int)
+        ``p`` pads every side by p; ``(ph, pw)`` pads top and bottom by ph, left
+        and right by pw; ``(top, bottom, left, right)`` gives each side.
+    mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
+        What to put in the border, with PyTorch's meaning: zeros; the mirror image
+        *excluding* the edge pixel (``[1 2 3] -> 2 [1 2 3] 2``); copies of the edge
+        pixel; or the opposite side of the image (wrap-around).
+
+    Returns
+    -------
+    ndarray of shape (..., H + top + bottom, W + left + right)
+        The padded array, float64.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 2, 3]])
+    >>> pad2d(x, (0, 2), mode="reflect").tolist()
+    [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0, 1.0]]
+    >>> pad2d(x, (0, 0, 1, 1), mode="circular").tolist()
+    [[3.0, 1.0, 2.0, 3.0, 1.0]]
+    >>> pad2d(x, 1).shape
+    (3, 5)
+    """
+    x = as_float_array("x", x)
+    if x.ndim < 2:
+        raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
+    top, bottom, left, right = _pad_widths(padding)
+    mode = one_of("mode", mode, tuple(PAD_MODES))
+    _check_pad_fits(mode, x.shape[-2], max(top, bottom), "height")
+    _check_pad_fits(mode, x.shape[-1], max(left, right), "width")
+    widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
+    return np.pad(x, widths, mode=PAD_MODES[mode])
+
+
+def _check_pad_fits(mode, size, pad, axis):
+    """Reflect and circular padding copy pixels from inside the image, so it must have enough."""
+    if mode == "reflect" and pad >= size:
+        raise ValueError(
+            f"padding={pad} with mode='reflect' needs more than {pad} pixels along the {axis}, but x has {size}; "
+            f"use padding < {size} or mode='replicate'"
+        )
+    if mode == "circular" and pad > size:
+        raise ValueError(
+            f"padding={pad} with mode='circular' needs at least {pad} pixels along the {axis}, but x has {size}; "
+            f"use padding <= {size}"
+        )
+
+
+# ---------------------------------------------------------------------------
+# 1-D, single channel
+# ---------------------------------------------------------------------------
+
+
+def _check_1d(x, kernel, stride, padding, dilation):
+    """Validate the arguments shared by the 1-D functions; return them cleaned."""
+    x = as_float_array("x", x, ndim=1, layout="(L,)")
+    kernel = as_float_array("kernel", kernel, ndim=1, layout="(k,)")
+    stride = positive_int("stride", stride)
+    padding = non_negative_int("padding", padding)
+    dilation = positive_int("dilation", dilation)
+    conv_output_size(x.size, kernel.size, stride, padding, dilation)  # raises if the kernel does not fit
+    return x, kernel, stride, padding, dilation
+
+
+def correlate1d(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the 1-D cross-correlation y[o] = sum_m x[o*s + m*d] w[m] of a zero-padded signal.
+
+    Parameters
+    ----------
+    x : ndarray of shape (L,)
+        Input signal.
+    kernel : ndarray of shape (k,)
+        Weights w, applied without flipping.
+    stride : int, default 1
+        Step s between neighbouring windows.
+    padding : int, default 0
+        Zeros added at each end of ``x``.
+    dilation : int, default 1
+        Spacing d between kernel taps; 1 means no dilation.
+
+    Returns
+    -------
+    ndarray of shape (conv_output_size(L, k, stride, padding, dilation),)
+        One dot product per window position, float64.
+
+    Examples
+    --------
+    >>> correlate1d([1, 2, 3, 4], [1, -1]).tolist()
+    [-1.0, -1.0, -1.0]
+    >>> correlate1d([1, 2, 3, 4, 5], [1, 1], stride=2, padding=1).tolist()
+    [1.0, 5.0, 9.0]
+    """
+    x, kernel, stride, padding, dilation = _check_1d(x, kernel, stride, padding, dilation)
+    span = effective_kernel_size(kernel.size, dilation)
+    # Row o of `windows` is the slice of the padded input that kernel tap m multiplies.
+    windows = sliding_window_view(np.pad(x, padding), span)[::stride, ::dilation]
+    return windows @ kernel
+
+
+def correlate1d_naive(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`correlate1d`, computed with two plain loops.
+
+    Examples
+    --------
+    >>> correlate1d_naive([1, 2, 3, 4], [1, -1]).tolist()
+    [-1.0, -1.0, -1.0]
+    """
+    x, kernel, stride, padding, dilation = _check_1d(x, kernel, stride, padding, dilation)
+    xp = np.pad(x, padding)
+    out = np.zeros(conv_output_size(x.size, kernel.size, stride, padding, dilation))
+    for o in range(out.size):
+        for m in range(kernel.size):
+            out[o] += xp[o * stride + m * dilation] * kernel[m]
+    return out
+
+
+def convolve1d(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the 1-D convolution of ``x`` with ``kernel``: correlation with the kernel flipped.
+
+    Parameters
+    ----------
+    x : ndarray of shape (L,)
+        Input signal.
+    kernel : ndarray of shape (k,)
+        Weights, flipped before sliding.
+    stride, padding, dilation : int
+        As in :func:`correlate1d`.
+
+    Returns
+    -------
+    ndarray of shape (conv_output_size(L, k, stride, padding, dilation),)
+        The convolution, float64. With ``padding=k-1`` this is numpy's ``"full"`` mode.
+
+    References
+    ----------
+    Goodfellow, Bengio & Courville, *Deep Learning* (2016), eq. 9.1-9.2.
+
+    Examples
+    --------
+    >>> convolve1d([1, 2, 3], [1, 10], padding=1).tolist()
+    [1.0, 12.0, 23.0, 30.0]
+    """
+    return correlate1d(x, _flip(kernel, "kernel", 1), stride, padding, dilation)
+
+
+def convolve1d_naive(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`convolve1d`, computed with plain loops.
+
+    Examples
+    --------
+    >>> convolve1d_naive([1, 2, 3], [1, 10], padding=1).tolist()
+    [1.0, 12.0, 23.0, 30.0]
+    """
+    return correlate1d_naive(x, _flip(kernel, "kernel", 1), stride, padding, dilation)
+
+
+def _flip(kernel, name, ndim):
+    """Reverse the kernel along every axis (the 'flip' of convolution)."""
+    kernel = as_float_array(name, kernel, ndim=ndim, layout="(k,)" if ndim == 1 else "(kh, kw)")
+    return np.flip(kernel)
+
+
+# ---------------------------------------------------------------------------
+# 2-D, single channel
+# ---------------------------------------------------------------------------
+
+
+def _check_2d(x, kernel, stride, padding, dilation):
+    """Validate the arguments shared by the single-channel 2-D functions."""
+    x = as_float_array("x", x, ndim=2, layout="(H, W)")
+    kernel = as_float_array("kernel", kernel, ndim=2, layout="(kh, kw)")
+    stride = pair("stride", stride)
+    padding = pair("padding", padding, check=non_negative_int)
+    dilation = pair("dilation", dilation)
+    out_shape = tuple(
+        conv_output_size(x.shape[a], kernel.shape[a], stride[a], padding[a], dilation[a]) for a in (0, 1)
+    )
+    return x, kernel, stride, padding, dilation, out_shape
+
+
+def _windows(xp, kernel_shape, stride, dilation):
+    """Return a view (..., Ho, Wo, kh, kw): window (i, j) of the padded input, one entry per kernel tap."""
+    span = tuple(effective_kernel_size(k, d) for k, d in zip(kernel_shape, dilation))
+    windows = sliding_window_view(xp, span, axis=(-2, -1))
+    # Keep every stride-th window and, inside a window, every dilation-th pixel.
+    return windows[..., :: stride[0], :: stride[1], :: dilation[0], :: dilation[1]]
+
+
+def correlate2d(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the 2-D cross-correlation S(i, j) = sum_m sum_n I(i+m, j+n) K(m, n).
+
+    Stride, zero padding and dilation generalise the indices to
+    I(i*s + m*d, j*s + n*d) on the padded input.
+
+    Parameters
+    ----------
+    x : ndarray of shape (H, W)
+        Single-channel input I.
+    kernel : ndarray of shape (kh, kw)
+        Kernel K, applied without flipping.
+    stride : int or (int, int), default 1
+    padding : int or (int, int), default 0
+        Zeros added on each side (top/bottom, left/right).
+    dilation : int or (int, int), default 1
+
+    Returns
+    -------
+    ndarray of shape (Ho, Wo)
+        Ho = conv_output_size(H, kh, ...), Wo likewise; float64.
+
+    References
+    ----------
+    Goodfellow, Bengio & Courville, *Deep Learning* (2016), eq. 9.6.
+
+    Examples
+    --------
+    >>> x = np.arange(9).reshape(3, 3)
+    >>> correlate2d(x, [[1, 0], [0, -1]]).tolist()
+    [[-4.0, -4.0], [-4.0, -4.0]]
+    >>> correlate2d(x, np.ones((3, 3)), padding=1).shape
+    (3, 3)
+    """
+    x, kernel, stride, padding, dilation, _ = _check_2d(x, kernel, stride, padding, dilation)
+    windows = _windows(pad2d(x, padding), kernel.shape, stride, dilation)
+    return np.einsum("hwij,ij->hw", windows, kernel)
+
+
+def correlate2d_naive(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`correlate2d`, computed with four plain loops.
+
+    Examples
+    --------
+    >>> correlate2d_naive(np.arange(9).reshape(3, 3), [[1, 0], [0, -1]]).tolist()
+    [[-4.0, -4.0], [-4.0, -4.0]]
+    """
+    x, kernel, stride, padding, dilation, out_shape = _check_2d(x, kernel, stride, padding, dilation)
+    xp = pad2d(x, padding)
+    out = np.zeros(out_shape)
+    for i in range(out_shape[0]):
+        for j in range(out_shape[1]):
+            for m in range(kernel.shape[0]):
+                for n in range(kernel.shape[1]):
+                    out[i, j] += xp[i * stride[0] + m * dilation[0], j * stride[1] + n * dilation[1]] * kernel[m, n]
+    return out
+
+
+def convolve2d(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the 2-D convolution (I*K)(i, j) = sum_m sum_n I(i-m, j-n) K(m, n).
+
+    Computed as cross-correlation with the kernel flipped in both axes; with
+    ``padding=k-1`` this is scipy's ``"full"`` mode.
+
+    Parameters
+    ----------
+    x : ndarray of shape (H, W)
+        Single-channel input I.
+    kernel : ndarray of shape (kh, kw)
+        Kernel K, flipped before sliding.
+    stride, padding, dilation : int or (int, int)
+        As in :func:`correlate2d`.
+
+    Returns
+    -------
+    ndarray of shape (Ho, Wo)
+        Same size as :func:`correlate2d` with the same arguments; float64.
+
+    References
+    ----------
+    Goodfellow, Bengio & Courville, *Deep Learning* (2016), eq. 9.4-9.5.
+
+    Examples
+    --------
+    >>> x = np.arange(9).reshape(3, 3)
+    >>> convolve2d(x, [[1, 0], [0, -1]]).tolist()
+    [[4.0, 4.0], [4.0, 4.0]]
+    """
+    return correlate2d(x, _flip(kernel, "kernel", 2), stride, padding, dilation)
+
+
+def convolve2d_naive(x, kernel, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`convolve2d`, computed with plain loops.
+
+    Examples
+    --------
+    >>> convolve2d_naive(np.arange(9).reshape(3, 3), [[1, 0], [0, -1]]).tolist()
+    [[4.0, 4.0], [4.0, 4.0]]
+    """
+    return correlate2d_naive(x, _flip(kernel, "kernel", 2), stride, padding, dilation)
+
+
+# ---------------------------------------------------------------------------
+# Multi-channel convolution layer (NCHW)
+# ---------------------------------------------------------------------------
+
+
+def _conv2d_padding(padding, kernel_shape, stride, dilation):
+    """Return (top, bottom, left, right) for an int, a pair, "valid" or "same"."""
+    if not isinstance(padding, str):
+        ph, pw = pair("padding", padding, check=non_negative_int)
+        return ph, ph, pw, pw
+    if padding not in ("valid", "same"):
+        raise ValueError(f"unknown padding={padding!r}; use 'valid', 'same', an int or a pair of ints")
+    if padding == "valid":
+        return 0, 0, 0, 0
+    if stride != (1, 1):
+        raise ValueError(
+            f"padding='same' needs stride=1 (got stride={stride}): with a larger stride no padding "
+            f"keeps the output the input's size; pass an int padding instead"
+        )
+    # Total padding d(k-1) keeps o = i; when it is odd the extra row/column goes at the
+    # bottom/right, as in PyTorch.
+    (tops, lefts) = [effective_kernel_size(k, d) - 1 for k, d in zip(kernel_shape, dilation)]
+    return tops // 2, tops - tops // 2, lefts // 2, lefts - lefts // 2
+
+
+def _check_conv2d(x, weight, bias, stride, padding, dilation):
+    """Validate conv2d's arguments; return them cleaned, with x always 4-D."""
+    x = as_float_array("x", x, ndim=(3, 4), layout="(C, H, W) or (N, C, H, W)")
+    weight = as_float_array("weight", weight, ndim=4, layout="(F, C, kh, kw)")
+    x4 = x if x.ndim == 4 else x[np.newaxis]
+    if x4.shape[1] != weight.shape[1]:
+        raise ValueError(
+            f"x has {x4.shape[1]} channels (shape {x.shape}) but weight expects {weight.shape[1]} "
+            f"(weight shape {weight.shape} is (F, C, kh, kw)); the C axes must match"
+        )
+    if bias is not None:
+        bias = as_float_array("bias", bias, ndim=1, layout="(F,)")
+        if bias.shape != (weight.shape[0],):
+            raise ValueError(f"bias must have shape ({weight.shape[0]},), one per filter, got shape {bias.shape}")
+    stride, dilation = pair("stride", stride), pair("dilation", dilation)
+    pads = _conv2d_padding(padding, weight.shape[2:], stride, dilation)
+    for axis, (before, after) in zip((2, 3), (pads[:2], pads[2:])):
+        # Symmetric padding goes through conv_output_size for its teaching error message;
+        # asymmetric ("same") padding always fits.
+        if before == after:
+            conv_output_size(x4.shape[axis], weight.shape[axis], stride[axis - 2], before, dilation[axis - 2])
+    return x, x4, weight, bias, stride, pads, dilation
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """Return the output of a convolution layer (multi-channel cross-correlation plus bias).
+
+    out[n, f, i, j] = bias[f] + sum_c sum_m sum_n x_padded[n, c, i*s + m*d, j*s + n*d] * weight[f, c, m, n],
+    the same numbers as ``torch.nn.functional.conv2d``.
+
+    Parameters
+    ----------
+    x : ndarray of shape (N, C, H, W) or (C, H, W)
+        Input batch (or a single image).
+    weight : ndarray of shape (F, C, kh, kw)
+        Bank of F filters, each spanning all C input channels.
+    bias : ndarray of shape (F,), optional
+        One number added to each output feature map.
+    stride : int or (int, int), default 1
+    padding : int, (int, int), "valid" or "same", default 0
+        Zeros added on each side. "valid" is 0. "same" keeps H and W (stride 1 only);
+        when the dilated kernel is even, the extra row/column goes at the bottom/right.
+    dilation : int or (int, int), default 1
+
+    Returns
+    -------
+    ndarray of shape (N, F, Ho, Wo) or (F, Ho, Wo)
+        Same rank as ``x``; Ho = conv_output_size(H, kh, stride, padding, dilation).
+
+    Examples
+    --------
+    >>> x = np.ones((1, 2, 4, 4))           # one 4x4 image with 2 channels
+    >>> weight = np.ones((3, 2, 3, 3))      # 3 filters of shape 2x3x3
+    >>> out = conv2d(x, weight, bias=[0, 1, 2])
+    >>> out.shape
+    (1, 3, 2, 2)
+    >>> out[0, :, 0, 0].tolist()
+    [18.0, 19.0, 20.0]
+    >>> conv2d(x, weight, padding="same").shape
+    (1, 3, 4, 4)
+    """
+    x, x4, weight, bias, stride, pads, dilation = _check_conv2d(x, weight, bias, stride, padding, dilation)
+    windows = _windows(pad2d(x4, pads), weight.shape[2:], stride, dilation)  # (N, C, Ho, Wo, kh, kw)
+    # One contraction over (channel, kernel row, kernel column): im2col followed by a matmul.
+    out = np.einsum("nchwij,fcij->nfhw", windows, weight, optimize=True)
+    if bias is not None:
+        out += bias[:, np.newaxis, np.newaxis]
+    return out if x.ndim == 4 else out[0]
+
+
+def conv2d_naive(x, weight, bias=None, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`conv2d`, computed one output number at a time.
+
+    Examples
+    --------
+    >>> conv2d_naive(np.ones((2, 4, 4)), np.ones((3, 2, 3, 3)), bias=[0, 1, 2])[:, 0, 0].tolist()
+    [18.0, 19.0, 20.0]
+    """
+    x, x4, weight, bias, stride, pads, dilation = _check_conv2d(x, weight, bias, stride, padding, dilation)
+    xp = pad2d(x4, pads)
+    n_filters, _, kh, kw = weight.shape
+    out_h = (xp.shape[2] - effective_kernel_size(kh, dilation[0])) // stride[0] + 1
+    out_w = (xp.shape[3] - effective_kernel_size(kw, dilation[1])) // stride[1] + 1
+    out = np.zeros((x4.shape[0], n_filters, out_h, out_w))
+    for n in range(x4.shape[0]):
+        for f in range(n_filters):
+            for i in range(out_h):
+                for j in range(out_w):
+                    top, left = i * stride[0], j * stride[1]
+                    # The window: all channels, kh x kw taps spaced by the dilation.
+                    window = xp[n, :, top : top + dilation[0] * kh : dilation[0], left : left + dilation[1] * kw : dilation[1]]
+                    out[n, f, i, j] = np.sum(window * weight[f]) + (0.0 if bias is None else bias[f])
+    return out if x.ndim == 4 else out[0]
+
+
+# ---------------------------------------------------------------------------
+# Convolution as a matrix
+# ---------------------------------------------------------------------------
+
+
+def conv_matrix(input_shape, kernel, stride=1, padding=0):
+    """Return the matrix M with ``M @ x.ravel() == correlate2d(x, kernel, stride, padding).ravel()``.
+
+    Each row is one output unit: the kernel placed at that unit's window, zeros
+    elsewhere. Rows are shifted copies of the same few numbers (a doubly block
+    Toeplitz matrix at stride 1), which is weight sharing and sparse connectivity
+    written as linear algebra.
+
+    Parameters
+    ----------
+    input_shape : (int, int)
+        (H, W) of the single-channel input.
+    kernel : ndarray of shape (kh, kw)
+    stride : int or (int, int), default 1
+    padding : int or (int, int), default 0
+        Zero padding; padded positions hold no input, so their columns are dropped.
+
+    Returns
+    -------
+    ndarray of shape (Ho * Wo, H * W)
+        Dense float64 matrix (row-major order for both the output and the input).
+
+    References
+    ----------
+    Dumoulin & Visin, "A guide to convolution arithmetic for deep learning" (2016), sec. 4.1.
+
+    Examples
+    --------
+    >>> conv_matrix((1, 4), [[1, 2]]).tolist()
+    [[1.0, 2.0, 0.0, 0.0], [0.0, 1.0, 2.0, 0.0], [0.0, 0.0, 1.0, 2.0]]
+    """
+    height, width = pair("input_shape", input_shape)
+    kernel = as_float_array("kernel", kernel, ndim=2, layout="(kh, kw)")
+    (sh, sw), (ph, pw) = pair("stride", stride), pair("padding", padding, check=non_negative_int)
+    kh, kw = kernel.shape
+    out_h, out_w = conv_output_size(height, kh, sh, ph), conv_output_size(width, kw, sw, pw)
+    # Build on the padded grid, where every window is a plain rectangle, then drop the padding.
+    matrix = np.zeros((out_h * out_w, height + 2 * ph, width + 2 * pw))
+    for i in range(out_h):
+        for j in range(out_w):
+            matrix[i * out_w + j, i * sh : i * sh + kh, j * sw : j * sw + kw] = kernel
+    return matrix[:, ph : ph + height, pw : pw + width].reshape(out_h * out_w, height * width)

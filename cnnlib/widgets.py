@@ -1,0 +1,228 @@
+"""Interactive figures that work with and without a kernel.
+
+A figure is a pure drawing function plus a slider specification.
+:func:`interactive_figure` draws one frame for every combination of slider
+settings, stacks the frames in ipywidgets ``Stack`` containers and links each
+slider to its stacks with ``jslink``. The link runs in the browser, so the
+sliders respond in JupyterLab, Binder and VS Code *and* on the static website,
+where there is no kernel: the frames travel in the page's widget state.
+
+The price is a bounded parameter grid (:data:`MAX_FRAMES` frames at most), so
+each slider offers a short list of telling values rather than a continuum.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+from . import figures
+
+__all__ = ["MAX_FRAMES", "Slider", "interactive_figure", "render_frames", "png_bytes", "show_figure"]
+
+#: Upper bound on the number of frames of one figure (the product of the
+#: slider sizes): it bounds the page weight and the drawing time.
+MAX_FRAMES = 64
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A slider over a short list of values.
+
+    Parameters
+    ----------
+    label : str
+        What the slider sets, in a learner's words, e.g. ``"kernel size k"``.
+    values : sequence
+        The settings the slider steps through, in order.
+    value : optional
+        The initial setting; defaults to the first of ``values``.
+    """
+
+    label: str
+    values: Sequence[Any]
+    value: Any = None
+
+    def __post_init__(self):
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise ValueError(f"Slider label={self.label!r} must be a non-empty string "
+                             "describing the setting, e.g. 'kernel size k'")
+        if isinstance(self.values, (str, bytes)) or len(self.values) == 0:
+            raise ValueError(f"Slider {self.label!r}: values={self.values!r} must be a "
+                             "non-empty list of settings, e.g. [1, 3, 5]")
+        if self.value is not None and self.value not in list(self.values):
+            raise ValueError(f"Slider {self.label!r}: value={self.value!r} is not one of "
+                             f"its values {list(self.values)!r}")
+
+    @property
+    def initial_index(self) -> int:
+        """Return the position of the initial setting in ``values``."""
+        return 0 if self.value is None else list(self.values).index(self.value)
+
+
+def _as_sliders(sliders: Mapping[str, Any]) -> dict[str, Slider]:
+    """Return ``sliders`` with ``(label, values)`` tuples turned into Slider."""
+    if not isinstance(sliders, Mapping) or not sliders:
+        raise TypeError(f"sliders={sliders!r} must be a non-empty dict mapping each "
+                        "keyword argument of the drawing function to a Slider")
+    out = {}
+    for name, spec in sliders.items():
+        out[name] = spec if isinstance(spec, Slider) else Slider(*spec)
+    return out
+
+
+def _check_grid(sliders: dict[str, Slider], max_frames: int) -> None:
+    sizes = {name: len(s.values) for name, s in sliders.items()}
+    total = math.prod(sizes.values())
+    if total > max_frames:
+        shape = " x ".join(f"{n} ({name})" for name, n in sizes.items())
+        raise ValueError(f"the sliders give {shape} = {total} frames, more than the bound "
+                         f"of {max_frames}; offer fewer values per slider")
+
+
+def png_bytes(fig, dpi: int = 80) -> bytes:
+    """Return a figure rendered as a compact (palette) PNG and close it.
+
+    Palette quantisation keeps each frame small (a few tens of kB), which keeps
+    the page light when dozens of frames are embedded.
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    figures.close(fig)
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _alt_text(alt: str | Callable[..., str], params: dict) -> str:
+    return alt(**params) if callable(alt) else alt.format(**params)
+
+
+def render_frames(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],
+                  *, max_frames: int = MAX_FRAMES, dpi: int = 80) -> list[tuple[dict, bytes, str]]:
+    """Return ``(params, png, alt_text)`` for every combination of slider values.
+
+    Combinations are in row-major order: the last slider varies fastest.
+    """
+    sliders = _as_sliders(sliders)
+    _check_grid(sliders, max_frames)
+    names = list(sliders)
+    frames = []
+    for combo in itertools.product(*(s.values for s in sliders.values())):
+        params = dict(zip(names, combo))
+        frames.append((params, png_bytes(draw(**params), dpi=dpi), _alt_text(alt, params)))
+    return frames
+
+
+def _image_html(png: bytes, alt_text: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt_text)}" '
+            'style="max-width:100%;height:auto;background:white" />')
+
+
+def _nest(leaves: list, sizes: list[int], depth: int, stacks_by_depth: list[list]):
+    """Group ``leaves`` into nested Stacks, one nesting level per slider."""
+    import ipywidgets as w
+
+    if depth == len(sizes):
+        return leaves[0]
+    step = math.prod(sizes[depth + 1:])
+    children = [_nest(leaves[i * step:(i + 1) * step], sizes, depth + 1, stacks_by_depth)
+                for i in range(sizes[depth])]
+    stack = w.Stack(children=children)
+    stacks_by_depth[depth].append(stack)
+    return stack
+
+
+def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],
+                       *, max_frames: int = MAX_FRAMES, dpi: int = 80):
+    """Return a widget showing ``draw(**params)`` with one slider per parameter.
+
+    Every frame is drawn once, up front; moving a slider only changes which
+    frame is shown, in the browser. That is why the figure also responds on the
+    static website, where no Python kernel runs.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**params) -> matplotlib.figure.Figure``, a pure function.
+    sliders : dict
+        Maps each keyword of ``draw`` to a :class:`Slider` (or a
+        ``(label, values)`` tuple).
+    alt : str or callable
+        Text description of a frame, for screen readers: a format string
+        over the parameters (``"a {k}x{k} kernel"``) or a function of them.
+    max_frames : int
+        Bound on the number of frames (the product of the slider sizes).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The sliders above the figure.
+
+    Examples
+    --------
+    >>> from cnnlib.widgets import interactive_figure, Slider
+    >>> from cnnlib.figures import new_figure
+    >>> def draw(k):
+    ...     fig, ax = new_figure(2, 2)
+    ...     ax.set_title(f"k = {k}")
+    ...     return fig
+    >>> box = interactive_figure(draw, {"k": Slider("kernel size k", [1, 3])}, alt="k = {k}")
+    >>> len(box.children)
+    2
+    """
+    import ipywidgets as w
+
+    sliders = _as_sliders(sliders)
+    frames = render_frames(draw, sliders, alt, max_frames=max_frames, dpi=dpi)
+    leaves = [w.HTML(value=_image_html(png, text)) for _, png, text in frames]
+    sizes = [len(s.values) for s in sliders.values()]
+    stacks_by_depth: list[list] = [[] for _ in sizes]
+    root = _nest(leaves, sizes, 0, stacks_by_depth)
+
+    controls, links = [], []
+    for (name, spec), stacks in zip(sliders.items(), stacks_by_depth):
+        control = w.SelectionSlider(
+            options=[(str(v), v) for v in spec.values], index=spec.initial_index,
+            description=spec.label, continuous_update=True,
+            style={"description_width": "initial"}, layout=w.Layout(width="min(28rem, 100%)"))
+        for stack in stacks:
+            stack.selected_index = spec.initial_index
+            links.append(w.jslink((control, "index"), (stack, "selected_index")))
+        controls.append(control)
+    box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), root])
+    box.links = links  # kept for inspection (tests); the browser runs them
+    return box
+
+
+class StaticFigure:
+    """A rendered figure with alt text; displays as an ``<img>`` in Jupyter and on the site."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_html_(self) -> str:
+        return _image_html(self.png, self.alt)
+
+    def __repr__(self) -> str:
+        return f"<figure: {self.alt}>"
+
+
+def show_figure(fig, alt: str, *, dpi: int = 80) -> StaticFigure:
+    """Return ``fig`` as a displayable image whose alt text is ``alt``, and close it.
+
+    Use it as the last line of a cell for every figure without sliders, so that
+    every figure in the course carries a text description for screen readers.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt={alt!r} must describe what the figure shows, in words")
+    return StaticFigure(png_bytes(fig, dpi=dpi), alt)

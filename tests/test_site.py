@@ -1,0 +1,183 @@
+"""The built website, in a real browser: sliders respond with no kernel and no network.
+
+Builds the site if ``_build/html`` is missing (``make test`` builds it first),
+serves it on 127.0.0.1, opens every page in headless Chromium and, on every
+page, moves every slider with the keyboard and checks that its figure changes.
+Also checks: no console errors, no failed requests, no request to any other
+host, page and site weight, and the time from key press to new frame.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_SITE_BYTES = 60 * 1024 * 1024
+MAX_FRAME_MS = 100
+
+# Runs in the page: the <img> shown (not hidden in a Stack) inside the figure that
+# holds the slider handle `handle`.
+VISIBLE_FRAME_JS = """
+(handle) => {
+  let box = handle.closest('.widget-vbox');
+  const shown = [...box.querySelectorAll('.widget-html img')].filter(i => i.offsetParent !== null);
+  return shown.map(i => i.getAttribute('src').slice(-64) + '|' + i.getAttribute('alt')).join(';');
+}
+"""
+
+
+def _pages() -> list[Path]:
+    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (SITE / "index.html").exists():
+        subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
+                        "-W", "-n", "--keep-going"], check=True)
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("the browser test needs Chromium at /usr/bin/chromium: "
+                    "sudo apt-get install chromium (make test does this when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _slider_count(html: str) -> int:
+    """Return how many sliders the page's embedded widget state holds."""
+    start = html.find('type="application/vnd.jupyter.widget-state+json"')
+    if start < 0:
+        return 0
+    body = html[html.find(">", start) + 1: html.find("</script>", start)]
+    state = json.loads(body)["state"]
+    return sum(m["model_name"] == "SelectionSliderModel" for m in state.values())
+
+
+def _visit(browser, url: str, expected_sliders: int) -> dict:
+    page = browser.new_page()
+    report = {"requests": [], "failed": [], "errors": [], "bytes": 0, "moved": 0, "changed": 0,
+              "latencies": [], "unlabelled": []}
+    page.on("request", lambda r: report["requests"].append(r.url))
+    page.on("requestfailed", lambda r: report["failed"].append(f"{r.url} ({r.failure})"))
+    page.on("console", lambda m: report["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: report["errors"].append(str(e)))
+
+    page.on("response", lambda r: report["failed"].append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+    page.goto(url, wait_until="networkidle")
+    if expected_sliders:
+        page.wait_for_function(f"document.querySelectorAll('.noUi-handle').length >= {expected_sliders}",
+                               timeout=30_000)
+        page.evaluate("""() => document.addEventListener('keydown',
+                         () => { window.__keyTime = performance.now(); }, true)""")
+    # Page weight: the uncompressed bytes of the page and of everything it loaded.
+    report["bytes"] = page.evaluate("""() => performance.getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource'))
+        .reduce((sum, e) => sum + e.decodedBodySize, 0)""")
+    for handle in page.query_selector_all(".noUi-handle"):
+        before = handle.evaluate(VISIBLE_FRAME_JS)
+        if not before or any(not part.split("|", 1)[1] for part in before.split(";")):
+            report["unlabelled"].append(before[:80])
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle.focus()
+        page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+        report["moved"] += 1
+        try:
+            latency = page.wait_for_function(
+                """([handle, before, js]) => {
+                     const now = eval(js)(handle);
+                     return now !== before ? performance.now() - window.__keyTime : false; }""",
+                arg=[handle, before, VISIBLE_FRAME_JS], polling="raf", timeout=3_000).json_value()
+        except Exception:
+            continue
+        report["changed"] += 1
+        report["latencies"].append(latency)
+    page.close()
+    return report
+
+
+def test_every_slider_on_every_page_responds_without_a_kernel(site, server, browser):
+    pages = _pages()
+    assert pages, f"no pages under {site}"
+    totals = {"pages": 0, "sliders": 0, "moved": 0, "changed": 0}
+    latencies, weights, problems = [], {}, []
+    for path in pages:
+        rel = path.relative_to(site).as_posix()
+        expected = _slider_count(path.read_text())
+        report = _visit(browser, f"{server}/{rel}", expected)
+        totals["pages"] += 1
+        totals["sliders"] += expected
+        totals["moved"] += report["moved"]
+        totals["changed"] += report["changed"]
+        latencies += report["latencies"]
+        weights[rel] = report["bytes"]
+        foreign = sorted({u for u in report["requests"] if not u.startswith(server) and not u.startswith("data:")})
+        for kind, items in [("console errors", report["errors"]), ("failed requests", report["failed"]),
+                            ("requests to other hosts", foreign), ("frames without alt text", report["unlabelled"])]:
+            if items:
+                problems.append(f"{rel}: {kind}: {items[:5]}")
+        if report["moved"] != expected:
+            problems.append(f"{rel}: {expected} sliders in the widget state, {report['moved']} on the page")
+        if report["changed"] != report["moved"]:
+            problems.append(f"{rel}: {report['moved'] - report['changed']} sliders moved without changing the figure")
+        if report["bytes"] > MAX_PAGE_BYTES:
+            problems.append(f"{rel}: page weighs {report['bytes'] / 1e6:.2f} MB > 5 MB")
+    slowest = max(latencies, default=0.0)
+    if slowest > MAX_FRAME_MS:
+        problems.append(f"slowest frame change {slowest:.0f} ms > {MAX_FRAME_MS} ms")
+    heaviest = max(weights, key=weights.get)
+    print(f"\nbrowser test: {totals['pages']} pages, {totals['sliders']} sliders, "
+          f"{totals['moved']} moved, {totals['changed']} figures changed; "
+          f"key-to-frame latency max {slowest:.0f} ms, median "
+          f"{sorted(latencies)[len(latencies) // 2] if latencies else 0:.0f} ms; "
+          f"heaviest page {heaviest} {weights[heaviest] / 1e6:.2f} MB")
+    assert not problems, "\n".join(problems)
+    assert totals["sliders"] > 0, "no page of the site has a slider"
+
+
+def test_the_site_is_under_its_size_budget(site):
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    print(f"\nsite size: {total / 1e6:.1f} MB")
+    assert total <= MAX_SITE_BYTES, f"the site weighs {total / 1e6:.1f} MB > 60 MB"
+
+
+def test_no_page_loads_the_widget_manager_twice(site):
+    for path in _pages():
+        html = path.read_text()
+        assert html.count("html-manager/embed.js") <= 1, path.name
+        assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html, path.name

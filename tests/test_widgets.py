@@ -1,0 +1,106 @@
+"""The slider mechanism: frames, nesting of stacks, links, errors."""
+
+import io
+import time
+
+import ipywidgets as w
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnnlib.figures import new_figure
+from cnnlib.widgets import MAX_FRAMES, Slider, interactive_figure, png_bytes, render_frames, show_figure
+
+
+def draw_bar(a, b=1):
+    """A figure whose pixels depend on a and b: a bar of height a*b."""
+    fig, ax = new_figure(1.5, 1.5)
+    ax.bar([0], [a * b], color="black")
+    ax.set_ylim(0, 20)
+    ax.set_axis_off()
+    return fig
+
+
+def dark_fraction(png: bytes) -> float:
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    return float((pixels < 128).mean())
+
+
+def test_render_frames_covers_every_combination_last_slider_fastest():
+    frames = render_frames(draw_bar, {"a": ("a", [1, 2]), "b": ("b", [1, 2, 3])}, alt="a={a} b={b}")
+    assert [f[0] for f in frames] == [{"a": a, "b": b} for a in (1, 2) for b in (1, 2, 3)]
+    assert [f[2] for f in frames] == [f"a={a} b={b}" for a in (1, 2) for b in (1, 2, 3)]
+
+
+def test_frames_show_what_the_parameters_say():
+    frames = render_frames(draw_bar, {"a": ("a", [2, 4, 8])}, alt="bar")
+    darkness = [dark_fraction(png) for _, png, _ in frames]
+    assert darkness[0] < darkness[1] < darkness[2]
+
+
+def test_alt_text_can_be_a_function():
+    frames = render_frames(draw_bar, {"a": ("a", [1, 3])}, alt=lambda a: f"height {a}")
+    assert [f[2] for f in frames] == ["height 1", "height 3"]
+
+
+def test_too_many_frames_is_refused_naming_the_bound_and_the_sizes():
+    sliders = {"a": ("a", list(range(9))), "b": ("b", list(range(8)))}
+    with pytest.raises(ValueError, match=r"9 \(a\) x 8 \(b\) = 72 frames.*bound of 64"):
+        render_frames(draw_bar, sliders, alt="x")
+    assert MAX_FRAMES == 64
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(label="", values=[1]), "label"),
+    (dict(label="k", values=[]), "values"),
+    (dict(label="k", values=[1, 2], value=3), "value=3 is not one of"),
+])
+def test_slider_spec_errors_name_the_problem(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Slider(**kwargs)
+
+
+def test_sliders_must_be_a_dict():
+    with pytest.raises(TypeError, match="sliders="):
+        interactive_figure(draw_bar, [("a", [1])], alt="x")
+
+
+def test_each_slider_drives_its_level_of_nested_stacks():
+    sliders = {"a": Slider("height a", [1, 2, 3], value=2), "b": Slider("scale b", [1, 4])}
+    box = interactive_figure(draw_bar, sliders, alt="a={a}, b={b}")
+    controls, root = box.children[0].children, box.children[1]
+    assert [c.description for c in controls] == ["height a", "scale b"]
+    assert [c.index for c in controls] == [1, 0]            # initial values a=2, b=1
+    assert [c.value for c in controls] == [2, 1]
+    assert isinstance(root, w.Stack) and len(root.children) == 3
+    assert root.selected_index == 1
+    links = box.links
+    assert len(links) == 1 + 3  # one stack at the top level, three below it
+    targets = {(controls.index(m.source[0]), id(m.target[0])) for m in links}
+    assert {(0, id(root))} <= targets
+    assert {(1, id(child)) for child in root.children} <= targets
+    assert all(m.source[1] == "index" and m.target[1] == "selected_index" for m in links)
+    # the leaf at (i, j) is the frame for (a_i, b_j)
+    for i, a in enumerate([1, 2, 3]):
+        for j, b in enumerate([1, 4]):
+            leaf = root.children[i].children[j]
+            assert f'alt="a={a}, b={b}"' in leaf.value
+
+
+def test_show_figure_carries_alt_text_and_requires_it():
+    shown = show_figure(draw_bar(3), alt="a bar of height 3")
+    assert 'alt="a bar of height 3"' in shown._repr_html_()
+    with pytest.raises(ValueError, match="alt="):
+        show_figure(draw_bar(3), alt="  ")
+
+
+def test_frames_are_compact_palette_pngs():
+    png = png_bytes(draw_bar(5))
+    assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).mode == "P"
+    assert len(png) < 20_000
+
+
+def test_a_small_grid_draws_quickly():
+    start = time.perf_counter()
+    render_frames(draw_bar, {"a": ("a", list(range(16)))}, alt="x")
+    assert time.perf_counter() - start < 2.0
