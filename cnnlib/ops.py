@@ -60,7 +60,8 @@ def pad2d(x, padding, mode="zeros"):
         Any array with at least two axes; only the last two are padded.
     padding : int, (int, int) or (int, int, int, int)
         ``p`` pads every side by p; ``(ph, pw)`` pads top and bottom by ph, left
-        and right by pw; ``(top, bottom, left, right)`` gives each side.
+        and right by pw; ``(top, bottom, left, right)`` gives each side (note:
+        ``torch.nn.functional.pad`` lists the last axis first, ``(left, right, top, bottom)``).
     mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         What to put in the border, with PyTorch's meaning: zeros; the mirror image
         *excluding* the edge pixel (``[1 2 3] -> 2 [1 2 3] 2``); copies of the edge

@@ -41,7 +41,9 @@ def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
     span = effective_kernel_size(kernel_size, dilation)
     out = conv_output_size(size, kernel_size, dilation=dilation)
     top = (size - span) // 2  # window position, in input and output coordinates
-    fig, (ax_in, ax_out) = new_figure(6, 3.1, 1, 2, width_ratios=[size, max(out, 5)])
+    fig, (ax_in, ax_out) = new_figure(6, 3.1, 1, 2, width_ratios=[size, size])
+    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.84, bottom=0.02, wspace=0.15)
     marks = np.zeros((size, size), int)
     taps = top + dilation * np.arange(kernel_size)
     marks[np.ix_(taps, taps)] = 1
@@ -52,7 +54,9 @@ def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
     marks = np.zeros((out, out), int)
     marks[top, top] = 1
     _cells(ax_out, marks, [EMPTY, COLORS["output"]])
-    ax_out.set_ylim(max(out, 5), 0)
+    pad = (size - out) / 2  # centre the output grid, drawn at the input's scale
+    ax_out.set_xlim(-pad, out + pad)
+    ax_out.set_ylim(out + pad, -pad)
     ax_out.set_title(f"output {out}x{out}", fontsize=10)
     fig.suptitle(f"k = {kernel_size}, d = {dilation}:  k' = {kernel_size} + "
                  f"({kernel_size}-1)({dilation}-1) = {span},  o = {size} - {span} + 1 = {out}",
@@ -102,8 +106,8 @@ def _draw_stack_panel(ax, dilations, half_width, kernel_size, title):
     ax.set_title(title, fontsize=9, loc="left")
     labels = ["input"] + [f"layer {j}, d={d}" for j, d in enumerate(dilations, 1)]
     for row, label in enumerate(labels):  # text, not tick labels: each frame draws faster
-        ax.text(-half_width - 1.5, row, label, ha="right", va="center", fontsize=7)
-    ax.set_xlim(-half_width - 8, half_width + 1)
+        ax.text(-0.01, row, label, ha="right", va="center", fontsize=7, transform=ax.get_yaxis_transform())
+    ax.set_xlim(-half_width - 1, half_width + 1)
     ax.set_ylim(-0.5, depth + 0.5)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -131,7 +135,9 @@ def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
         raise ValueError(f"schedule={schedule!r} has fewer than depth={depth} dilations")
     plain = [1] * depth
     half = (paths_to_output(dilated, kernel_size).size - 1) // 2
-    fig, (top, bottom) = new_figure(6, 1.2 + 0.55 * depth * 2, 2, 1, sharex=True)
+    fig, (top, bottom) = new_figure(6, 4, 2, 1, sharex=True)
+    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
+    fig.subplots_adjust(left=0.14, right=0.99, top=0.93, bottom=0.02, hspace=0.22)
     _draw_stack_panel(top, plain, half, kernel_size, _stack_title("plain", plain, kernel_size))
     _draw_stack_panel(bottom, dilated, half, kernel_size, _stack_title("dilated", dilated, kernel_size))
     return fig
@@ -147,10 +153,9 @@ def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=128):
     photo = sample_photo(size)
     fig, axes = new_figure(6, 2.0, 1, len(dilations) + 1)
     show_image(axes[0], photo, "photo")
-    responses = [correlate2d(photo, kernel, padding=d * (kernel.shape[0] - 1) // 2, dilation=d)
-                 for d in dilations]
-    limit = max(np.abs(r).max() for r in responses)
-    for ax, d, response in zip(axes[1:], dilations, responses):
+    for ax, d in zip(axes[1:], dilations):
+        response = correlate2d(photo, kernel, padding=d * (kernel.shape[0] - 1) // 2, dilation=d)
+        limit = np.percentile(np.abs(response), 99)  # each panel its own contrast
         show_image(ax, response, f"d = {d} (span {effective_kernel_size(kernel.shape[0], d)})",
                    cmap=DIVERGING, vmin=-limit, vmax=limit)
     return fig

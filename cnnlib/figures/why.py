@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from ..ops import convolve1d
 from ..shapes import conv_output_size, dense_params
@@ -19,6 +20,13 @@ __all__ = ["SIGNAL", "KERNEL", "draw_edge_detector", "draw_flip_and_slide", "dra
 #: The chapter's running 1-D example: a signal of 8 samples and an asymmetric kernel of 3.
 SIGNAL = np.array([1, 3, 0, 2, 4, 1, 0, 2])
 KERNEL = np.array([2, 1, -1])
+
+
+def _fixed_margins(fig, left=0.01, bottom=0.01, right=0.99, top=0.88):
+    """Replace constrained layout by fixed margins: it halves the time to draw a frame."""
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=left, bottom=bottom, right=right, top=top)
+    return fig
 
 
 def _blank_cells(ax, row, col, count, color="#BBBBBB"):
@@ -46,7 +54,7 @@ def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
         raise ValueError(f"position={position} must be in 0..{y.size - 1} for a signal of {x.size} "
                          f"and a kernel of {w.size}")
     k, flipped = w.size, w[::-1]
-    products = x[position:position + k] * flipped
+    products = x[position:position + k] * flipped + 0.0  # + 0.0 turns -0 into 0
     fig, ax = new_figure(6, 2.9)
     lim = np.abs(np.concatenate([w, products])).max()
     draw_grid(ax, x[None], origin=(0, 0), vmin=min(x.min(), y.min()), vmax=max(x.max(), y.max()))
@@ -69,7 +77,7 @@ def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
     ax.set_ylim(6.0, -0.6)
     terms = " + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(x[position:position + k], flipped))
     ax.set_title(f"y[{position}] = {terms} = {y[position]:g}", fontsize=10)
-    return fig
+    return _fixed_margins(fig, top=0.9)
 
 
 def parameter_counts(height: int, width: int, kernel=(1, 2)) -> dict[str, int]:
@@ -104,6 +112,8 @@ def draw_parameter_counts(height: int, width: int, kernel=(1, 2)):
     bars = ax.barh(names, values, color=colors, height=0.6)
     ax.set_xscale("log")
     ax.set_xlim(0.5, 1e13)
+    ax.set_xticks([10.0 ** e for e in range(0, 13, 3)])
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.invert_yaxis()
     for bar, v in zip(bars, values):
         ax.text(v * 1.6, bar.get_y() + bar.get_height() / 2, f"{v:,}", va="center", fontsize=9)
@@ -111,7 +121,7 @@ def draw_parameter_counts(height: int, width: int, kernel=(1, 2)):
     ax.tick_params(labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"{height}x{width} image, {kh}x{kw} kernel → {out_h}x{out_w} output", fontsize=10)
-    return fig
+    return _fixed_margins(fig, left=0.26, bottom=0.17, right=0.97, top=0.89)
 
 
 def draw_edge_detector(image, edges):
@@ -119,7 +129,7 @@ def draw_edge_detector(image, edges):
     image, edges = np.asarray(image, dtype=float), np.asarray(edges, dtype=float)
     fig, (left, right) = new_figure(6, 2.9, 1, 2)
     show_image(left, image, f"input, {image.shape[0]}x{image.shape[1]}", vmin=0, vmax=1)
-    lim = np.abs(edges).max()
+    lim = np.percentile(np.abs(edges), 99) or 1.0  # a few strong edges would wash out the rest
     show_image(right, edges, f"edges, {edges.shape[0]}x{edges.shape[1]} (2 weights)",
                cmap=DIVERGING, vmin=-lim, vmax=lim)
     return fig

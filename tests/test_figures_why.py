@@ -1,0 +1,103 @@
+"""Chapter 1 figures, drawn without widgets: what they show follows their parameters."""
+
+import time
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from cnnlib.figures import COLORS, sample_photo, why
+from cnnlib.widgets import Slider, render_frames
+
+# The 280-row, 320-column edge detector of Goodfellow et al. (2016), fig. 9.6, worked by hand.
+HAND_DENSE, HAND_SPARSE, HAND_SHARED = 319 * 280 * 320 * 280, 2 * 319 * 280, 2
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _outlines(ax, color):
+    return [p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor()[:3] == _rgb(color)]
+
+
+def _rgb(color):
+    from matplotlib.colors import to_rgb
+    return to_rgb(color)
+
+
+@pytest.mark.parametrize("position", [0, 3, 5])
+def test_flip_and_slide_title_is_the_valid_convolution_at_position(position):
+    fig = why.draw_flip_and_slide(position)
+    expected = np.convolve(why.SIGNAL, why.KERNEL, mode="valid")[position]
+    title = fig.axes[0].get_title()
+    assert isinstance(fig, Figure)
+    assert title.startswith(f"y[{position}] = ") and title.endswith(f"= {expected:g}")
+
+
+@pytest.mark.parametrize("position", [0, 2, 5])
+def test_flip_and_slide_outlines_the_window_under_the_kernel(position):
+    ax = why.draw_flip_and_slide(position).axes[0]
+    (window,) = _outlines(ax, COLORS["window"])
+    assert (window.get_x(), window.get_width()) == (position, len(why.KERNEL))
+
+
+@pytest.mark.parametrize("position", [0, 4])
+def test_flip_and_slide_fills_outputs_up_to_position(position):
+    ax = why.draw_flip_and_slide(position).axes[0]
+    output_row = [t for t in ax.texts if t.get_position()[1] == pytest.approx(5.3) and t.get_position()[0] > 0]
+    assert len(output_row) == position + 1
+
+
+def test_flip_and_slide_draws_the_kernel_flipped():
+    ax = why.draw_flip_and_slide(1, signal=[0, 0, 0, 0], kernel=[1, 2]).axes[0]
+    kernel_row = sorted((t.get_position()[0], t.get_text()) for t in ax.texts
+                        if t.get_position()[1] == pytest.approx(2.1) and t.get_position()[0] > 0)
+    assert [text for _, text in kernel_row] == ["2", "1"]
+
+
+def test_flip_and_slide_rejects_a_position_past_the_end():
+    with pytest.raises(ValueError, match="position=6"):
+        why.draw_flip_and_slide(6)
+
+
+def test_parameter_counts_match_the_hand_worked_edge_detector():
+    assert why.parameter_counts(280, 320, (1, 2)) == {"dense": HAND_DENSE, "sparse": HAND_SPARSE, "shared": HAND_SHARED}
+    assert HAND_DENSE == 8_003_072_000 and HAND_SPARSE == 178_640
+
+
+def test_parameter_counts_for_a_square_kernel_by_hand():
+    # 28x28 image, 5x5 kernel: 24x24 outputs, each seeing 25 inputs.
+    assert why.parameter_counts(28, 28, (5, 5)) == {"dense": 784 * 576, "sparse": 576 * 25, "shared": 25}
+
+
+def test_parameter_count_bars_and_labels_show_the_counts():
+    fig = why.draw_parameter_counts(280, 320, (1, 2))
+    ax = fig.axes[0]
+    assert sorted(bar.get_width() for bar in ax.patches) == sorted([HAND_DENSE, HAND_SPARSE, HAND_SHARED])
+    assert {"8,003,072,000", "178,640", "2"} <= set(_texts(fig))
+    assert ax.get_xscale() == "log"
+    assert "280x319 output" in ax.get_title()
+
+
+def test_edge_detector_titles_give_both_shapes():
+    photo = sample_photo(64)
+    edges = photo[:, 1:] - photo[:, :-1]
+    fig = why.draw_edge_detector(photo, edges)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["input, 75x64", "edges, 75x63 (2 weights)"]
+
+
+@pytest.mark.parametrize("draw, sliders", [
+    (why.draw_flip_and_slide, {"position": Slider("kernel position p", list(range(6)))}),
+    (lambda image, kernel: why.draw_parameter_counts(*image, kernel),
+     {"image": Slider("image (H, W)", [(28, 28), (64, 64), (224, 224), (280, 320)]),
+      "kernel": Slider("kernel (kh, kw)", [(1, 2), (3, 3), (5, 5)])}),
+], ids=["flip_and_slide", "parameter_counts"])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    # CPU time, not wall time: the budget is for our work, not for a busy shared machine.
+    start = time.process_time()
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.process_time() - start < 2.0
