@@ -114,7 +114,7 @@ def leaky_relu_grad(x, negative_slope=0.01):
 
 
 def sigmoid(x):
-    """Return the logistic function 1 / (1 + exp(-x)), without overflow for large |x|.
+    """Return the logistic function 1 / (1 + exp(-x)), without overflow for large ``abs(x)``.
 
     Parameters
     ----------

@@ -14,21 +14,14 @@ __all__ = ["ReceptiveField", "receptive_field", "receptive_field_region"]
 
 
 class ReceptiveField(NamedTuple):
-    """Receptive field of one layer's output units with respect to the network's input.
-
-    Attributes
-    ----------
-    size : int
-        r: how many input positions one output unit sees.
-    stride : int
-        S: how far the region moves in the input when the output index moves by 1.
-    padding : int
-        P: how far the first unit's region starts before input position 0.
-    """
+    """Receptive field of one layer's output units with respect to the network's input."""
 
     size: int
+    """How many input positions one output unit sees (r in the formulas)."""
     stride: int
+    """How far the region moves in the input when the output index moves by 1 (S)."""
     padding: int
+    """How far the first unit's region starts before input position 0 (P)."""
 
 
 def _check_layer(position, layer):

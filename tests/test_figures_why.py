@@ -73,7 +73,7 @@ def test_parameter_counts_for_a_square_kernel_by_hand():
 
 
 def test_parameter_count_bars_and_labels_show_the_counts():
-    fig = why.draw_parameter_counts(280, 320, (1, 2))
+    fig = why.draw_parameter_counts((280, 320), (1, 2))
     ax = fig.axes[0]
     assert sorted(bar.get_width() for bar in ax.patches) == sorted([HAND_DENSE, HAND_SPARSE, HAND_SHARED])
     assert {"8,003,072,000", "178,640", "2"} <= set(_texts(fig))
@@ -91,7 +91,7 @@ def test_edge_detector_titles_give_both_shapes():
 
 @pytest.mark.parametrize("draw, sliders", [
     (why.draw_flip_and_slide, {"position": Slider("kernel position p", list(range(6)))}),
-    (lambda image, kernel: why.draw_parameter_counts(*image, kernel),
+    (why.draw_parameter_counts,
      {"image": Slider("image (H, W)", [(28, 28), (64, 64), (224, 224), (280, 320)]),
       "kernel": Slider("kernel (kh, kw)", [(1, 2), (3, 3), (5, 5)])}),
 ], ids=["flip_and_slide", "parameter_counts"])

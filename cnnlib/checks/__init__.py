@@ -16,3 +16,8 @@ from .padding import *  # noqa: F401,F403
 from .stride import *  # noqa: F401,F403
 from .dilation import *  # noqa: F401,F403
 from .channels import *  # noqa: F401,F403
+from .receptive_fields import *  # noqa: F401,F403
+from .weight_sharing import *  # noqa: F401,F403
+from .activation import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .small_cnn import *  # noqa: F401,F403

@@ -1,5 +1,51 @@
 """Exercise checks for the chapter on dilation."""
 
+import numpy as np
+
+from ..figures.dilation import paths_to_output
+from ..ops import correlate2d
+from ..receptive import receptive_field
+from ..shapes import conv_output_size
 from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
 
-__all__: list[str] = []
+__all__ = ["check_dilation_by_hand", "check_gridding_prediction", "check_dilated_correlate2d"]
+
+
+def check_dilation_by_hand(answer):
+    """Check the output size of a 3x3 kernel, dilation 3, padding 1, stride 2, on a 15x15 input."""
+    expected = conv_output_size(15, 3, stride=2, padding=1, dilation=3)
+    return check_answer("dilated output size by hand", answer, expected,
+                        hint="first the span k' = k + (k-1)(d-1), then o = floor((i + 2p - k')/s) + 1")
+
+
+def check_gridding_prediction(answer):
+    """Check ``[r, reached]`` for three 3x3 layers, all with dilation 2 (stride 1).
+
+    r is the receptive field along one axis; reached is how many of the r x r
+    input pixels in that square have at least one path to the output unit.
+    """
+    r = receptive_field([(3, 1, 0, 2)] * 3)[-1].size
+    along_one_axis = paths_to_output([2, 2, 2])
+    reached = int(np.count_nonzero(np.outer(along_one_axis, along_one_axis)))
+    return check_answer("gridding prediction [r, reached]", answer, [r, reached],
+                        hint="each layer adds d(k-1) = 4 to r; in 1-D, can an odd offset from "
+                             "the centre be reached when every dilation is even? then square it")
+
+
+def _cases():
+    rng = np.random.default_rng(5)
+    x = rng.integers(-3, 4, size=(9, 9))
+    return [
+        Case("dilation 1 (plain correlation), 3x3 kernel on 5x5", (x[:5, :5], rng.integers(-2, 3, (3, 3)), 1)),
+        Case("dilation 2, 3x3 kernel on 7x7 (the chapter's example)", (x[:7, :7], rng.integers(-2, 3, (3, 3)), 2)),
+        Case("dilation 3, 2x2 kernel on 9x9", (x, rng.integers(-2, 3, (2, 2)), 3)),
+        Case("dilation 2, non-square 2x3 kernel on a 6x9 input", (x[:6], rng.integers(-2, 3, (2, 3)), 2)),
+        Case("dilation 4, 3x3 kernel spanning the whole 9x9 input (1x1 output)", (x, rng.integers(-2, 3, (3, 3)), 4)),
+        Case("dilation 3, 1x1 kernel (dilation changes nothing)", (x[:4, :5], np.array([[2]]), 3)),
+    ]
+
+
+def check_dilated_correlate2d(func):
+    """Check ``func(x, kernel, dilation)``: a dilated 2-D cross-correlation, no padding, stride 1."""
+    return check_function("dilated cross-correlation", func,
+                          lambda x, kernel, dilation: correlate2d(x, kernel, dilation=dilation), _cases())

@@ -22,4 +22,5 @@ __all__ = ["COLORS", "DIVERGING", "SEQUENTIAL", "close", "draw_grid", "new_figur
            "outline", "sample_photo", "show_image"]
 
 # One module per chapter; use them as ``cnnlib.figures.padding.draw_...``.
-from . import channels, correlation, dilation, padding, stride, why  # noqa: E402,F401
+from . import (activation, channels, correlation, dilation, padding, pooling,  # noqa: E402,F401
+               receptive_fields, small_cnn, stride, weight_sharing, why)

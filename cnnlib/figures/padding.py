@@ -68,10 +68,11 @@ def _grid_lines(ax, rows, cols, origin=(0, 0), color="white", lw=1.0):
     ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, zorder=2))
 
 
-def _frame_axes(ax, extent):
-    """Fix the axes to an extent x extent canvas so cells keep one size from frame to frame."""
-    ax.set_xlim(-0.3, extent + 0.3)
-    ax.set_ylim(extent + 0.3, -0.3)
+def _frame_axes(ax, extent, size):
+    """Centre a size x size grid on an extent x extent canvas, so cells keep one size across frames."""
+    lo, hi = size / 2 - extent / 2 - 0.3, size / 2 + extent / 2 + 0.3
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(hi, lo)
     ax.set_aspect("equal")
     ax.set_axis_off()
 
@@ -155,7 +156,7 @@ def _filled(row, col, h, w, colour):
     return Rectangle((col, row), w, h, facecolor=colour, edgecolor="none", zorder=0)
 
 
-def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 11):
+def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 10):
     """Return a figure of an i x i input padded by p, scanned by a k x k kernel, and its output.
 
     Left: the padded input (grey cells hold the zeros of padding), a dot at the
@@ -166,7 +167,7 @@ def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 11):
     ----------
     i, k, p : int
         Input size, kernel size and padding on each side (stride 1).
-    extent : int, default 11
+    extent : int, default 10
         Size of the drawing canvas in cells, kept fixed across slider frames
         so a cell keeps one size; grown if the grid needs more.
 
@@ -179,11 +180,13 @@ def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 11):
     n = i + 2 * p
     extent = max(extent, n)
     fig, (ax_in, ax_out) = new_figure(6.0, 3.2, 1, 2)
-    _fixed_layout(fig, top=0.82)
+    _fixed_layout(fig, top=0.84, bottom=0.08)
     out = _draw_padded_input(ax_in, i, k, p)
     _draw_output(ax_out, out)
-    _frame_axes(ax_in, extent)
-    _frame_axes(ax_out, extent)
+    _frame_axes(ax_in, extent, n)
+    _frame_axes(ax_out, extent, out)
+    fig.text(0.5, 0.015, "grey 0: padding   ·   dot: centre of one window position   ·   "
+             "orange: first window and its output", ha="center", fontsize=7.5, color=COLORS["text"])
     ax_in.set_title(f"input {i}×{i} padded by {p}: {n}×{n}", fontsize=10)
     if out:
         o = conv_output_size(i, k, padding=p)
@@ -214,6 +217,8 @@ def draw_padding_comparison(i: int = 5, k: int = 3, paddings=(0, 1, 2), labels=N
     >>> fig = draw_padding_comparison(5, 3, (0, 1, 2), ["valid", "same", "full"])
     >>> [ax.get_title() for ax in fig.axes]
     ['valid\\np = 0: output 3×3', 'same\\np = 1: output 5×5', 'full\\np = 2: output 7×7']
+    >>> draw_padding_comparison(5, 4, [(1, 2)]).axes[0].get_title()
+    '\\np = (1, 2): output 5×5'
     """
     labels = labels or [""] * len(paddings)
     sides = [_sides(p) for p in paddings]
@@ -221,10 +226,9 @@ def draw_padding_comparison(i: int = 5, k: int = 3, paddings=(0, 1, 2), labels=N
     fig, axes = new_figure(2.1 * len(paddings), 2.6, 1, len(paddings))
     for ax, pad, (before, after), label in zip(np.atleast_1d(axes), paddings, sides, labels):
         out = _draw_padded_input(ax, i, k, pad, write_zeros=False)
-        _frame_axes(ax, extent)
-        shown = f"{before}" if before == after else f"{before} before, {after} after"
-        head = f"{label}\n" if label else ""
-        ax.set_title(f"{head}p = {shown}: output {out}×{out}", fontsize=9)
+        _frame_axes(ax, extent, i + before + after)
+        shown = f"{before}" if before == after else f"({before}, {after})"
+        ax.set_title(f"{label}\np = {shown}: output {out}×{out}", fontsize=9)
     return fig
 
 
@@ -258,13 +262,14 @@ def _filter_kernel(name, k):
     raise ValueError(f"unknown filter={name!r}; use 'blur' or 'edges'")
 
 
-def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 9, zoom: int = 28,
+def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 11, zoom: int = 30,
                        width: int = 128):
-    """Return a figure of the photograph filtered with one padding mode, zoomed on its top-left corner.
+    """Return a figure of the photograph filtered with one padding mode, zoomed on its top-right corner.
 
     Left: the whole filtered photo (same size as the input) with the zoomed
-    corner outlined. Middle: the padded input around that corner, the dashed
-    line marking where the photo ends. Right: the filtered output in the corner.
+    corner outlined. Middle: the padded input around that corner, dashed lines
+    marking where the photo ends. Right: the filtered output in that corner.
+    The corner is plain background, so any structure there is a border artefact.
 
     Parameters
     ----------
@@ -272,12 +277,18 @@ def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 9,
         How :func:`cnnlib.pad2d` fills the border.
     filter : {"blur", "edges"}
         A k x k box blur, or a 3x3 Sobel filter for vertical edges.
-    k : int, default 9
-        Blur size; the padding is (k - 1) // 2 so the output keeps the input's size.
-    zoom : int, default 28
+    k : int, default 11
+        Blur size; the padding is (k - 1) // 2 on each side, so the output keeps the input's size.
+    zoom : int, default 30
         Side, in pixels, of the zoomed corner.
     width : int, default 128
         Width the photo is resized to.
+
+    Examples
+    --------
+    >>> fig = draw_padding_modes("reflect", "edges")
+    >>> fig.axes[1].get_title()
+    'input padded by 1 (reflect)'
     """
     kernel = _filter_kernel(filter, k)
     p = (kernel.shape[0] - 1) // 2
@@ -286,18 +297,19 @@ def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 9,
     filtered = correlate2d(padded, kernel)
     lo, hi = (0.0, 1.0) if filter == "blur" else (-0.5, 0.5)
     cmap = "gray" if filter == "blur" else "PuOr"
-    fig, axes = new_figure(6.0, 2.7, 1, 3)
+    fig, axes = new_figure(6.0, 2.6, 1, 3)
+    _fixed_layout(fig, top=0.8, bottom=0.02, wspace=0.03)
     axes[0].imshow(filtered, cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
-    outline(axes[0], -0.5, -0.5, zoom, zoom, color=COLORS["window"], lw=1.5)
+    outline(axes[0], -0.5, width - zoom - 0.5, zoom, zoom, color=COLORS["window"], lw=1.5)
     axes[0].set_title("filtered photo", fontsize=9)
-    axes[1].imshow(padded[:zoom + p, :zoom + p], cmap="gray", vmin=0, vmax=1, interpolation="nearest",
-                   extent=(-p, zoom, zoom, -p))
+    # Extents in photo coordinates, so the dashed lines at row 0 and column `width` are the photo's edges.
+    axes[1].imshow(padded[:zoom + p, -(zoom + p):], cmap="gray", vmin=0, vmax=1,
+                   interpolation="nearest", extent=(width - zoom, width + p, zoom, -p))
     axes[1].axhline(0, color=COLORS["window"], lw=1.2, ls="--")
-    axes[1].axvline(0, color=COLORS["window"], lw=1.2, ls="--")
+    axes[1].axvline(width, color=COLORS["window"], lw=1.2, ls="--")
     axes[1].set_title(f"input padded by {p} ({mode})", fontsize=9)
-    axes[2].imshow(filtered[:zoom, :zoom], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest",
-                   extent=(0, zoom, zoom, 0))
-    axes[2].set_title("output, top-left corner", fontsize=9)
+    axes[2].imshow(filtered[:zoom, -zoom:], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+    axes[2].set_title("output, top-right corner", fontsize=9)
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])

@@ -100,9 +100,12 @@ def parameter_counts(height: int, width: int, kernel=(1, 2)) -> dict[str, int]:
             "shared": kh * kw}
 
 
-def draw_parameter_counts(height: int, width: int, kernel=(1, 2)):
-    """Return a bar chart (log scale) of :func:`parameter_counts`, each bar labelled with its number."""
-    kh, kw = kernel
+def draw_parameter_counts(image=(280, 320), kernel=(1, 2)):
+    """Return a bar chart (log scale) of :func:`parameter_counts` for an ``image`` of (height, width).
+
+    Each bar is labelled with its number; the title gives the output size.
+    """
+    (height, width), (kh, kw) = image, kernel
     counts = parameter_counts(height, width, kernel)
     out_h, out_w = conv_output_size(height, kh), conv_output_size(width, kw)
     fig, ax = new_figure(6, 2.8)

@@ -1,0 +1,3 @@
+"""Figures for the chapter on activation."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Figures for the chapter on pooling."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Figures for the chapter on receptive fields."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Figures for the chapter on small cnn."""
+
+__all__: list[str] = []

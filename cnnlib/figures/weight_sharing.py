@@ -1,0 +1,3 @@
+"""Figures for the chapter on weight sharing."""
+
+__all__: list[str] = []

@@ -1,0 +1,126 @@
+"""Chapter 1 checks: each passes a right answer and explains a wrong, raising or missing one."""
+
+import numpy as np
+import pytest
+
+from cnnlib import checks
+
+
+def _hand_convolve1d(x, w):
+    """Flip, then slide: the textbook loop, written independently of cnnlib."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    n = w.size - 1
+    return np.array([sum(x[p + i] * w[n - i] for i in range(n + 1)) for p in range(x.size - n)])
+
+
+def _hand_weight_counts(height, width, kh, kw):
+    outputs = (height - kh + 1) * (width - kw + 1)
+    return (height * width * outputs, outputs * kh * kw, kh * kw)
+
+
+def _not_implemented(*args):
+    raise NotImplementedError("write your code here")
+
+
+def _text(result):
+    return str(result)
+
+
+# --- predict y[4] ---------------------------------------------------------------------------
+
+def test_prediction_passes_the_hand_worked_value():
+    # x[4:7] = [4, 1, 0] under the flipped kernel [-1, 1, 2]: -4 + 1 + 0 = -3.
+    assert checks.check_flip_and_slide_prediction(-3).passed
+
+
+def test_prediction_fails_with_a_hint_but_not_the_answer():
+    result = checks.check_flip_and_slide_prediction(9)  # what the unflipped kernel gives: 8 + 1 + 0
+    assert not result.passed and result.attempted
+    assert "your answer 9 is not right" in _text(result) and "flipped kernel [-1, 1, 2]" in _text(result)
+    assert "-3" not in _text(result)
+
+
+def test_prediction_left_as_ellipsis_is_not_attempted():
+    assert "not attempted" in _text(checks.check_flip_and_slide_prediction(...))
+
+
+# --- weight counts by hand --------------------------------------------------------------------
+
+def test_weight_counts_by_hand_pass_the_hand_worked_numbers():
+    assert checks.check_weight_counts_by_hand((64 * 64 * 62 * 62, 62 * 62 * 9, 9)).passed
+
+
+def test_weight_counts_by_hand_reject_an_off_by_one_in_billions():
+    result = checks.check_weight_counts_by_hand((64 * 64 * 62 * 62 + 1, 62 * 62 * 9, 9))
+    assert not result.passed and "the output is 62x62" in _text(result)
+
+
+def test_weight_counts_by_hand_name_a_wrong_shape():
+    result = checks.check_weight_counts_by_hand(9)
+    assert not result.passed and "expected shape (3,)" in _text(result)
+
+
+def test_weight_counts_by_hand_not_attempted():
+    assert not checks.check_weight_counts_by_hand(...).attempted
+
+
+# --- my_convolve1d ----------------------------------------------------------------------------
+
+def test_convolve1d_passes_an_independent_loop():
+    result = checks.check_my_convolve1d(_hand_convolve1d)
+    assert result.passed, result
+
+
+def test_convolve1d_passes_numpy_valid_mode():
+    assert checks.check_my_convolve1d(lambda x, w: np.convolve(x, w, mode="valid")).passed
+
+
+def test_convolve1d_without_the_flip_names_the_asymmetric_case():
+    def correlate(x, w):  # the classic mistake: slide without flipping
+        return _hand_convolve1d(x, np.asarray(w)[::-1])
+    text = _text(checks.check_my_convolve1d(correlate))
+    # x = [1..5], w = [1, 0, 0]: convolution picks x[p+2] = 3, correlation picks x[p] = 1.
+    assert 'case "asymmetric kernel [1, 0, 0] (is it flipped?)"' in text
+    assert "expected 3, got 1" in text
+
+
+def test_convolve1d_with_wrong_length_reports_the_shapes():
+    text = _text(checks.check_my_convolve1d(lambda x, w: np.convolve(x, w, mode="full")))
+    assert 'case "kernel of length 1"' not in text  # full == valid when k = 1
+    assert "expected shape (1,), got shape (5,)" in text
+
+
+def test_convolve1d_that_raises_is_reported_not_raised():
+    def broken(x, w):
+        return x[100]
+    text = _text(checks.check_my_convolve1d(broken))
+    assert "your function raised IndexError" in text and "0 of 6 cases passed" in text
+
+
+def test_convolve1d_not_implemented_is_not_attempted():
+    assert not checks.check_my_convolve1d(_not_implemented).attempted
+
+
+# --- my_weight_counts -------------------------------------------------------------------------
+
+def test_weight_counts_passes_an_independent_formula():
+    result = checks.check_my_weight_counts(_hand_weight_counts)
+    assert result.passed, result
+
+
+def test_weight_counts_with_output_equal_to_input_size_fails_by_case():
+    def same_size(height, width, kh, kw):  # forgets that the output shrinks
+        return (height * width * height * width, height * width * kh * kw, kh * kw)
+    text = _text(checks.check_my_weight_counts(same_size))
+    assert 'case "280x320 image, 1x2 kernel"' in text and "expected 8.00307e+09" in text
+    assert 'case "1x1 kernel"' not in text  # a 1x1 kernel keeps the size: that case passes
+
+
+def test_weight_counts_that_raises_is_reported():
+    def broken(height, width, kh, kw):
+        return height / 0
+    assert "ZeroDivisionError" in _text(checks.check_my_weight_counts(broken))
+
+
+def test_weight_counts_not_implemented_is_not_attempted():
+    assert not checks.check_my_weight_counts(_not_implemented).attempted
