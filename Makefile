@@ -49,7 +49,7 @@ browser:
 	fi
 
 test: $(TEST_STAMP) browser book
-	$(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax \
+	$(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax -n 2 --dist loadfile \
 	  --durations=15 -q
 
 clean:

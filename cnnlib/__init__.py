@@ -18,5 +18,8 @@ from .ops import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .receptive import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
+from .backward import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .layers import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

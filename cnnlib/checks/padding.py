@@ -1,5 +1,136 @@
-"""Exercise checks for the chapter on padding."""
+"""Exercise checks for the chapter on padding.
 
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+Each check computes the expected answers with cnnlib, never with a literal,
+and reports on the learner's answer without raising.
+"""
 
-__all__: list[str] = []
+import numpy as np
+
+from ..ops import conv2d, pad2d
+from ..shapes import conv_output_size
+from ._core import NOT_ATTEMPTED, Case, CheckResult, check_answer, check_function
+
+__all__ = ["check_padding_by_hand", "check_padding_even_kernel", "check_padding_reflect",
+           "check_padding_same_correlate"]
+
+
+def check_function_or_stub(exercise, candidate, reference, cases, **tolerances):
+    """Return :func:`check_function`'s result, also treating a ``...`` body as not attempted.
+
+    A stub whose body is ``...`` returns None; reporting "expected an array,
+    got None" on every case would bury the real message, so a function that
+    returns None on the first case counts as not attempted yet.
+    """
+    if candidate is ... or candidate is None:
+        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: define your function, then pass it here"])
+    if callable(candidate):
+        first = cases[0]
+        try:
+            returned_none = candidate(*first.args, **first.kwargs) is None
+        except Exception:  # check_function reports what it raised, case by case
+            returned_none = False
+        if returned_none:
+            return CheckResult(exercise, NOT_ATTEMPTED, [
+                f'not attempted yet: on case "{first.description}" your function returned None '
+                "(is its body still `...`, or is a `return` missing?)"])
+    return check_function(exercise, candidate, reference, cases, **tolerances)
+
+
+def _same_padding(size, kernel_size):
+    """Return the one p in 0..kernel_size with conv_output_size(size, k, padding=p) == size, or None."""
+    for p in range(kernel_size + 1):
+        if 2 * p + size >= kernel_size and conv_output_size(size, kernel_size, padding=p) == size:
+            return p
+    return None
+
+
+def check_padding_by_hand(answer):
+    """Check ``answer = (o, p_same)`` for a 7x7 input and a 5x5 kernel at stride 1.
+
+    ``o`` is the output size with padding 1; ``p_same`` the padding that keeps
+    the output 7x7.
+
+    Examples
+    --------
+    >>> check_padding_by_hand(...).attempted
+    False
+    """
+    expected = (conv_output_size(7, 5, padding=1), _same_padding(7, 5))
+    return check_answer("output size and same padding by hand", answer, expected,
+                        hint="give a pair (o, p); o = i + 2p - k + 1, and 'same' asks for o = i")
+
+
+def check_padding_even_kernel(answer):
+    """Check the prediction ``answer = (o at p=1, o at p=2)`` for a 6x6 input and a 4x4 kernel.
+
+    Examples
+    --------
+    >>> check_padding_even_kernel(...).attempted
+    False
+    """
+    expected = (conv_output_size(6, 4, padding=1), conv_output_size(6, 4, padding=2))
+    return check_answer("even kernel prediction", answer, expected,
+                        hint="give a pair (o1, o2); each extra ring of padding adds 2 to o, "
+                             "and 2p - k + 1 is odd when k is even")
+
+
+def _reflect_cases():
+    rng = np.random.default_rng(3)
+    grid = lambda h, w: rng.integers(0, 10, size=(h, w)).astype(float)  # noqa: E731
+    return [
+        Case("3x4 input, p=1", (grid(3, 4), 1)),
+        Case("5x5 input, p=2", (grid(5, 5), 2)),
+        Case("p=0 returns the input unchanged", (grid(2, 3), 0)),
+        Case("2x2 input, p=1 (the largest p reflect allows)", (grid(2, 2), 1)),
+        Case("tall 6x3 input, p=2", (grid(6, 3), 2)),
+    ]
+
+
+def check_padding_reflect(candidate):
+    """Check ``candidate(x, p)``: ``x`` (H, W) padded by p on every side with mode "reflect".
+
+    Compared with ``cnnlib.pad2d(x, p, mode="reflect")`` on five inputs,
+    including p = 0 and the largest p reflect allows.
+
+    Examples
+    --------
+    >>> def reflect_pad(x, p):
+    ...     raise NotImplementedError
+    >>> check_padding_reflect(reflect_pad).attempted
+    False
+    """
+    return check_function_or_stub("reflect padding", candidate,
+                                  lambda x, p: pad2d(x, p, mode="reflect"), _reflect_cases())
+
+
+def _same_reference(x, kernel):
+    return conv2d(np.asarray(x, float)[None, None], np.asarray(kernel, float)[None, None], padding="same")[0, 0]
+
+
+def _same_cases():
+    rng = np.random.default_rng(4)
+    grid = lambda h, w: rng.integers(-3, 4, size=(h, w)).astype(float)  # noqa: E731
+    return [
+        Case("5x5 input, 3x3 kernel (odd)", (grid(5, 5), grid(3, 3))),
+        Case("4x4 input, 2x2 kernel (even)", (grid(4, 4), grid(2, 2))),
+        Case("6x5 input, 4x4 kernel (even)", (grid(6, 5), grid(4, 4))),
+        Case("5x6 input, 2x3 kernel (even rows, odd columns)", (grid(5, 6), grid(2, 3))),
+        Case("4x4 input, 1x1 kernel (no padding)", (grid(4, 4), grid(1, 1))),
+        Case("3x3 input, 5x5 kernel (larger than the input)", (grid(3, 3), grid(5, 5))),
+    ]
+
+
+def check_padding_same_correlate(candidate):
+    """Check ``candidate(x, kernel)``: a "same" cross-correlation of (H, W) ``x`` with (kh, kw) ``kernel``.
+
+    The output has x's shape. For an even kernel the extra row (column) of
+    zeros goes at the bottom (right), as in PyTorch; the reference is
+    ``cnnlib.conv2d(..., padding="same")``. Cases include even, odd,
+    non-square, 1x1 and larger-than-input kernels.
+
+    Examples
+    --------
+    >>> check_padding_same_correlate(lambda x, kernel: x).passed
+    False
+    """
+    return check_function_or_stub("same cross-correlation", candidate, _same_reference, _same_cases())

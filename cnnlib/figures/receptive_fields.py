@@ -1,3 +1,290 @@
-"""Figures for the chapter on receptive fields."""
+"""Figures for the chapter on receptive fields.
 
-__all__: list[str] = []
+- :func:`draw_receptive_region`: the input region one unit of a stack sees, and the taps, layer by layer;
+- :func:`draw_vgg_receptive_fields`: VGG-16's receptive fields after each pooling layer, on the photograph;
+- :func:`draw_effective_rf`: the effective receptive field (a gradient) next to the theoretical square.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
+
+from ..ops import convolve2d
+from ..receptive import receptive_field, receptive_field_region
+from ..shapes import conv_output_size, effective_kernel_size
+from ._common import COLORS, SEQUENTIAL, new_figure, outline, sample_photo, show_image
+
+__all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region",
+           "draw_vgg_receptive_fields", "erf_kernels", "effective_receptive_field",
+           "mass_inside", "smallest_square_holding", "draw_effective_rf"]
+
+EMPTY = "#EEEEEE"  # an input cell the unit does not see
+
+
+def _fixed_margins(fig, left=0.02, right=0.98, top=0.84, bottom=0.03, wspace=0.12):
+    """Replace constrained layout by fixed margins: many frames draw much faster."""
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=left, right=right, top=top, bottom=bottom, wspace=wspace)
+    return fig
+
+
+def stack_layers(depth, kernel_size=3, stride=1, dilation=1):
+    """Return ``depth`` identical layers (k, s, p, d) with padding d(k-1)//2, as in "same" convolutions.
+
+    Examples
+    --------
+    >>> stack_layers(2, kernel_size=3, stride=2)
+    [(3, 2, 1, 1), (3, 2, 1, 1)]
+    """
+    padding = dilation * (kernel_size - 1) // 2
+    return [(kernel_size, stride, padding, dilation)] * depth
+
+
+def _layer_sizes(size, layers):
+    """Return the output length of every layer, input first."""
+    sizes = [size]
+    for k, s, p, d in layers:
+        sizes.append(conv_output_size(sizes[-1], k, s, p, d))
+    return sizes
+
+
+def chosen_unit(size, layers):
+    """Return the index of the last layer's unit whose input region is centred nearest the input's centre."""
+    last = receptive_field(layers)[-1]
+    n_out = _layer_sizes(size, layers)[-1]
+    index = round(((size - 1) / 2 + last.padding - (last.size - 1) / 2) / last.stride)
+    return int(np.clip(index, 0, n_out - 1))
+
+
+def dependencies(size, layers, index):
+    """Return, input first, the sorted unit indices of each layer that output unit ``index`` depends on.
+
+    Indices that fall in a layer's padding are left out: they hold no unit.
+
+    Examples
+    --------
+    >>> dependencies(5, [(3, 1, 0, 1)], 1)
+    [[1, 2, 3], [1]]
+    """
+    sizes = _layer_sizes(size, layers)
+    seen = [[index]]
+    for (k, s, p, d), n_below in zip(reversed(layers), reversed(sizes[:-1])):
+        below = {j * s - p + m * d for j in seen[0] for m in range(k)}
+        seen.insert(0, sorted(i for i in below if 0 <= i < n_below))
+    return seen
+
+
+def _cells(ax, marks, colors):
+    """Draw a grid of cells coloured ``colors[marks[r, c]]`` as one mesh (fast for many frames)."""
+    rows, cols = marks.shape
+    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), marks, cmap=ListedColormap(colors),
+                  vmin=-0.5, vmax=len(colors) - 0.5, edgecolors="white", linewidth=0.5)
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.set_aspect("equal")
+    _bare(ax)
+
+
+def _bare(ax):
+    """Hide an axes' frame and ticks (no tick layout: each frame draws faster)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
+
+
+def _unit_centres(layers, sizes):
+    """Return, per layer (input first), the input-coordinate centre of each unit's region."""
+    centres = [np.arange(sizes[0], dtype=float)]
+    for rf, n in zip(receptive_field(layers), sizes[1:]):
+        centres.append(np.arange(n) * rf.stride - rf.padding + (rf.size - 1) / 2)
+    return centres
+
+
+def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32):
+    """Return a figure of the input region one unit of a stack of ``depth`` identical layers sees.
+
+    Left: the ``size`` x ``size`` input with the r x r region of the chosen
+    (central) unit of the last layer filled, clipped to the input. Right: a side
+    view along one axis: one row of units per layer, each drawn at the centre of
+    its own region, with lines from every unit the chosen one depends on to the
+    taps it reads in the layer below. The layers pad by d(k-1)//2.
+    """
+    layers = stack_layers(depth, kernel_size, stride, dilation)
+    rf = receptive_field(layers)[-1]
+    index = chosen_unit(size, layers)
+    start, stop = receptive_field_region(layers, index)
+    lo, hi = max(start, 0), min(stop, size)
+    fig, (ax_in, ax_side) = new_figure(6, 3.1, 1, 2)
+    _fixed_margins(fig, left=0.01, right=0.99, top=0.82, bottom=0.03, wspace=0.08)
+    marks = np.zeros((size, size), int)
+    marks[lo:hi, lo:hi] = 1
+    _cells(ax_in, marks, [EMPTY, COLORS["window"]])
+    clipped = "" if (lo, hi) == (start, stop) else " (clipped: the rest is padding)"
+    ax_in.set_title(f"input {size}x{size}: {hi - lo}x{hi - lo} cells seen{clipped}", fontsize=8, y=1.0)
+
+    sizes = _layer_sizes(size, layers)
+    centres = _unit_centres(layers, sizes)
+    seen = dependencies(size, layers, index)
+    for row, xs in enumerate(centres):
+        ax_side.plot(xs, np.full(xs.size, row), "o", ms=2.5, mfc="white", mec="#BBBBBB", mew=0.6)
+    edges = []
+    for row in range(depth, 0, -1):
+        k, s, p, d = layers[row - 1]
+        for j in seen[row]:
+            taps = [j * s - p + m * d for m in range(k)]
+            edges += [[(centres[row][j], row), (centres[row - 1][t], row - 1)]
+                      for t in taps if 0 <= t < sizes[row - 1]]
+    ax_side.add_collection(LineCollection(edges, colors="#999999", linewidths=0.6))
+    for row, units in enumerate(seen):
+        colour = COLORS["output"] if row == depth else COLORS["window"]
+        ax_side.plot(centres[row][units], np.full(len(units), row), "o", ms=4, color=colour)
+    for row in range(depth + 1):
+        label = "input" if row == 0 else f"layer {row}"
+        ax_side.text(-1, row, label, ha="right", va="center", fontsize=7)
+    ax_side.set_xlim(-7, size)
+    ax_side.set_ylim(-0.6, max(depth, 1) + 0.6)
+    _bare(ax_side)
+    ax_side.set_title("side view: the taps each layer reads", fontsize=8, y=1.0)
+    span = effective_kernel_size(kernel_size, dilation)
+    fig.suptitle(f"{depth} layer{'s' if depth > 1 else ''} of k = {kernel_size}, s = {stride}, "
+                 f"d = {dilation} (span {span}):  receptive field r = {rf.size},  "
+                 f"effective stride S = {rf.stride}", fontsize=9)
+    return fig
+
+
+def draw_vgg_receptive_fields(layers, names, size=224):
+    """Return a figure of a stack's receptive fields on the photograph, and their growth with depth.
+
+    Left: a ``size`` x ``size`` crop of the photograph with the region of the
+    central unit after every layer whose name starts with "pool" (VGG's block
+    ends) outlined and labelled with r. Right: r after every layer, with the
+    effective stride S written at the pooling layers.
+    """
+    fields = receptive_field(layers)
+    photo = sample_photo(size)[:size, :size]
+    fig, (ax_photo, ax_plot) = new_figure(6, 3, 1, 2, width_ratios=[1, 1.25])
+    show_image(ax_photo, photo, f"a {size}x{size} input")
+    pools = [i for i, name in enumerate(names) if name.startswith("pool")]
+    palette = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], COLORS["skipped"]]
+    for colour, i in zip(palette * 2, pools):
+        unit = chosen_unit(size, layers[:i + 1])
+        start, stop = receptive_field_region(layers[:i + 1], unit)
+        # Rectangle corners at pixel edges: pixel c spans [c - 0.5, c + 0.5] in imshow's coordinates.
+        outline(ax_photo, start - 0.5, start - 0.5, stop - start, stop - start, color=colour, lw=1.6)
+        ax_plot.annotate(f"{names[i]}: r = {fields[i].size}, S = {fields[i].stride}",
+                         (i + 1, fields[i].size), xytext=(-6, 4), textcoords="offset points",
+                         ha="right", fontsize=7, color=colour)
+        ax_plot.plot([i + 1], [fields[i].size], "s", color=colour, ms=5)
+    ax_photo.set_xlim(-0.5 - 0.06 * size, size - 0.5 + 0.06 * size)
+    ax_photo.set_ylim(size - 0.5 + 0.06 * size, -0.5 - 0.06 * size)
+    sizes = [f.size for f in fields]
+    ax_plot.plot(np.arange(1, len(sizes) + 1), sizes, "-", color="#555555", lw=1, zorder=0)
+    ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=8, y=1.0)
+    ax_plot.set_ylabel("receptive field r (pixels)", fontsize=8, y=1.0)
+    ax_plot.axhline(size, color="#999999", lw=0.8, ls="--")
+    ax_plot.text(1, size + 4, f"input size {size}", fontsize=7, color="#555555")
+    ax_plot.tick_params(labelsize=7)
+    ax_plot.set_ylim(0, max(max(sizes), size) * 1.12)
+    return fig
+
+
+def erf_kernels(depth, kind="average", kernel_size=3, seed=0):
+    """Return ``depth`` kernels of shape (k, k): "average" (all 1/k^2), "random positive" or "random signed".
+
+    Random kernels come from ``numpy.random.default_rng(seed)``: the same on every run.
+    """
+    rng = np.random.default_rng(seed)
+    shape = (kernel_size, kernel_size)
+    if kind == "average":
+        return [np.full(shape, 1 / kernel_size**2) for _ in range(depth)]
+    if kind == "random positive":
+        return [w / w.sum() for w in rng.uniform(0, 1, (depth, *shape))]
+    if kind == "random signed":
+        return list(rng.normal(0, 1, (depth, *shape)))
+    raise ValueError(f"kind={kind!r} must be 'average', 'random positive' or 'random signed'")
+
+
+def effective_receptive_field(kernels):
+    """Return the gradient of one output unit with respect to the input of a stack of linear correlations.
+
+    The stack is ``correlate2d(..., kernels[0])``, then ``kernels[1]``, ... (no
+    padding, stride 1). Backpropagating a one-hot gradient through a valid
+    correlation is a full convolution with its kernel, so the result is exact:
+    an r x r array, r = 1 + sum (k_l - 1).
+
+    Examples
+    --------
+    >>> effective_receptive_field([np.ones((2, 2)), np.ones((2, 2))]).tolist()
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
+    grad = np.ones((1, 1))  # d(output unit)/d(itself)
+    for kernel in reversed(kernels):
+        kernel = np.asarray(kernel, dtype=float)
+        grad = convolve2d(grad, kernel, padding=(kernel.shape[0] - 1, kernel.shape[1] - 1))
+    return grad
+
+
+def mass_inside(grad, side):
+    """Return the fraction of sum |grad| that lies in the centred ``side`` x ``side`` square."""
+    weight = np.abs(np.asarray(grad, dtype=float))
+    r0 = (weight.shape[0] - side) // 2
+    c0 = (weight.shape[1] - side) // 2
+    return float(weight[r0:r0 + side, c0:c0 + side].sum() / weight.sum())
+
+
+def smallest_square_holding(grad, fraction=0.9):
+    """Return the side of the smallest centred square (same parity as the array) holding ``fraction`` of |grad|."""
+    n = np.asarray(grad).shape[0]
+    for side in range(n % 2 or 2, n + 1, 2):
+        if mass_inside(grad, side) >= fraction - 1e-12:
+            return side
+    return n
+
+
+def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
+    """Return a figure of the effective receptive field of ``depth`` stacked k x k linear layers.
+
+    Left: |gradient| of the central output unit with respect to the input, on a
+    ``window`` x ``window`` input, with the theoretical r x r square (orange) and
+    the smallest centred square holding 90% of the gradient (blue). Right: the
+    gradient summed over rows (a profile along x), with a Gaussian of the same
+    mean and variance dashed and the theoretical extent shaded.
+    """
+    grad = np.abs(effective_receptive_field(erf_kernels(depth, kind, kernel_size)))
+    r = grad.shape[0]
+    if r > window:
+        raise ValueError(f"depth={depth} gives r = {r}, more than window={window}; use a larger window")
+    heat = np.zeros((window, window))
+    off = (window - r) // 2
+    heat[off:off + r, off:off + r] = grad / grad.max()
+    side = smallest_square_holding(grad, 0.9)
+    fig, (ax_map, ax_prof) = new_figure(6, 3, 1, 2)
+    _fixed_margins(fig, left=0.01, right=0.97, top=0.8, bottom=0.14, wspace=0.12)
+    show_image(ax_map, heat, cmap=SEQUENTIAL, vmin=0, vmax=1)
+    outline(ax_map, off - 0.5, off - 0.5, r, r, color=COLORS["window"], lw=2)
+    inner = (window - side) // 2
+    outline(ax_map, inner - 0.5, inner - 0.5, side, side, color=COLORS["output"], lw=1.5)
+    ax_map.set_title(f"|gradient|, input {window}x{window}", fontsize=8, y=1.0)
+
+    profile = grad.sum(axis=0) / grad.sum()
+    xs = np.arange(r) - (r - 1) / 2
+    mean = float((xs * profile).sum())
+    std = float(np.sqrt(((xs - mean) ** 2 * profile).sum()))
+    ax_prof.axvspan(xs[0] - 0.5, xs[-1] + 0.5, color=COLORS["window"], alpha=0.15, lw=0)
+    ax_prof.bar(xs, profile, width=0.9, color=COLORS["output"])
+    fine = np.linspace(-(window - 1) / 2, (window - 1) / 2, 200)
+    ax_prof.plot(fine, np.exp(-(fine - mean) ** 2 / (2 * std**2)) / (std * np.sqrt(2 * np.pi)),
+                 "--", color=COLORS["text"], lw=1)
+    ax_prof.set_xlim(-(window - 1) / 2 - 0.5, (window - 1) / 2 + 0.5)
+    ax_prof.set_yticks([])
+    ax_prof.set_xticks(np.arange(-15, 16, 5))
+    ax_prof.tick_params(labelsize=7)
+    ax_prof.set_xlabel("input column, relative to the centre", fontsize=8, y=1.0)
+    ax_prof.set_title(f"profile along x; dashed: Gaussian, σ = {std:.1f}", fontsize=8, y=1.0)
+    for spine in ("top", "right", "left"):
+        ax_prof.spines[spine].set_visible(False)
+    fig.suptitle(f"{depth} {kind} {kernel_size}x{kernel_size} layers: theoretical r = {r} (orange);\n"
+                 f"90% of the gradient lies in the central {side}x{side} (blue)", fontsize=9)
+    return fig

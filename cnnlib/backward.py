@@ -1,0 +1,354 @@
+"""Backward passes: the gradients of conv2d and pooling with respect to their inputs and weights.
+
+A layer's backward pass takes ``grad_output`` = dL/d(output), the gradient of the
+loss with respect to what the layer returned, and returns dL/d(input) (and
+dL/d(weights) where the layer has weights). The chain rule does the rest:
+each layer only needs its own local rule.
+
+As in :mod:`cnnlib.ops`, every fast function has a plain-loop reference below it,
+``<name>_naive``, that follows the forward definition one output number at a time
+and sends each output's gradient back to the inputs it was computed from.
+:func:`numerical_gradient` gives a third, independent answer by central finite
+differences, which is how a new backward pass is checked.
+"""
+
+import numpy as np
+
+from ._validate import as_float_array
+from .ops import _check_conv2d, pad2d
+from .pooling import _check_pool
+from .shapes import effective_kernel_size
+
+__all__ = [
+    "conv2d_backward",
+    "conv2d_backward_naive",
+    "max_pool2d_backward",
+    "max_pool2d_backward_naive",
+    "avg_pool2d_backward",
+    "avg_pool2d_backward_naive",
+    "numerical_gradient",
+    "relative_error",
+]
+
+
+def _check_grad_output(grad_output, expected_shape, forward):
+    """Return ``grad_output`` as float64, checking it has the shape of the forward output."""
+    grad_output = as_float_array("grad_output", grad_output)
+    if grad_output.shape != tuple(expected_shape):
+        raise ValueError(
+            f"grad_output has shape {grad_output.shape}, but {forward} returns shape {tuple(expected_shape)} "
+            f"for these arguments; grad_output must have exactly the shape of the forward output"
+        )
+    return grad_output
+
+
+# ---------------------------------------------------------------------------
+# Convolution layer
+# ---------------------------------------------------------------------------
+
+
+def _conv2d_setup(grad_output, x, weight, stride, padding, dilation):
+    """Validate conv2d_backward's arguments; return (g4, x4, weight, stride, pads, dilation, out_hw)."""
+    x, x4, weight, _, stride, pads, dilation = _check_conv2d(x, weight, None, stride, padding, dilation)
+    top, bottom, left, right = pads
+    kh, kw = weight.shape[2:]
+    out_h = (x4.shape[2] + top + bottom - effective_kernel_size(kh, dilation[0])) // stride[0] + 1
+    out_w = (x4.shape[3] + left + right - effective_kernel_size(kw, dilation[1])) // stride[1] + 1
+    out_shape = (x4.shape[0], weight.shape[0], out_h, out_w)
+    grad_output = _check_grad_output(grad_output, out_shape if x.ndim == 4 else out_shape[1:], "conv2d")
+    g4 = grad_output if x.ndim == 4 else grad_output[np.newaxis]
+    return g4, x, x4, weight, stride, pads, dilation
+
+
+def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
+    """Return ``(grad_x, grad_weight, grad_bias)``, the gradients of :func:`~cnnlib.conv2d`.
+
+    With out = conv2d(x, weight, bias, stride, padding, dilation) and
+    ``grad_output`` = dL/d(out):
+
+    - grad_weight[f, c, m, n] = sum over n, i, j of grad_output[n, f, i, j] * x_padded[n, c, i*s + m*d, j*s + n*d]
+      (the input correlated with the output gradient);
+    - grad_x sends grad_output[n, f, i, j] * weight[f, c, m, n] back to the input pixel that tap
+      (m, n) of window (i, j) read, summing where windows overlap (a transposed convolution);
+    - grad_bias[f] = sum of grad_output[:, f] (every output of filter f adds the same bias).
+
+    Parameters
+    ----------
+    grad_output : ndarray of shape (N, F, Ho, Wo) or (F, Ho, Wo)
+        Gradient of the loss with respect to the convolution's output.
+    x : ndarray of shape (N, C, H, W) or (C, H, W)
+        The input the forward pass received.
+    weight : ndarray of shape (F, C, kh, kw)
+        The filters the forward pass used.
+    stride, padding, dilation
+        The forward pass's settings, as in :func:`~cnnlib.conv2d` (``padding`` may be an
+        int, a pair, "valid" or "same").
+
+    Returns
+    -------
+    grad_x : ndarray of the shape of x
+    grad_weight : ndarray of shape (F, C, kh, kw)
+    grad_bias : ndarray of shape (F,)
+
+    References
+    ----------
+    Goodfellow, Bengio & Courville, *Deep Learning* (2016), sec. 9.5, eq. 9.11-9.13;
+    Dumoulin & Visin (2016), sec. 4 (transposed convolution).
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> weight = np.ones((1, 1, 2, 2))
+    >>> grad_x, grad_weight, grad_bias = conv2d_backward(np.ones((1, 1, 2, 2)), x, weight)
+    >>> grad_x[0, 0].tolist()   # how many windows read each pixel
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    >>> grad_weight[0, 0].tolist(), grad_bias.tolist()
+    ([[8.0, 12.0], [20.0, 24.0]], [4.0])
+    """
+    g4, x, x4, weight, stride, pads, dilation = _conv2d_setup(grad_output, x, weight, stride, padding, dilation)
+    top, bottom, left, right = pads
+    xp = pad2d(x4, pads)
+    n_out_h, n_out_w = g4.shape[2:]
+    (sh, sw), (dh, dw) = stride, dilation
+    grad_xp = np.zeros_like(xp)
+    grad_weight = np.empty_like(weight)
+    # Loop over the kh*kw kernel taps (a handful), never over pixels: tap (m, n) of
+    # every window reads one strided slice of the padded input.
+    for m in range(weight.shape[2]):
+        for n in range(weight.shape[3]):
+            rows = slice(m * dh, m * dh + sh * (n_out_h - 1) + 1, sh)
+            cols = slice(n * dw, n * dw + sw * (n_out_w - 1) + 1, sw)
+            grad_weight[:, :, m, n] = np.einsum("nfhw,nchw->fc", g4, xp[:, :, rows, cols])
+            grad_xp[:, :, rows, cols] += np.einsum("nfhw,fc->nchw", g4, weight[:, :, m, n])
+    grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
+    grad_bias = g4.sum(axis=(0, 2, 3))
+    return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, grad_bias
+
+
+def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=1):
+    """Return the same as :func:`conv2d_backward`, one output number at a time.
+
+    For each output number out[n, f, i, j], the forward pass read a window of the
+    padded input; this loop sends that output's gradient back through each product.
+
+    Examples
+    --------
+    >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
+    >>> conv2d_backward_naive(np.ones((1, 1, 2, 2)), x, np.ones((1, 1, 2, 2)))[1][0, 0].tolist()
+    [[8.0, 12.0], [20.0, 24.0]]
+    """
+    g4, x, x4, weight, stride, pads, dilation = _conv2d_setup(grad_output, x, weight, stride, padding, dilation)
+    top, _, left, _ = pads
+    xp = pad2d(x4, pads)
+    grad_xp, grad_weight = np.zeros_like(xp), np.zeros_like(weight)
+    kh, kw = weight.shape[2:]
+    for n in range(g4.shape[0]):
+        for f in range(g4.shape[1]):
+            for i in range(g4.shape[2]):
+                for j in range(g4.shape[3]):
+                    rows = slice(i * stride[0], i * stride[0] + dilation[0] * kh, dilation[0])
+                    cols = slice(j * stride[1], j * stride[1] + dilation[1] * kw, dilation[1])
+                    grad_weight[f] += g4[n, f, i, j] * xp[n, :, rows, cols]
+                    grad_xp[n, :, rows, cols] += g4[n, f, i, j] * weight[f]
+    grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
+    return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, g4.sum(axis=(0, 2, 3))
+
+
+# ---------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------
+
+
+def _pool_setup(grad_output, x, kernel_size, stride, padding, forward):
+    """Validate a pooling backward's arguments; return x, grad_output, kernel, stride, padding."""
+    x, kernel, stride, padding, out_shape = _check_pool(x, kernel_size, stride, padding)
+    grad_output = _check_grad_output(grad_output, x.shape[:-2] + out_shape, forward)
+    return x, grad_output, kernel, stride, padding
+
+
+def _window_slices(tap, stride, out_shape):
+    """Return the (rows, cols) slices of the padded input that tap (a, b) of every window reads."""
+    (a, b), (sh, sw), (oh, ow) = tap, stride, out_shape
+    return slice(a, a + sh * (oh - 1) + 1, sh), slice(b, b + sw * (ow - 1) + 1, sw)
+
+
+def _crop(grad_padded, padding, shape):
+    """Drop the padded border: padding holds no input, so its gradient goes nowhere."""
+    ph, pw = padding
+    return grad_padded[..., ph : ph + shape[-2], pw : pw + shape[-1]]
+
+
+def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
+    """Return dL/dx for :func:`~cnnlib.max_pool2d`: each window's gradient goes to its maximum.
+
+    Only the input that won a window changed that window's output, so it receives the
+    window's whole gradient and the other inputs of the window receive nothing. Ties go
+    to the first maximum in row-major order (as in PyTorch). Where windows overlap
+    (stride < kernel_size), an input can win several windows and its gradients add up.
+
+    Parameters
+    ----------
+    grad_output : ndarray of shape (..., Ho, Wo)
+        Gradient of the loss with respect to the pooled output.
+    x : ndarray of shape (H, W), (C, H, W) or (N, C, H, W)
+        The input the forward pass received.
+    kernel_size, stride, padding
+        As in :func:`~cnnlib.max_pool2d` (stride defaults to kernel_size).
+
+    Returns
+    -------
+    ndarray of the shape of x
+        At most one non-zero entry per window.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 5.0], [3.0, 2.0]])
+    >>> max_pool2d_backward(np.array([[10.0]]), x, 2).tolist()
+    [[0.0, 10.0], [0.0, 0.0]]
+    """
+    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "max_pool2d")
+    xp = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding[0],) * 2, (padding[1],) * 2], constant_values=-np.inf)
+    out_shape = grad_output.shape[-2:]
+    taps = [(a, b) for a in range(kernel[0]) for b in range(kernel[1])]
+    # Every window's values, tap by tap: shape (kh*kw, ..., Ho, Wo); argmax picks the first maximum.
+    values = np.stack([xp[(..., *_window_slices(tap, stride, out_shape))] for tap in taps])
+    winner = values.argmax(axis=0)
+    grad_xp = np.zeros_like(xp)
+    for t, tap in enumerate(taps):
+        grad_xp[(..., *_window_slices(tap, stride, out_shape))] += np.where(winner == t, grad_output, 0.0)
+    return _crop(grad_xp, padding, x.shape)
+
+
+def max_pool2d_backward_naive(grad_output, x, kernel_size, stride=None, padding=0):
+    """Return the same as :func:`max_pool2d_backward`, one window at a time.
+
+    Examples
+    --------
+    >>> max_pool2d_backward_naive(np.array([[10.0]]), np.array([[1.0, 5.0], [3.0, 2.0]]), 2).tolist()
+    [[0.0, 10.0], [0.0, 0.0]]
+    """
+    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "max_pool2d")
+    xp = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding[0],) * 2, (padding[1],) * 2], constant_values=-np.inf)
+    grad_xp = np.zeros_like(xp)
+    for index in np.ndindex(*grad_output.shape):
+        *lead, i, j = index
+        top, left = i * stride[0], j * stride[1]
+        window = xp[(*lead, slice(top, top + kernel[0]), slice(left, left + kernel[1]))]
+        a, b = np.unravel_index(np.argmax(window), window.shape)
+        grad_xp[(*lead, top + a, left + b)] += grad_output[index]
+    return _crop(grad_xp, padding, x.shape)
+
+
+def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
+    """Return dL/dx for :func:`~cnnlib.avg_pool2d`: each window's gradient is shared equally.
+
+    A window's output is the mean of kh*kw numbers (padding zeros count, as in the
+    forward pass), so each of them receives 1/(kh*kw) of the window's gradient;
+    where windows overlap, the shares add up.
+
+    Parameters
+    ----------
+    grad_output : ndarray of shape (..., Ho, Wo)
+    x : ndarray of shape (H, W), (C, H, W) or (N, C, H, W)
+        The input the forward pass received (only its shape matters).
+    kernel_size, stride, padding
+        As in :func:`~cnnlib.avg_pool2d`.
+
+    Returns
+    -------
+    ndarray of the shape of x
+
+    Examples
+    --------
+    >>> avg_pool2d_backward(np.array([[8.0]]), np.zeros((2, 2)), 2).tolist()
+    [[2.0, 2.0], [2.0, 2.0]]
+    """
+    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "avg_pool2d")
+    share = grad_output / (kernel[0] * kernel[1])
+    grad_xp = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * padding[0], x.shape[-1] + 2 * padding[1]))
+    for a in range(kernel[0]):
+        for b in range(kernel[1]):
+            grad_xp[(..., *_window_slices((a, b), stride, grad_output.shape[-2:]))] += share
+    return _crop(grad_xp, padding, x.shape)
+
+
+def avg_pool2d_backward_naive(grad_output, x, kernel_size, stride=None, padding=0):
+    """Return the same as :func:`avg_pool2d_backward`, one window at a time.
+
+    Examples
+    --------
+    >>> avg_pool2d_backward_naive(np.array([[8.0]]), np.zeros((2, 2)), 2).tolist()
+    [[2.0, 2.0], [2.0, 2.0]]
+    """
+    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "avg_pool2d")
+    grad_xp = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * padding[0], x.shape[-1] + 2 * padding[1]))
+    for index in np.ndindex(*grad_output.shape):
+        *lead, i, j = index
+        top, left = i * stride[0], j * stride[1]
+        grad_xp[(*lead, slice(top, top + kernel[0]), slice(left, left + kernel[1]))] += (
+            grad_output[index] / (kernel[0] * kernel[1])
+        )
+    return _crop(grad_xp, padding, x.shape)
+
+
+# ---------------------------------------------------------------------------
+# Checking a backward pass
+# ---------------------------------------------------------------------------
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Return df/dx of a scalar function by central differences, (f(x + eps) - f(x - eps)) / (2 eps) per entry.
+
+    Slow (two calls of ``f`` per entry of ``x``) but independent of any backward
+    pass, which makes it the referee for one: its error is of order eps**2.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``; called on modified copies of ``x``.
+    x : ndarray of any shape
+        The point at which to differentiate.
+    eps : float, default 1e-6
+        Step size; in float64, 1e-6 balances truncation and rounding error.
+
+    Returns
+    -------
+    ndarray of the shape of x, float64
+
+    Examples
+    --------
+    >>> g = numerical_gradient(lambda v: float(np.sum(v ** 2)), np.array([1.0, -2.0]))
+    >>> np.round(g, 6).tolist()
+    [2.0, -4.0]
+    """
+    x = as_float_array("x", x).copy()
+    if not callable(f):
+        raise TypeError(f"f must be a function of x returning a number, got {f!r}")
+    grad = np.zeros_like(x)
+    for index in np.ndindex(*x.shape):
+        saved = x[index]
+        x[index] = saved + eps
+        plus = float(f(x))
+        x[index] = saved - eps
+        minus = float(f(x))
+        x[index] = saved
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def relative_error(a, b):
+    """Return max|a - b| / max(max|a| + max|b|, 1e-12): the usual yardstick of a gradient check.
+
+    Below about 1e-7 in float64 the two gradients agree; around 1e-2 something is wrong.
+
+    Examples
+    --------
+    >>> relative_error([1.0, 2.0], [1.0, 2.0])
+    0.0
+    >>> round(relative_error([1.0, 2.0], [1.0, 2.2]), 4)
+    0.0476
+    """
+    a, b = as_float_array("a", a), as_float_array("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)) + np.max(np.abs(b)), 1e-12))

@@ -1,0 +1,373 @@
+"""Layers, a Sequential model and SGD: just enough to train a small CNN in numpy.
+
+Every layer has the same three parts:
+
+- ``forward(x)`` computes the output and remembers what its backward pass will need;
+- ``backward(grad_output)`` takes dL/d(output), stores dL/d(parameters) in ``grads``
+  and returns dL/d(input) for the layer before it;
+- ``params`` and ``grads``: dicts of arrays with the same keys (empty for layers
+  without weights). An optimizer updates ``params`` in place.
+
+Random initial weights come from a numpy Generator the caller passes in, so a
+fixed seed gives the same model, and the same training run, every time.
+"""
+
+import numpy as np
+
+from ._validate import one_of, pair, positive_int
+from .activations import ACTIVATIONS
+from .backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward
+from .losses import softmax_cross_entropy
+from .ops import conv2d
+from .pooling import avg_pool2d, max_pool2d
+
+__all__ = [
+    "Conv2d",
+    "Activation",
+    "MaxPool2d",
+    "AvgPool2d",
+    "Flatten",
+    "Dense",
+    "Sequential",
+    "SGD",
+    "train_epoch",
+    "accuracy",
+    "shift_images",
+]
+
+
+def _check_rng(rng):
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, e.g. rng=np.random.default_rng(0), got {rng!r}")
+    return rng
+
+
+def _init_std(init, fan_in, fan_out):
+    """He (for ReLU layers) or Glorot standard deviation of the initial weights."""
+    one_of("init", init, ("he", "glorot"))
+    return np.sqrt(2.0 / fan_in) if init == "he" else np.sqrt(2.0 / (fan_in + fan_out))
+
+
+class Layer:
+    """Base class: a layer without parameters whose backward pass is not written yet."""
+
+    params: dict
+    grads: dict
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, grad_output):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Conv2d(Layer):
+    """A convolution layer: F filters of shape (C, kh, kw) and F biases, He-initialised.
+
+    Examples
+    --------
+    >>> layer = Conv2d(1, 4, 3, padding=1, rng=np.random.default_rng(0))
+    >>> layer.forward(np.ones((2, 1, 8, 8))).shape
+    (2, 4, 8, 8)
+    >>> layer.params["weight"].shape, layer.params["bias"].shape
+    ((4, 1, 3, 3), (4,))
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, *, rng, stride=1, padding=0, dilation=1, init="he"):
+        super().__init__()
+        c, f = positive_int("in_channels", in_channels), positive_int("out_channels", out_channels)
+        kh, kw = pair("kernel_size", kernel_size)
+        std = _init_std(init, c * kh * kw, f * kh * kw)
+        self.params = {"weight": _check_rng(rng).normal(0.0, std, (f, c, kh, kw)), "bias": np.zeros(f)}
+        self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+        self.settings = {"stride": stride, "padding": padding, "dilation": dilation}
+
+    def forward(self, x):
+        self.x = x
+        return conv2d(x, self.params["weight"], self.params["bias"], **self.settings)
+
+    def backward(self, grad_output):
+        grad_x, self.grads["weight"], self.grads["bias"] = conv2d_backward(
+            grad_output, self.x, self.params["weight"], **self.settings)
+        return grad_x
+
+    def __repr__(self):
+        f, c, kh, kw = self.params["weight"].shape
+        return f"Conv2d({c} -> {f}, kernel {kh}x{kw}, " + ", ".join(f"{k}={v}" for k, v in self.settings.items()) + ")"
+
+
+class Activation(Layer):
+    """An elementwise non-linearity from :data:`cnnlib.ACTIVATIONS`, e.g. ``Activation("relu")``.
+
+    Its backward pass multiplies the incoming gradient by the derivative at the
+    forward input: dL/dx = dL/dy * f'(x).
+
+    Examples
+    --------
+    >>> act = Activation("relu")
+    >>> act.forward(np.array([-1.0, 2.0])).tolist(), act.backward(np.array([5.0, 5.0])).tolist()
+    ([0.0, 2.0], [0.0, 5.0])
+    """
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = one_of("name", name, tuple(ACTIVATIONS))
+        self.function, self.derivative = ACTIVATIONS[name]
+
+    def forward(self, x):
+        self.x = x
+        return self.function(x)
+
+    def backward(self, grad_output):
+        return grad_output * self.derivative(self.x)
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+
+class MaxPool2d(Layer):
+    """Max pooling; stride defaults to the window size.
+
+    Examples
+    --------
+    >>> MaxPool2d(2).forward(np.arange(16.0).reshape(1, 1, 4, 4))[0, 0].tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    """
+
+    pool, pool_backward = staticmethod(max_pool2d), staticmethod(max_pool2d_backward)
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.settings = {"kernel_size": kernel_size, "stride": stride, "padding": padding}
+
+    def forward(self, x):
+        self.x = x
+        return self.pool(x, **self.settings)
+
+    def backward(self, grad_output):
+        return self.pool_backward(grad_output, self.x, **self.settings)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(" + ", ".join(f"{k}={v}" for k, v in self.settings.items()) + ")"
+
+
+class AvgPool2d(MaxPool2d):
+    """Average pooling (padding zeros count in the mean); stride defaults to the window size.
+
+    Examples
+    --------
+    >>> AvgPool2d(2).forward(np.arange(16.0).reshape(1, 1, 4, 4))[0, 0].tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+
+    pool, pool_backward = staticmethod(avg_pool2d), staticmethod(avg_pool2d_backward)
+
+
+class Flatten(Layer):
+    """Reshape (N, C, H, W) feature maps into (N, C*H*W) rows for a dense layer.
+
+    Examples
+    --------
+    >>> Flatten().forward(np.zeros((2, 3, 4, 4))).shape
+    (2, 48)
+    """
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, grad_output):
+        return grad_output.reshape(self.shape)
+
+
+class Dense(Layer):
+    """A fully connected layer y = x W^T + b, with W of shape (n_out, n_in) as in PyTorch.
+
+    Examples
+    --------
+    >>> layer = Dense(3, 2, rng=np.random.default_rng(0))
+    >>> layer.forward(np.ones((5, 3))).shape
+    (5, 2)
+    """
+
+    def __init__(self, n_in, n_out, *, rng, init="he"):
+        super().__init__()
+        n_in, n_out = positive_int("n_in", n_in), positive_int("n_out", n_out)
+        std = _init_std(init, n_in, n_out)
+        self.params = {"weight": _check_rng(rng).normal(0.0, std, (n_out, n_in)), "bias": np.zeros(n_out)}
+        self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+
+    def forward(self, x):
+        self.x = x
+        return x @ self.params["weight"].T + self.params["bias"]
+
+    def backward(self, grad_output):
+        self.grads["weight"] = grad_output.T @ self.x  # sum over the batch of outer products
+        self.grads["bias"] = grad_output.sum(axis=0)
+        return grad_output @ self.params["weight"]
+
+    def __repr__(self):
+        n_out, n_in = self.params["weight"].shape
+        return f"Dense({n_in} -> {n_out})"
+
+
+class Sequential:
+    """Layers applied one after another; backward runs them in reverse (the chain rule).
+
+    Parameter names are ``"<layer index>.<name>"``, e.g. ``"0.weight"``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> model = Sequential(Conv2d(1, 2, 3, rng=rng), Activation("relu"), Flatten(), Dense(2 * 6 * 6, 10, rng=rng))
+    >>> model.forward(np.zeros((4, 1, 8, 8))).shape
+    (4, 10)
+    >>> model.n_params, sorted(model.parameters())
+    (750, ['0.bias', '0.weight', '3.bias', '3.weight'])
+    """
+
+    def __init__(self, *layers):
+        for index, layer in enumerate(layers):
+            if not hasattr(layer, "forward") or not hasattr(layer, "backward"):
+                raise TypeError(f"layer {index} ({layer!r}) has no forward/backward methods; pass layer objects")
+        self.layers = list(layers)
+
+    def forward(self, x):
+        """Return the output (logits) of the last layer for the batch ``x``."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    __call__ = forward
+
+    def backward(self, grad_output):
+        """Fill every layer's ``grads`` from dL/d(output); return dL/d(input)."""
+        for layer in reversed(self.layers):
+            grad_output = layer.backward(grad_output)
+        return grad_output
+
+    def parameters(self):
+        """Return {name: array} of every learnable array (the arrays themselves, not copies)."""
+        return {f"{i}.{name}": value for i, layer in enumerate(self.layers) for name, value in layer.params.items()}
+
+    def gradients(self):
+        """Return {name: dL/d(array)} from the last backward pass, with the keys of :meth:`parameters`."""
+        return {f"{i}.{name}": value for i, layer in enumerate(self.layers) for name, value in layer.grads.items()}
+
+    @property
+    def n_params(self):
+        """The number of learnable numbers in the model."""
+        return sum(value.size for value in self.parameters().values())
+
+    def predict(self, x):
+        """Return the predicted class of each example (the largest logit)."""
+        return self.forward(x).argmax(axis=1)
+
+    def summary(self, input_shape):
+        """Return a table of each layer's output shape and parameter count for inputs of ``input_shape``."""
+        x = np.zeros(input_shape)
+        lines = [f"{'layer':<44}{'output shape':<18}{'parameters':>10}"]
+        for layer in self.layers:
+            x = layer.forward(x)
+            count = sum(value.size for value in layer.params.values())
+            lines.append(f"{layer!r:<44}{str(x.shape):<18}{count:>10,}")
+        lines.append(f"{'total':<62}{self.n_params:>10,}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return "Sequential(\n" + "".join(f"  {layer!r},\n" for layer in self.layers) + ")"
+
+
+class SGD:
+    """Stochastic gradient descent with momentum, PyTorch's rule: v = momentum*v + g; p -= lr*v.
+
+    Examples
+    --------
+    >>> params = {"w": np.array([1.0])}
+    >>> opt = SGD(params, lr=0.1)
+    >>> opt.step({"w": np.array([2.0])})
+    >>> params["w"].tolist()
+    [0.8]
+    """
+
+    def __init__(self, params, lr, momentum=0.0):
+        if not isinstance(params, dict) or not params:
+            raise TypeError(f"params must be a non-empty dict of arrays, e.g. model.parameters(), got {params!r}")
+        if not lr > 0 or not 0 <= momentum < 1:
+            raise ValueError(f"need lr > 0 and 0 <= momentum < 1, got lr={lr!r}, momentum={momentum!r}")
+        self.params, self.lr, self.momentum = params, float(lr), float(momentum)
+        self.velocity = {name: np.zeros_like(value) for name, value in params.items()}
+
+    def step(self, grads):
+        """Move every parameter a small step against its gradient (in place)."""
+        if grads.keys() != self.params.keys():
+            raise ValueError(f"grads has keys {sorted(grads)}, but the parameters are {sorted(self.params)}")
+        for name, value in self.params.items():
+            self.velocity[name] = self.momentum * self.velocity[name] + grads[name]
+            value -= self.lr * self.velocity[name]
+
+
+def train_epoch(model, optimizer, x, y, batch_size, rng):
+    """Train ``model`` for one pass over ``(x, y)`` in shuffled mini-batches; return the mean loss.
+
+    Each step is the whole of training: forward, loss, backward, update.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> model = Sequential(Flatten(), Dense(4, 2, rng=rng))
+    >>> x, y = rng.normal(size=(8, 1, 2, 2)), np.array([0, 1] * 4)
+    >>> loss = train_epoch(model, SGD(model.parameters(), lr=0.1), x, y, batch_size=4, rng=rng)
+    >>> loss > 0
+    True
+    """
+    batch_size = positive_int("batch_size", batch_size)
+    order = _check_rng(rng).permutation(len(x))
+    total = 0.0
+    for start in range(0, len(x), batch_size):
+        batch = order[start : start + batch_size]
+        loss, grad_logits = softmax_cross_entropy(model.forward(x[batch]), y[batch])
+        model.backward(grad_logits)
+        optimizer.step(model.gradients())
+        total += loss * len(batch)
+    return total / len(x)
+
+
+def accuracy(model, x, y):
+    """Return the fraction of examples whose predicted class is the label.
+
+    Examples
+    --------
+    >>> model = Sequential(Flatten())
+    >>> accuracy(model, np.array([[[[1.0, 0.0]]], [[[0.0, 1.0]]]]), np.array([0, 0]))
+    0.5
+    """
+    return float(np.mean(model.predict(x) == np.asarray(y)))
+
+
+def shift_images(images, dy, dx):
+    """Return ``images`` moved down by ``dy`` and right by ``dx`` pixels (negative: up/left), zeros filling in.
+
+    Pixels pushed past the border are lost (no wrap-around).
+
+    Examples
+    --------
+    >>> shift_images(np.arange(1.0, 5.0).reshape(2, 2), 0, 1).tolist()
+    [[0.0, 1.0], [0.0, 3.0]]
+    """
+    images = np.asarray(images, dtype=float)
+    dy, dx = int(dy), int(dx)
+    out = np.zeros_like(images)
+    h, w = images.shape[-2:]
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    src_rows, dst_rows = slice(max(0, -dy), h - max(0, dy)), slice(max(0, dy), h - max(0, -dy))
+    src_cols, dst_cols = slice(max(0, -dx), w - max(0, dx)), slice(max(0, dx), w - max(0, -dx))
+    out[..., dst_rows, dst_cols] = images[..., src_rows, src_cols]
+    return out

@@ -1,0 +1,100 @@
+"""The same notebook cells work in a live kernel: a chapter run in JupyterLab 4.
+
+Starts JupyterLab on 127.0.0.1 (no token, a temporary copy of the chapter),
+runs every cell from the Run menu in headless Chromium, then moves every
+slider with the keyboard and checks that its figure changes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "book" / "03_padding.ipynb"
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+SHOWN_FRAME_JS = """(handle) => {
+  const box = handle.closest('.widget-vbox');
+  return [...box.querySelectorAll('.widget-html img')]
+    .filter(i => i.offsetParent !== null).map(i => i.alt).join(';');
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("lab")
+    shutil.copy(CHAPTER, workdir / CHAPTER.name)
+    port = _free_port()
+    jupyter = Path(sys.executable).parent / "jupyter"
+    log = open(workdir / "server.log", "w")
+    server = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={workdir}"],
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, JUPYTER_NO_CONFIG="1"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.terminate()
+        pytest.fail(f"JupyterLab did not start; see {workdir / 'server.log'}")
+    yield f"http://127.0.0.1:{port}/lab/tree/{CHAPTER.name}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_a_chapter_run_in_jupyterlab_has_working_sliders(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(lab, wait_until="networkidle")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.click(".jp-Notebook")
+        page.keyboard.press("Escape")
+        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        page.wait_for_selector(".noUi-handle", timeout=120_000)
+        # wait until the kernel is idle again: every cell has run
+        page.wait_for_function("""() => ![...document.querySelectorAll('.jp-InputArea-prompt')]
+                                   .some(p => p.textContent.includes('*'))""", timeout=120_000)
+        errors = page.query_selector_all(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'] .jp-RenderedText:has-text('Traceback')")
+        assert not errors, "a cell raised in JupyterLab"
+        handles = page.query_selector_all(".noUi-handle")
+        changed = 0
+        for handle in handles:
+            handle.scroll_into_view_if_needed()
+            before = handle.evaluate(SHOWN_FRAME_JS)
+            at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            handle.focus()
+            page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+            try:
+                page.wait_for_function(f"([h, b]) => ({SHOWN_FRAME_JS})(h) !== b",
+                                       arg=[handle, before], timeout=3_000)
+                changed += 1
+            except Exception:
+                pass
+        browser.close()
+    print(f"\nJupyterLab: {CHAPTER.name}: {len(handles)} sliders moved, {changed} figures changed")
+    assert len(handles) >= 2, "the chapter should have at least two sliders"
+    assert changed == len(handles)
