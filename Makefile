@@ -49,8 +49,11 @@ browser:
 	fi
 
 test: $(TEST_STAMP) browser book
-	$(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax -n 2 --dist loadfile \
-	  --durations=15 -q
+	@mkdir -p _build && rm -f _build/frame-times.tsv
+	CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv \
+	  $(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax -n 2 --dist loadfile \
+	  --durations=15 -q -rP
+	@$(BIN)/python tools/frame_report.py _build/frame-times.tsv
 
 clean:
 	rm -rf _build

@@ -24,9 +24,27 @@ def _pair(name):
 
 
 def _broken(x, y):
-    """Return y with NaN inserted where it jumps, so a step is not drawn as a steep line."""
+    """Return x and y with NaN inserted where y jumps, so a step is not drawn as a steep line."""
     jump = np.flatnonzero(np.abs(np.diff(y)) > 0.2)
     return np.insert(x, jump + 1, np.nan), np.insert(y, jump + 1, np.nan)
+
+
+def _ticks(ax, xs, ys, xfmt="{:g}", yfmt="{:g}"):
+    """Label a few x and y values with plain text and light grid lines.
+
+    Text is much cheaper to draw than matplotlib's tick machinery, which keeps
+    every frame of an interactive figure fast.
+    """
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for v in xs:
+        ax.axvline(v, color="#E4E4E4", lw=0.8, zorder=0)
+        ax.text(v, -0.03, xfmt.format(v), transform=ax.get_xaxis_transform(), ha="center",
+                va="top", fontsize=8)
+    for v in ys:
+        ax.axhline(v, color="#E4E4E4", lw=0.8, zorder=0)
+        ax.text(-0.02, v, yfmt.format(v), transform=ax.get_yaxis_transform(), ha="right",
+                va="center", fontsize=8)
 
 
 def draw_activation(name="relu", x_range=5):
@@ -42,26 +60,28 @@ def draw_activation(name="relu", x_range=5):
     y, dy = f(x), grad(x)
     fig, (ax_f, ax_g) = new_figure(6, 2.6, 1, 2)
     fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.80, bottom=0.16, wspace=0.28)
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.80, bottom=0.17, wspace=0.22)
     flat = dy < SATURATED
-    for ax in (ax_f, ax_g):
-        ax.fill_between(x, 0, 1, where=flat, transform=ax.get_xaxis_transform(),
-                        color=COLORS["padding"], alpha=0.25, lw=0)
-        ax.axhline(0, color="#BBBBBB", lw=0.8)
-        ax.axvline(0, color="#BBBBBB", lw=0.8)
+    y_lo, y_hi = min(-1.2, y.min()), max(1.2, y.max())
+    y_lo, y_hi = y_lo - 0.05 * (y_hi - y_lo), y_hi + 0.05 * (y_hi - y_lo)
+    xs = [-x_range, -x_range // 2, 0, x_range // 2, x_range]
+    for ax, top in ((ax_f, y_hi), (ax_g, 1.15)):
+        ax.fill_between(x, -1e3, 1e3, where=flat, color=COLORS["padding"], alpha=0.25, lw=0)
         ax.set_xlim(-x_range, x_range)
-        ax.set_xlabel("input x", fontsize=9)
-        ax.tick_params(labelsize=8)
+    ax_f.set_ylim(y_lo, y_hi)
+    ax_g.set_ylim(-0.1, 1.15)
+    f_ticks = [-1, 0, 1] if y_hi < 3 else [0, x_range // 2, x_range]
+    _ticks(ax_f, xs, f_ticks)
+    _ticks(ax_g, xs, [0, 0.25, 0.5, 1])
     ax_f.plot(x, y, color=COLORS["output"], lw=2)
     ax_g.plot(*_broken(x, dy), color=COLORS["window"], lw=2)
     if np.any(np.abs(np.diff(dy)) > 0.2):
         ax_g.plot([0], grad(np.array([0.0])), "o", color=COLORS["window"], ms=5)
-    ax_g.set_ylim(min(-0.1, dy.min() - 0.1), max(1.1, dy.max() + 0.1))
-    ax_f.set_title(f"{LABELS[name]}  f(x)", fontsize=10)
+    ax_f.set_title(f"{LABELS[name]}:  f(x)", fontsize=10)
     ax_g.set_title(f"derivative f'(x): largest {dy.max():.2f}", fontsize=10)
     share = flat.mean()
-    fig.suptitle(f"shaded: f'(x) < {SATURATED} (saturated) on {share:.0%} of [-{x_range}, {x_range}]",
-                 fontsize=10)
+    fig.suptitle(f"input x from -{x_range} to {x_range}; shaded where f'(x) < {SATURATED} "
+                 f"(saturated): {share:.0%} of the range", fontsize=10)
     return fig
 
 
@@ -110,27 +130,31 @@ def draw_gradient_depth(name="sigmoid", depth=10):
     """Return a figure of the gradient's size, layer by layer, through a ``depth``-layer stack.
 
     The chosen activation is drawn in colour, the other six in light grey for
-    comparison (all from :func:`gradient_through_stack` with the same seed).
-    The title gives the chosen activation's ratio at layer 1.
+    comparison (all from :func:`gradient_through_stack` with the same seed), on
+    a log scale. The title gives the chosen activation's ratio at layer 1.
     """
     _pair(name)
     layers = np.arange(1, depth + 1)
     fig, ax = new_figure(6, 3)
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.12, right=0.80, top=0.88, bottom=0.16)
+    fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
+    fig.subplots_adjust(left=0.11, right=0.84, top=0.89, bottom=0.15)
     for other in ACTIVATIONS:
         if other != name:
-            ratios = gradient_through_stack(other, depth)
-            ax.plot(layers, ratios, color="#CCCCCC", lw=1)
-            ax.text(depth + 0.3, ratios[0], LABELS[other], fontsize=7, color="#999999", va="center")
+            logs = np.log10(gradient_through_stack(other, depth))
+            ax.plot(layers, logs, color="#C8C8C8", lw=1)
+            ax.text(0.3, logs[0], LABELS[other], fontsize=7, color="#888888", va="center")
     ratios = gradient_through_stack(name, depth)
-    ax.plot(layers, ratios, "o-", color=COLORS["output"], lw=2, ms=3)
-    ax.set_yscale("log")
-    ax.set_ylim(min(1e-16, ratios.min() / 3), 1e3)
+    ax.plot(layers, np.log10(ratios), "o-", color=COLORS["output"], lw=2, ms=3)
+    ax.text(0.3, np.log10(ratios[0]), LABELS[name], fontsize=8, color=COLORS["output"],
+            va="center", fontweight="bold")
+    ax.set_ylim(-16.5, 1.5)
     ax.set_xlim(depth + 0.5, 0.5)  # backpropagation runs from the top (left) to layer 1 (right)
-    ax.set_xlabel("layer (the gradient flows from the top layer, left, to layer 1, right)", fontsize=8)
-    ax.set_ylabel("gradient size / top's", fontsize=9)
-    ax.tick_params(labelsize=8)
+    step = max(1, depth // 5)
+    _ticks(ax, [depth] + list(range(depth - step, 0, -step)), [0, -4, -8, -12, -16],
+           yfmt="1e{:d}")
+    ax.set_xlabel("layer: the gradient flows from the top (left) down to layer 1 (right)", fontsize=8,
+                  labelpad=12)
+    ax.set_ylabel("gradient size / top's", fontsize=9, labelpad=22)
     ax.set_title(f"{LABELS[name]}, {depth} layers: at layer 1 the gradient is "
                  f"{ratios[0]:.1e} x the top's", fontsize=10)
     return fig

@@ -45,7 +45,8 @@ def stack_layers(depth, kernel_size=3, stride=1, dilation=1):
 def _layer_sizes(size, layers):
     """Return the output length of every layer, input first."""
     sizes = [size]
-    for k, s, p, d in layers:
+    for layer in layers:
+        k, s, p, d = (tuple(layer) + (1,))[:4]  # dilation is optional
         sizes.append(conv_output_size(sizes[-1], k, s, p, d))
     return sizes
 
@@ -70,7 +71,8 @@ def dependencies(size, layers, index):
     """
     sizes = _layer_sizes(size, layers)
     seen = [[index]]
-    for (k, s, p, d), n_below in zip(reversed(layers), reversed(sizes[:-1])):
+    for layer, n_below in zip(reversed(layers), reversed(sizes[:-1])):
+        k, s, p, d = (tuple(layer) + (1,))[:4]
         below = {j * s - p + m * d for j in seen[0] for m in range(k)}
         seen.insert(0, sorted(i for i in below if 0 <= i < n_below))
     return seen
@@ -181,8 +183,8 @@ def draw_vgg_receptive_fields(layers, names, size=224):
     ax_photo.set_ylim(size - 0.5 + 0.06 * size, -0.5 - 0.06 * size)
     sizes = [f.size for f in fields]
     ax_plot.plot(np.arange(1, len(sizes) + 1), sizes, "-", color="#555555", lw=1, zorder=0)
-    ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=8, y=1.0)
-    ax_plot.set_ylabel("receptive field r (pixels)", fontsize=8, y=1.0)
+    ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=8)
+    ax_plot.set_ylabel("receptive field r (pixels)", fontsize=8)
     ax_plot.axhline(size, color="#999999", lw=0.8, ls="--")
     ax_plot.text(1, size + 4, f"input size {size}", fontsize=7, color="#555555")
     ax_plot.tick_params(labelsize=7)
@@ -281,7 +283,7 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     ax_prof.set_yticks([])
     ax_prof.set_xticks(np.arange(-15, 16, 5))
     ax_prof.tick_params(labelsize=7)
-    ax_prof.set_xlabel("input column, relative to the centre", fontsize=8, y=1.0)
+    ax_prof.set_xlabel("input column, relative to the centre", fontsize=8)
     ax_prof.set_title(f"profile along x; dashed: Gaussian, σ = {std:.1f}", fontsize=8, y=1.0)
     for spine in ("top", "right", "left"):
         ax_prof.spines[spine].set_visible(False)
