@@ -16,7 +16,7 @@ import numpy as np
 
 from ._validate import one_of, pair, positive_int
 from .activations import ACTIVATIONS
-from .backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward
+from .backward import avg_pool2d_backward, conv2d_backward, max_pool2d_backward, numerical_gradient, relative_error
 from .losses import softmax_cross_entropy
 from .ops import conv2d
 from .pooling import avg_pool2d, max_pool2d
@@ -31,7 +31,9 @@ __all__ = [
     "Sequential",
     "SGD",
     "train_epoch",
+    "fit",
     "accuracy",
+    "gradient_check",
     "shift_images",
 ]
 
@@ -99,7 +101,8 @@ class Conv2d(Layer):
 
     def __repr__(self):
         f, c, kh, kw = self.params["weight"].shape
-        return f"Conv2d({c} -> {f}, kernel {kh}x{kw}, " + ", ".join(f"{k}={v}" for k, v in self.settings.items()) + ")"
+        settings = "".join(f", {k}={v}" for k, v in self.settings.items() if v != {"padding": 0}.get(k, 1))
+        return f"Conv2d({c} -> {f}, {kh}x{kw}{settings})"
 
 
 class Activation(Layer):
@@ -154,7 +157,9 @@ class MaxPool2d(Layer):
         return self.pool_backward(grad_output, self.x, **self.settings)
 
     def __repr__(self):
-        return f"{type(self).__name__}(" + ", ".join(f"{k}={v}" for k, v in self.settings.items()) + ")"
+        stride, padding = self.settings["stride"], self.settings["padding"]
+        extra = (f", stride={stride}" if stride is not None else "") + (f", padding={padding}" if padding else "")
+        return f"{type(self).__name__}({self.settings['kernel_size']}{extra})"
 
 
 class AvgPool2d(MaxPool2d):
@@ -272,12 +277,12 @@ class Sequential:
     def summary(self, input_shape):
         """Return a table of each layer's output shape and parameter count for inputs of ``input_shape``."""
         x = np.zeros(input_shape)
-        lines = [f"{'layer':<44}{'output shape':<18}{'parameters':>10}"]
+        lines = [f"{'layer':<32}{'output shape':<16}{'parameters':>10}"]
         for layer in self.layers:
             x = layer.forward(x)
             count = sum(value.size for value in layer.params.values())
-            lines.append(f"{layer!r:<44}{str(x.shape):<18}{count:>10,}")
-        lines.append(f"{'total':<62}{self.n_params:>10,}")
+            lines.append(f"{layer!r:<32}{str(x.shape):<16}{count:>10,}")
+        lines.append(f"{'total':<48}{self.n_params:>10,}")
         return "\n".join(lines)
 
     def __repr__(self):
@@ -339,6 +344,62 @@ def train_epoch(model, optimizer, x, y, batch_size, rng):
     return total / len(x)
 
 
+def fit(model, x, y, *, epochs, lr, rng, momentum=0.9, batch_size=32, x_test=None, y_test=None, record=None):
+    """Train ``model`` with SGD for ``epochs`` epochs; return the history of loss, accuracy and snapshots.
+
+    The learning rate falls linearly from ``lr`` (first epoch) to ``lr / epochs`` (last epoch):
+    large steps early, small steps late, so the final weights settle instead of jittering.
+
+    Parameters
+    ----------
+    model : Sequential
+    x, y : ndarray
+        Training inputs (N, ...) and integer labels (N,).
+    epochs : int
+    lr : float
+        Initial learning rate.
+    rng : numpy.random.Generator
+        Shuffles the mini-batches; a fixed seed makes training repeatable.
+    momentum : float, default 0.9
+    batch_size : int, default 32
+    x_test, y_test : ndarray, optional
+        Held-out examples whose accuracy is recorded after each epoch.
+    record : callable, optional
+        ``record(model)`` is stored after each epoch (and before the first), e.g. a copy of the filters.
+
+    Returns
+    -------
+    dict
+        ``"loss"`` (epochs + 1 values: the training loss before training, then each epoch's mean),
+        ``"test_accuracy"`` (epochs + 1 values, if x_test is given) and ``"snapshots"`` (if record is given).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> model = Sequential(Flatten(), Dense(4, 2, rng=rng))
+    >>> x, y = rng.normal(size=(8, 1, 2, 2)), np.array([0, 1] * 4)
+    >>> history = fit(model, x, y, epochs=3, lr=0.1, rng=rng)
+    >>> len(history["loss"])
+    4
+    """
+    epochs = positive_int("epochs", epochs)
+    optimizer = SGD(model.parameters(), lr=lr, momentum=momentum)
+    history = {"loss": [softmax_cross_entropy(model.forward(x), y)[0]], "test_accuracy": [], "snapshots": []}
+
+    def log():
+        if x_test is not None:
+            history["test_accuracy"].append(accuracy(model, x_test, y_test))
+        if record is not None:
+            history["snapshots"].append(record(model))
+
+    log()
+    for epoch in range(epochs):
+        optimizer.lr = lr * (1 - epoch / epochs)
+        history["loss"].append(train_epoch(model, optimizer, x, y, batch_size, rng))
+        log()
+    return history
+
+
 def accuracy(model, x, y):
     """Return the fraction of examples whose predicted class is the label.
 
@@ -349,6 +410,37 @@ def accuracy(model, x, y):
     0.5
     """
     return float(np.mean(model.predict(x) == np.asarray(y)))
+
+
+def gradient_check(model, x, y, eps=1e-6):
+    """Return {parameter name: relative error} between backprop's gradient and central differences.
+
+    The loss is the softmax cross-entropy of ``model(x)`` against ``y``. Each entry of each
+    parameter is nudged by +-eps in turn (two forward passes per entry), so keep the batch
+    and the model small. Errors below about 1e-7 mean the backward passes are right.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> model = Sequential(Flatten(), Dense(4, 3, rng=rng))
+    >>> errors = gradient_check(model, rng.normal(size=(2, 1, 2, 2)), np.array([0, 2]))
+    >>> max(errors.values()) < 1e-7
+    True
+    """
+    _, grad_logits = softmax_cross_entropy(model.forward(x), y)
+    model.backward(grad_logits)
+    analytic = {name: grad.copy() for name, grad in model.gradients().items()}
+    errors = {}
+    for name, param in model.parameters().items():
+        saved = param.copy()
+
+        def loss(value):
+            param[...] = value  # the model reads its own array, so write the nudged values into it
+            return softmax_cross_entropy(model.forward(x), y)[0]
+
+        errors[name] = relative_error(analytic[name], numerical_gradient(loss, saved, eps))
+        param[...] = saved
+    return errors
 
 
 def shift_images(images, dy, dx):

@@ -124,3 +124,15 @@ def test_weight_counts_that_raises_is_reported():
 
 def test_weight_counts_not_implemented_is_not_attempted():
     assert not checks.check_my_weight_counts(_not_implemented).attempted
+
+
+def test_function_checks_left_as_ellipsis_are_not_attempted():
+    for check in (checks.check_my_convolve1d, checks.check_my_weight_counts):
+        result = check(...)
+        assert not result.attempted and "replace `...`" in str(result)
+
+
+def test_by_hand_checks_never_raise_on_odd_answers():
+    for answer in ("twelve", [[1, 2], [3]], None, {"a": 1}):
+        assert not checks.check_flip_and_slide_prediction(answer).passed
+        assert not checks.check_weight_counts_by_hand(answer).passed

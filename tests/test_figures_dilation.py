@@ -23,10 +23,16 @@ def mesh_marks(ax):
     return np.asarray(mesh.get_array())
 
 
-def green_dots(ax):
-    """Return the x positions of the input positions drawn as reaching the output (the last scatter)."""
-    dots = [c for c in ax.collections if isinstance(c, PathCollection)]
-    return sorted(dots[-1].get_offsets()[:, 0].tolist())
+def green_dots(fig, panel):
+    """Return the x positions of the input positions drawn as reaching the output in ``panel``."""
+    (ax,) = fig.axes
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_gid() == f"reached-{panel}"]
+    return sorted(dots.get_offsets()[:, 0].tolist())
+
+
+def panel_title(fig, panel):
+    (title,) = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith(panel + " (")]
+    return title
 
 
 def reached_by_enumeration(dilations, k=3):
@@ -76,14 +82,16 @@ def test_paths_to_output_support_matches_enumeration(dilations):
 ])
 def test_stack_figure_titles_and_reached_inputs(depth, schedule, r_plain, r_dilated, reached):
     fig = fig_dilation.draw_dilated_stack(depth=depth, schedule=schedule)
-    top, bottom = fig.axes
-    assert f"receptive field r = {r_plain}" in top.get_title(loc="left")
-    assert f"receptive field r = {r_dilated}" in bottom.get_title(loc="left")
-    assert ("only" in bottom.get_title(loc="left")) == (reached < r_dilated)
-    assert len(green_dots(top)) == r_plain
-    assert len(green_dots(bottom)) == reached
+    assert isinstance(fig, Figure)
+    assert f"receptive field r = {r_plain}" in panel_title(fig, "plain")
+    assert f"receptive field r = {r_dilated}" in panel_title(fig, "dilated")
+    assert ("only" in panel_title(fig, "dilated")) == (reached < r_dilated)
+    assert len(green_dots(fig, "plain")) == r_plain
+    assert len(green_dots(fig, "dilated")) == reached
     dilations = [int(d) for d in schedule.split(",")][:depth]
-    assert green_dots(bottom) == reached_by_enumeration(dilations)
+    assert green_dots(fig, "dilated") == reached_by_enumeration(dilations)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels.count("input") == 2 and f"layer {depth}, d={dilations[-1]}" in labels
 
 
 def test_stack_figure_rejects_a_schedule_shorter_than_the_depth():
@@ -102,7 +110,7 @@ def test_photo_figure_has_one_panel_per_dilation_plus_the_photo():
 @pytest.mark.parametrize("draw, sliders", [(fig_dilation.draw_dilated_taps, TAP_SLIDERS),
                                            (fig_dilation.draw_dilated_stack, STACK_SLIDERS)])
 def test_all_frames_draw_in_under_two_seconds(draw, sliders):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine is shared, wall time measures the neighbours
     frames = render_frames(draw, sliders, alt="frame")
     assert len(frames) <= 64
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0

@@ -103,8 +103,9 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     """Return how ``candidate`` compares with ``reference`` on every case.
 
     The result is "not attempted" while ``candidate`` raises
-    NotImplementedError, "failed" with one line per failing case (what was
-    expected, what came back, or what the candidate raised), else "passed".
+    NotImplementedError (or is a stub whose body is ``...``, which returns
+    None), "failed" with one line per failing case (what was expected, what
+    came back, or what the candidate raised), else "passed".
 
     Examples
     --------
@@ -117,10 +118,12 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
       case "0 and 5": expected 5, got 0
       1 of 3 cases passed
     """
+    if candidate is ... or candidate is None:
+        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: define your function, then pass it here"])
     if not callable(candidate):
         return CheckResult(exercise, FAILED, [f"expected a function, got {_short(candidate)}"])
     failures = []
-    for case in cases:
+    for number, case in enumerate(cases):
         expected = reference(*case.args, **case.kwargs)
         try:
             got = candidate(*case.args, **case.kwargs)
@@ -130,6 +133,10 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
         except Exception as err:  # a learner's bug must not stop the notebook
             failures.append(f'case "{case.description}": your function raised {_raised(err)}')
             continue
+        if got is None and expected is not None and number == 0:
+            return CheckResult(exercise, NOT_ATTEMPTED, [
+                f'not attempted yet: on case "{case.description}" your function returned None '
+                "(is its body still `...`, or is a `return` missing?)"])
         why = _compare(got, expected, rtol, atol)
         if why:
             failures.append(f'case "{case.description}": {why}')

@@ -1,5 +1,72 @@
-"""Exercise checks for the chapter on channels."""
+"""Exercise checks for the chapter on channels, filters and feature maps."""
 
+import numpy as np
+
+from ..ops import conv2d
+from ..shapes import conv2d_params, dense_params
 from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
 
-__all__: list[str] = []
+__all__ = ["check_conv_params_by_hand", "check_dense_growth_prediction",
+           "check_multichannel_conv", "check_fc_as_conv"]
+
+
+def check_conv_params_by_hand(answer):
+    """Check the parameter count of a conv layer: 3 input channels, 64 filters of 5x5, with biases."""
+    return check_answer("conv layer parameters by hand", answer, conv2d_params(3, 64, 5),
+                        hint="each filter spans all input channels (C*kh*kw weights) and has one bias; "
+                             "then multiply by the number of filters")
+
+
+def check_dense_growth_prediction(answer):
+    """Check the factor by which a dense C*n*n -> F*n*n layer's weights grow when n goes from 8 to 32."""
+    small = dense_params(3 * 8 * 8, 16 * 8 * 8, bias=False)
+    large = dense_params(3 * 32 * 32, 16 * 32 * 32, bias=False)
+    return check_answer("growth of the dense layer", answer, large // small,
+                        hint="the number of inputs and the number of outputs both scale with n*n")
+
+
+def _conv_cases():
+    rng = np.random.default_rng(6)
+
+    def case(text, c, f, h, w, kh, kw, with_bias=True):
+        x = rng.integers(-3, 4, size=(c, h, w)).astype(float)
+        weight = rng.integers(-2, 3, size=(f, c, kh, kw)).astype(float)
+        bias = rng.integers(-2, 3, size=f).astype(float) if with_bias else np.zeros(f)
+        return Case(text, (x, weight, bias))
+
+    return [
+        case("1 channel, 1 filter, 3x3 kernel on 5x5", 1, 1, 5, 5, 3, 3),
+        case("3 channels, 2 filters, 3x3 kernel on 5x6", 3, 2, 5, 6, 3, 3),
+        case("2 channels, 4 filters, 1x1 kernel (a 1x1 convolution)", 2, 4, 4, 4, 1, 1),
+        case("3 channels, 2 filters, non-square 2x3 kernel", 3, 2, 5, 5, 2, 3),
+        case("4 channels, 3 filters, kernel covering the whole 3x3 map", 4, 3, 3, 3, 3, 3),
+        case("2 channels, 2 filters, zero bias", 2, 2, 4, 5, 2, 2, with_bias=False),
+    ]
+
+
+def check_multichannel_conv(func):
+    """Check ``func(x, weight, bias)``: x (C, H, W), weight (F, C, kh, kw), bias (F,) -> (F, Ho, Wo).
+
+    The reference is :func:`cnnlib.conv2d` with stride 1 and no padding.
+    """
+    return check_function("multi-channel convolution layer", func,
+                          lambda x, weight, bias: conv2d(x, weight, bias), _conv_cases())
+
+
+def _fc_cases():
+    rng = np.random.default_rng(7)
+    shapes = [("2 outputs, input 3x2x2", 2, (3, 2, 2)), ("1 output, input 1x3x3", 1, (1, 3, 3)),
+              ("4 outputs, input 2x1x1 (a 1x1 map)", 4, (2, 1, 1)),
+              ("3 outputs, non-square input 2x2x3", 3, (2, 2, 3))]
+    return [Case(text, (rng.integers(-3, 4, size=(f, int(np.prod(shape)))).astype(float), shape))
+            for text, f, shape in shapes]
+
+
+def check_fc_as_conv(func):
+    """Check ``func(W, input_shape)``: the conv weight (F, C, H, W) that computes the dense layer ``W @ x.ravel()``.
+
+    ``W`` has shape (F, C*H*W) for an input x of shape ``input_shape`` = (C, H, W)
+    flattened in NCHW order; the one right answer is ``W.reshape(F, C, H, W)``.
+    """
+    return check_function("dense layer as a convolution", func,
+                          lambda W, input_shape: W.reshape(W.shape[0], *input_shape), _fc_cases())

@@ -1,5 +1,71 @@
 """Exercise checks for the chapter on pooling."""
 
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+import numpy as np
 
-__all__: list[str] = []
+from ..figures.pooling import shift_fractions
+from ..pooling import avg_pool2d, max_pool2d
+from ..shapes import conv_output_size
+from ._core import FAILED, NOT_ATTEMPTED, Case, CheckResult, check_answer, check_function  # noqa: F401
+
+__all__ = ["POOL_SIZE_CASES", "POOL_BY_HAND_INPUT", "check_pool_output_sizes", "check_pool_by_hand",
+           "check_pool_shift_prediction", "check_max_pool2d"]
+
+#: (input size i, window k, stride s or None for the default) of the output-size exercise.
+POOL_SIZE_CASES = [(9, 3, None), (10, 3, None), (8, 2, 1), (7, 3, 2)]
+
+#: The 4x4 feature map of the pool-by-hand exercise.
+POOL_BY_HAND_INPUT = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 3, 9]], float)
+
+
+def check_pool_output_sizes(answer):
+    """Check the list of output sizes for :data:`POOL_SIZE_CASES` (no padding)."""
+    expected = [conv_output_size(i, k, k if s is None else s) for i, k, s in POOL_SIZE_CASES]
+    return check_answer("pooling output sizes", answer, expected,
+                        hint="o = floor((i - k)/s) + 1, and a pooling layer's stride defaults to "
+                             "its window size k, not to 1")
+
+
+def check_pool_by_hand(answer):
+    """Check ``[max_out, avg_out]``: 2x2 max and average pooling (default stride) of the 4x4 map."""
+    expected = np.stack([max_pool2d(POOL_BY_HAND_INPUT, 2), avg_pool2d(POOL_BY_HAND_INPUT, 2)])
+    return check_answer("2x2 max and average pooling by hand", answer, expected,
+                        hint="the default stride is 2, so the four windows are the four 2x2 "
+                             "quarters of the map and do not overlap")
+
+
+def check_pool_shift_prediction(answer):
+    """Check the shifts in 0..4 after which a 2x2 max pool's output is the old output moved by whole cells."""
+    exercise = "shifts that only move the pooled output"
+    if answer is ... or answer is None:
+        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your answer"])
+    try:
+        shifts = sorted(int(s) for s in answer)
+    except (TypeError, ValueError):
+        return CheckResult(exercise, FAILED, [f"expected a list of shifts such as [0, 3], got {answer!r}"])
+    expected = [s for s in range(5) if shift_fractions(s, 2, "max")[1] == 1.0]
+    return check_answer(exercise, shifts, expected,
+                        hint="the windows sit on a grid with spacing 2 (the stride); which shifts "
+                             "carry every window onto another window exactly?")
+
+
+def _cases():
+    rng = np.random.default_rng(10)
+    chapter2 = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]], float)
+    return [
+        Case("4x4 input, 2x2 window, default stride", (rng.integers(0, 10, (4, 4)), 2)),
+        Case("the 5x5 input of chapter 2, 3x3 window, stride 1", (chapter2, 3), {"stride": 1}),
+        Case("5x5 input, 2x2 window, default stride (the last row and column are never read)",
+             (rng.integers(0, 10, (5, 5)), 2)),
+        Case("all-negative 4x4 input (a running maximum must not start at 0)", (-1.0 - rng.random((4, 4)), 2)),
+        Case("4x6 input (not square), 2x2 window, stride 2", (rng.integers(-5, 6, (4, 6)), 2), {"stride": 2}),
+        Case("7x7 input, 3x3 window, stride 2 (windows overlap by one)", (rng.integers(0, 10, (7, 7)), 3),
+             {"stride": 2}),
+        Case("1x1 window (nothing changes)", (rng.integers(0, 10, (3, 4)), 1)),
+    ]
+
+
+def check_max_pool2d(func):
+    """Check ``func(x, kernel_size, stride=None)``: 2-D max pooling, no padding, stride defaulting to the window."""
+    return check_function("max pooling", func,
+                          lambda x, kernel_size, stride=None: max_pool2d(x, kernel_size, stride=stride),
+                          _cases())

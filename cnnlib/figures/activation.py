@@ -1,5 +1,7 @@
 """Figures for the chapter on activation functions."""
 
+import functools
+
 import numpy as np
 
 from ..activations import ACTIVATIONS, relu
@@ -29,8 +31,8 @@ def _broken(x, y):
     return np.insert(x, jump + 1, np.nan), np.insert(y, jump + 1, np.nan)
 
 
-def _ticks(ax, xs, ys, xfmt="{:g}", yfmt="{:g}"):
-    """Label a few x and y values with plain text and light grid lines.
+def _ticks(ax, xs, ys, yfmt="{:g}"):
+    """Label a few x and y values with plain text, and draw the axes' zero lines.
 
     Text is much cheaper to draw than matplotlib's tick machinery, which keeps
     every frame of an interactive figure fast.
@@ -38,12 +40,9 @@ def _ticks(ax, xs, ys, xfmt="{:g}", yfmt="{:g}"):
     ax.set_xticks([])
     ax.set_yticks([])
     for v in xs:
-        ax.axvline(v, color="#E4E4E4", lw=0.8, zorder=0)
-        ax.text(v, -0.03, xfmt.format(v), transform=ax.get_xaxis_transform(), ha="center",
-                va="top", fontsize=8)
+        ax.text(v, -0.02, f"{v:g}", transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8)
     for v in ys:
-        ax.axhline(v, color="#E4E4E4", lw=0.8, zorder=0)
-        ax.text(-0.02, v, yfmt.format(v), transform=ax.get_yaxis_transform(), ha="right",
+        ax.text(-0.015, v, yfmt.format(v), transform=ax.get_yaxis_transform(), ha="right",
                 va="center", fontsize=8)
 
 
@@ -64,15 +63,16 @@ def draw_activation(name="relu", x_range=5):
     flat = dy < SATURATED
     y_lo, y_hi = min(-1.2, y.min()), max(1.2, y.max())
     y_lo, y_hi = y_lo - 0.05 * (y_hi - y_lo), y_hi + 0.05 * (y_hi - y_lo)
-    xs = [-x_range, -x_range // 2, 0, x_range // 2, x_range]
-    for ax, top in ((ax_f, y_hi), (ax_g, 1.15)):
-        ax.fill_between(x, -1e3, 1e3, where=flat, color=COLORS["padding"], alpha=0.25, lw=0)
+    xs = [-x_range, 0, x_range]
+    for ax in (ax_f, ax_g):
+        ax.fill_between(x, -1e3, 1e3, where=flat, color="#E8E8E8", lw=0)
+        ax.axhline(0, color="#BBBBBB", lw=0.8)
+        ax.axvline(0, color="#BBBBBB", lw=0.8)
         ax.set_xlim(-x_range, x_range)
     ax_f.set_ylim(y_lo, y_hi)
     ax_g.set_ylim(-0.1, 1.15)
-    f_ticks = [-1, 0, 1] if y_hi < 3 else [0, x_range // 2, x_range]
-    _ticks(ax_f, xs, f_ticks)
-    _ticks(ax_g, xs, [0, 0.25, 0.5, 1])
+    _ticks(ax_f, xs, [-1, 0, 1] if y_hi < 3 else [0, x_range])
+    _ticks(ax_g, xs, [0, 0.25, 1])
     ax_f.plot(x, y, color=COLORS["output"], lw=2)
     ax_g.plot(*_broken(x, dy), color=COLORS["window"], lw=2)
     if np.any(np.abs(np.diff(dy)) > 0.2):
@@ -80,8 +80,8 @@ def draw_activation(name="relu", x_range=5):
     ax_f.set_title(f"{LABELS[name]}:  f(x)", fontsize=10)
     ax_g.set_title(f"derivative f'(x): largest {dy.max():.2f}", fontsize=10)
     share = flat.mean()
-    fig.suptitle(f"input x from -{x_range} to {x_range}; shaded where f'(x) < {SATURATED} "
-                 f"(saturated): {share:.0%} of the range", fontsize=10)
+    fig.suptitle(f"shaded: f'(x) < {SATURATED}, saturated on {share:.0%} of [-{x_range}, {x_range}]",
+                 fontsize=10)
     return fig
 
 
@@ -104,10 +104,17 @@ def gradient_through_stack(name, depth, width=32, batch=64, seed=0):
     Examples
     --------
     >>> ratios = gradient_through_stack("sigmoid", 10)
-    >>> ratios.shape, ratios[-1], bool(ratios[0] < 1e-3)
+    >>> ratios.shape, float(ratios[-1]), bool(ratios[0] < 1e-3)
     ((10,), 1.0, True)
     """
-    f, grad = _pair(name)
+    _pair(name)
+    return np.array(_stack_ratios(name, depth, width, batch, seed))
+
+
+@functools.lru_cache(maxsize=64)
+def _stack_ratios(name, depth, width, batch, seed):
+    """The computation of :func:`gradient_through_stack`, cached: figures ask for it once per frame."""
+    f, grad = ACTIVATIONS[name]
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((batch, width))
     weights, pre = [], []
@@ -123,7 +130,26 @@ def gradient_through_stack(name, depth, width=32, batch=64, seed=0):
         delta = grad(pre[layer - 1]) * (delta @ weights[layer])
         norms.append(np.linalg.norm(delta))
     norms = np.array(norms[::-1])
-    return norms / norms[-1]
+    return tuple(norms / norms[-1])
+
+
+def _spread(values, gap, top):
+    """Return ``values`` moved apart, in their order, at least ``gap`` apart and none above ``top``."""
+    order = np.argsort(values)
+    placed = np.array(values, float)[order]
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed[-1] = min(placed[-1], top)
+    for i in range(placed.size - 2, -1, -1):
+        placed[i] = min(placed[i], placed[i + 1] - gap)
+    out = np.empty_like(placed)
+    out[order] = placed
+    return out
+
+
+def _times(ratio):
+    """Format a ratio for a title: 0.38 or 1.6e-15."""
+    return f"{ratio:.2g}" if ratio >= 0.01 else f"{ratio:.1e}"
 
 
 def draw_gradient_depth(name="sigmoid", depth=10):
@@ -137,26 +163,25 @@ def draw_gradient_depth(name="sigmoid", depth=10):
     layers = np.arange(1, depth + 1)
     fig, ax = new_figure(6, 3)
     fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.11, right=0.84, top=0.89, bottom=0.15)
-    for other in ACTIVATIONS:
-        if other != name:
-            logs = np.log10(gradient_through_stack(other, depth))
-            ax.plot(layers, logs, color="#C8C8C8", lw=1)
-            ax.text(0.3, logs[0], LABELS[other], fontsize=7, color="#888888", va="center")
-    ratios = gradient_through_stack(name, depth)
-    ax.plot(layers, np.log10(ratios), "o-", color=COLORS["output"], lw=2, ms=3)
-    ax.text(0.3, np.log10(ratios[0]), LABELS[name], fontsize=8, color=COLORS["output"],
-            va="center", fontweight="bold")
-    ax.set_ylim(-16.5, 1.5)
+    fig.subplots_adjust(left=0.14, right=0.83, top=0.89, bottom=0.15)
+    logs = {other: np.log10(gradient_through_stack(other, depth)) for other in ACTIVATIONS}
+    label_at = dict(zip(logs, _spread([line[0] for line in logs.values()], gap=0.9, top=1.2)))
+    for other, line in logs.items():
+        chosen = other == name
+        if not chosen:
+            ax.plot(layers, line, color="#C8C8C8", lw=1)
+        ax.text(0.3, label_at[other], LABELS[other], va="center", fontsize=9 if chosen else 8,
+                color=COLORS["output"] if chosen else "#888888", fontweight="bold" if chosen else None)
+    ax.plot(layers, logs[name], "o-", color=COLORS["output"], lw=2, ms=3)
+    ax.axhline(0, color="#BBBBBB", lw=0.8, zorder=0)
+    ax.set_ylim(-16.5, 1.8)
     ax.set_xlim(depth + 0.5, 0.5)  # backpropagation runs from the top (left) to layer 1 (right)
-    step = max(1, depth // 5)
-    _ticks(ax, [depth] + list(range(depth - step, 0, -step)), [0, -4, -8, -12, -16],
-           yfmt="1e{:d}")
-    ax.set_xlabel("layer: the gradient flows from the top (left) down to layer 1 (right)", fontsize=8,
-                  labelpad=12)
-    ax.set_ylabel("gradient size / top's", fontsize=9, labelpad=22)
-    ax.set_title(f"{LABELS[name]}, {depth} layers: at layer 1 the gradient is "
-                 f"{ratios[0]:.1e} x the top's", fontsize=10)
+    _ticks(ax, [depth, 1], [0, -4, -8, -12, -16], yfmt="1e{:d}")
+    ax.set_xlabel("layer (backpropagation runs right to left)", fontsize=8, labelpad=12)
+    ax.set_ylabel("gradient / top layer's", fontsize=9, labelpad=30)
+    ratio = 10 ** logs[name][0]
+    ax.set_title(f"{LABELS[name]}, {depth} layers: layer 1 gets {_times(ratio)} x the top's gradient",
+                 fontsize=10, loc="left")
     return fig
 
 

@@ -1,3 +1,136 @@
-"""Figures for the chapter on channels."""
+"""Figures for the chapter on channels, filters and feature maps."""
 
-__all__: list[str] = []
+import functools
+
+import numpy as np
+
+from ..ops import conv2d
+from ..shapes import conv2d_params, dense_params
+from ._common import COLORS, DIVERGING, draw_grid, new_figure, sample_photo, show_image
+
+__all__ = ["FILTERS", "sample_photo_rgb", "draw_filter_bank", "draw_rgb_filter", "draw_param_counter"]
+
+#: A small bank of classic 3x3 filters, by name (Sobel: Sobel & Feldman 1968).
+FILTERS = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], float),
+    "box blur": np.full((3, 3), 1 / 9),
+    "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], float) / 16,
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float),
+    "Sobel x": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float),
+    "Sobel y": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], float),
+    "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], float),
+    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], float),
+}
+
+
+@functools.lru_cache(maxsize=2)
+def _rgb(size):
+    from PIL import Image
+    import matplotlib.cbook as cbook
+
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        image = Image.open(f).convert("RGB")
+        image = image.resize((size, int(round(size * image.height / image.width))), Image.Resampling.LANCZOS)
+        return np.asarray(image, dtype=float).transpose(2, 0, 1) / 255.0
+
+
+def sample_photo_rgb(size=96):
+    """Return matplotlib's sample photograph in colour, shape (3, H, W) (channels first), values in [0, 1].
+
+    Examples
+    --------
+    >>> sample_photo_rgb(64).shape
+    (3, 75, 64)
+    """
+    return _rgb(size).copy()
+
+
+def _no_ticks(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
+
+
+def _show_map(ax, values, title):
+    """Show a feature map: grey for non-negative maps, PuOr centred on 0 for signed ones."""
+    if values.min() >= 0:
+        show_image(ax, values, title, cmap="gray", vmin=0, vmax=max(values.max(), 1e-12))
+    else:
+        limit = np.percentile(np.abs(values), 99.5)
+        show_image(ax, values, title, cmap=DIVERGING, vmin=-limit, vmax=limit)
+
+
+def draw_filter_bank(name="Sobel x", size=128):
+    """Return a figure: the photo, the 3x3 filter ``name`` from :data:`FILTERS`, and its feature map.
+
+    The feature map is ``conv2d`` of the photo (one channel, no padding) with the filter.
+    """
+    kernel = FILTERS[name]
+    photo = sample_photo(size)
+    feature_map = conv2d(photo[np.newaxis], kernel[np.newaxis, np.newaxis])[0]
+    fig, (ax_photo, ax_kernel, ax_map) = new_figure(6, 2.6, 1, 3, width_ratios=[1, 0.75, 1])
+    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02, wspace=0.12)
+    show_image(ax_photo, photo, f"input {photo.shape[0]}x{photo.shape[1]}")
+    limit = np.abs(kernel).max()
+    draw_grid(ax_kernel, kernel, cmap=DIVERGING, vmin=-limit, vmax=limit, fmt="{:.2g}", fontsize=8)
+    ax_kernel.set_title(f"filter: {name}", fontsize=10)
+    _no_ticks(ax_kernel)
+    _show_map(ax_map, feature_map, f"feature map {feature_map.shape[0]}x{feature_map.shape[1]}")
+    return fig
+
+
+def draw_rgb_filter(weights=None, size=96):
+    """Return a figure of one 3x3x3 filter on the colour photo: per-channel responses and their sum.
+
+    ``weights`` has shape (3, 3, 3), one 3x3 slice per input channel (R, G, B);
+    the default responds to red regions: a box average of R minus half of G and B.
+    """
+    weights = np.stack([FILTERS["box blur"], -0.5 * FILTERS["box blur"], -0.5 * FILTERS["box blur"]]) \
+        if weights is None else np.asarray(weights, float)
+    rgb = sample_photo_rgb(size)
+    fig, axes = new_figure(6, 3.3, 2, 4)
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.08, hspace=0.3)
+    names = ["red", "green", "blue"]
+    for c in range(3):
+        show_image(axes[0, c], rgb[c], f"{names[c]} channel", vmin=0, vmax=1)
+        slice_out = conv2d(rgb[c:c + 1], weights[np.newaxis, c:c + 1])[0]
+        limit = np.abs(weights).max() * 9
+        show_image(axes[1, c], slice_out, f"{names[c]} * slice {c}", cmap=DIVERGING, vmin=-limit, vmax=limit)
+    show_image(axes[0, 3], rgb.transpose(1, 2, 0), "input: 3 channels")
+    total = conv2d(rgb, weights[np.newaxis])[0]  # one filter spanning all three channels
+    limit = np.percentile(np.abs(total), 99.5)
+    show_image(axes[1, 3], total, "sum = feature map", cmap=DIVERGING, vmin=-limit, vmax=limit)
+    return fig
+
+
+def draw_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_size=32):
+    """Return a bar chart (log scale) of the parameters of a conv layer and of a dense layer doing the same job.
+
+    Both map a C x n x n input to an F x n x n output (the conv layer with same
+    padding); both counts include biases. Bar lengths are log10 of the counts.
+    """
+    n = image_size
+    conv = conv2d_params(in_channels, out_channels, kernel_size)
+    dense = dense_params(in_channels * n * n, out_channels * n * n)
+    fig, ax = new_figure(5.4, 1.8)
+    fig.set_layout_engine(None)  # a fixed layout and no axis ticks: each of many frames draws fast
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.02)
+    ax.barh([1, 0], [np.log10(conv), np.log10(dense)], left=0, height=0.55,
+            color=[COLORS["accent"], COLORS["skipped"]])
+    for y, count, label in ((1, conv, f"conv {kernel_size}x{kernel_size}"), (0, dense, "dense")):
+        ax.text(-0.3, y, label, ha="right", va="center", fontsize=9)
+        ax.text(np.log10(count) + 0.2, y, f"{count:,}", va="center", fontsize=9)
+    for power in range(0, 16, 6):  # a hand-drawn log axis
+        ax.plot([power, power], [-0.45, -0.35], color=COLORS["text"], lw=0.8)
+        ax.text(power, -0.5, "1" if power == 0 else f"1e{power}", ha="center", va="top", fontsize=7)
+    ax.plot([0, 15], [-0.4, -0.4], color=COLORS["text"], lw=0.8)
+    ax.set_xlim(-3.2, 18.5)
+    ax.set_ylim(-0.9, 1.45)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
+    ax.set_title(f"{in_channels}x{n}x{n} -> {out_channels}x{n}x{n}: dense needs {dense / conv:,.0f}x "
+                 "the parameters (log scale)", fontsize=9)
+    return fig

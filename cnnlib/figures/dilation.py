@@ -84,34 +84,33 @@ def paths_to_output(dilations, kernel_size=3):
     return counts
 
 
-def _draw_stack_panel(ax, dilations, half_width, kernel_size, title):
-    """Draw layers as rows of dots and the paths from one top unit down to the input."""
+def _draw_stack_panel(ax, dilations, half_width, kernel_size, base, name):
+    """Draw layers as rows of dots from height ``base`` up, and the paths from one top unit down to the input.
+
+    The green dots (gid ``"reached-<name>"``) are the input positions with a path to the top unit.
+    """
     depth = len(dilations)
     xs = np.arange(-half_width, half_width + 1)
-    grid_x, grid_y = np.meshgrid(xs, np.arange(depth + 1))
+    grid_x, grid_y = np.meshgrid(xs, base + np.arange(depth + 1))
     ax.scatter(grid_x.ravel(), grid_y.ravel(), s=14, facecolor="white", edgecolor="#BBBBBB", zorder=2)
     edges, used = [], []
     for row in range(depth, 0, -1):  # row j is the output of layer j; it reads row j-1
         above = paths_to_output(dilations[row:], kernel_size)
         reached = np.flatnonzero(above) - (above.size - 1) // 2
         offsets = (np.arange(kernel_size) - (kernel_size - 1) // 2) * dilations[row - 1]
-        edges += [[(x, row), (x + o, row - 1)] for x in reached for o in offsets]
+        edges += [[(x, base + row), (x + o, base + row - 1)] for x in reached for o in offsets]
         used += [(x, row) for x in reached]
     ax.add_collection(LineCollection(edges, colors="#888888", linewidths=0.7, zorder=1))
     ux, uy = np.array(used).T
-    ax.scatter(ux, uy, s=30, c=[COLORS["output"] if y == depth else COLORS["window"] for y in uy], zorder=3)
+    ax.scatter(ux, base + uy, s=30, c=[COLORS["output"] if y == depth else COLORS["window"] for y in uy], zorder=3)
     counts = paths_to_output(dilations, kernel_size)
     reach = np.flatnonzero(counts) - (counts.size - 1) // 2
-    ax.scatter(reach, np.zeros(reach.size), s=40, color=COLORS["accent"], zorder=3)
-    ax.set_title(title, fontsize=9, loc="left")
+    ax.scatter(reach, np.full(reach.size, base), s=40, color=COLORS["accent"], zorder=3, gid=f"reached-{name}")
+    ax.text(0, base + depth + 0.6, _stack_title(name, dilations, kernel_size), fontsize=9, ha="left",
+            va="center", transform=ax.get_yaxis_transform())
     labels = ["input"] + [f"layer {j}, d={d}" for j, d in enumerate(dilations, 1)]
     for row, label in enumerate(labels):  # text, not tick labels: each frame draws faster
-        ax.text(-0.01, row, label, ha="right", va="center", fontsize=7, transform=ax.get_yaxis_transform())
-    ax.set_xlim(-half_width - 1, half_width + 1)
-    ax.set_ylim(-0.5, depth + 0.5)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
+        ax.text(-0.01, base + row, label, ha="right", va="center", fontsize=7, transform=ax.get_yaxis_transform())
 
 
 def _stack_title(name, dilations, kernel_size):
@@ -127,19 +126,24 @@ def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
 
     Top: ``depth`` plain 3-tap layers (dilation 1). Bottom: the first ``depth``
     dilations of ``schedule`` (a comma-separated string). Green dots are the
-    input positions with at least one path to the top unit; titles give the
+    input positions with at least one path to the top unit; the titles give the
     receptive field from :func:`cnnlib.receptive_field`.
     """
     dilated = [int(d) for d in schedule.split(",")][:depth]
     if len(dilated) < depth:
         raise ValueError(f"schedule={schedule!r} has fewer than depth={depth} dilations")
-    plain = [1] * depth
     half = (paths_to_output(dilated, kernel_size).size - 1) // 2
-    fig, (top, bottom) = new_figure(6, 4, 2, 1, sharex=True)
-    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
-    fig.subplots_adjust(left=0.14, right=0.99, top=0.93, bottom=0.02, hspace=0.22)
-    _draw_stack_panel(top, plain, half, kernel_size, _stack_title("plain", plain, kernel_size))
-    _draw_stack_panel(bottom, dilated, half, kernel_size, _stack_title("dilated", dilated, kernel_size))
+    fig, ax = new_figure(5.6, 3.1)
+    fig.set_layout_engine(None)  # one axes, a fixed layout, no ticks: many frames draw fast
+    fig.subplots_adjust(left=0.14, right=0.99, top=0.99, bottom=0.01)
+    top_base = depth + 1.8
+    _draw_stack_panel(ax, [1] * depth, half, kernel_size, top_base, "plain")
+    _draw_stack_panel(ax, dilated, half, kernel_size, 0, "dilated")
+    ax.set_xlim(-half - 1, half + 1)
+    ax.set_ylim(-0.4, top_base + depth + 1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
     return fig
 
 

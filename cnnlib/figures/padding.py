@@ -16,14 +16,15 @@ from ..shapes import conv_output_size
 from ._common import COLORS, SEQUENTIAL, draw_grid, new_figure, outline, sample_photo
 
 __all__ = ["draw_padding_grid", "draw_padding_comparison", "draw_coverage",
-           "draw_padding_modes", "PADDING_MODES", "window_coverage"]
+           "draw_padding_modes", "describe_padding_grid", "describe_padding_modes",
+           "PADDING_MODES", "window_coverage"]
 
 #: The padding modes of :func:`cnnlib.pad2d`, in the order the figures show them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 # Cell colours of a padded grid: 0 = input pixel, 1 = padding, 2 = input pixel no window visits.
 _INPUT, _PAD, _SKIPPED = 0, 1, 2
-_CELL_COLOURS = ListedColormap(["#CFE3F2", "#E4E4E4", "#F6C6A8"])
+_CELL_COLOURS = ListedColormap(["#CFE3F2", "#E4E4E4", "#EBA77E"])  # input, padding, never read
 
 
 def _sides(padding):
@@ -74,7 +75,14 @@ def _frame_axes(ax, extent, size):
     ax.set_xlim(lo, hi)
     ax.set_ylim(hi, lo)
     ax.set_aspect("equal")
+    _no_axis(ax)
     ax.set_axis_off()
+
+
+def _no_axis(ax):
+    """Hide the x and y axes (ticks and labels); hidden axes also skip their costly tick layout."""
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
 
 
 def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=True,
@@ -84,7 +92,7 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
     Input cells are pale blue, padding cells grey (with a 0 in each when
     ``write_zeros``), a dot marks the centre of every window position, the first
     window is outlined in orange and, at stride > 1, the next one along is dashed.
-    With ``show_skipped``, rows and columns no window visits are filled vermillion.
+    With ``show_skipped``, input rows and columns no window reads are filled vermillion.
     Returns the number of output positions along one axis (0 if the kernel does not fit).
     """
     before, after = _sides(padding)
@@ -99,15 +107,12 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
         inside[before:before + size] = True
         cells[np.ix_(unseen & inside, inside)] = _SKIPPED
         cells[np.ix_(inside, unseen & inside)] = _SKIPPED
-        for idx in np.flatnonzero(unseen):  # padding that is never read: a vermillion edge
-            ax.add_patch(_band(idx, n, horizontal=True))
-            ax.add_patch(_band(idx, n, horizontal=False))
     ax.imshow(cells, cmap=_CELL_COLOURS, vmin=0, vmax=2, extent=(0, n, n, 0),
               interpolation="nearest", zorder=0)
     _grid_lines(ax, n, n)
     if write_zeros:  # one marker collection, not a Text per cell: ~10x faster to render
         rows, cols = np.nonzero(cells == _PAD)
-        ax.scatter(cols + 0.5, rows + 0.5, marker="$0$", s=22, color="#6b6b6b", linewidths=0, zorder=3)
+        ax.scatter(cols + 0.5, rows + 0.5, marker="$0$", s=26, color="#6b6b6b", linewidths=0, zorder=3)
     if before or after:  # the border of the real input
         outline(ax, before, before, size, size, color=COLORS["text"], lw=1.2)
     if fits:
@@ -124,13 +129,6 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
     return out
 
 
-def _band(index, n, horizontal):
-    from matplotlib.patches import Rectangle
-
-    xy, w, h = ((0, index), n, 1) if horizontal else ((index, 0), 1, n)
-    return Rectangle(xy, w, h, fill=False, hatch="///", edgecolor=COLORS["skipped"], lw=0, zorder=1)
-
-
 def _draw_output(ax, out, origin=(0, 0)):
     """Draw an out x out output grid (blue), its first cell outlined like the first window."""
     if out == 0:
@@ -143,7 +141,7 @@ def _draw_output(ax, out, origin=(0, 0)):
 
 def _fixed_layout(fig, top=0.85, bottom=0.02, wspace=0.08):
     """Swap constrained layout for fixed margins: the slider figures render twice as fast."""
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # no engine at all: savefig then draws once, not twice
     axes = fig.axes
     width = (0.96 - wspace * (len(axes) - 1)) / len(axes)
     for n, ax in enumerate(axes):
@@ -174,29 +172,48 @@ def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 10):
     Examples
     --------
     >>> fig = draw_padding_grid(5, 3, 1)
-    >>> fig.texts[0].get_text()
+    >>> fig.get_suptitle()
     'o = i + 2p − k + 1 = 5 + 2·1 − 3 + 1 = 5'
     """
     n = i + 2 * p
-    extent = max(extent, n)
-    fig, (ax_in, ax_out) = new_figure(6.0, 3.2, 1, 2)
-    _fixed_layout(fig, top=0.84, bottom=0.08)
-    out = _draw_padded_input(ax_in, i, k, p)
-    _draw_output(ax_out, out)
-    _frame_axes(ax_in, extent, n)
-    _frame_axes(ax_out, extent, out)
-    fig.text(0.5, 0.015, "grey 0: padding   ·   dot: centre of one window position   ·   "
-             "orange: first window and its output", ha="center", fontsize=7.5, color=COLORS["text"])
-    ax_in.set_title(f"input {i}×{i} padded by {p}: {n}×{n}", fontsize=10)
+    fig, ax = new_figure(6.0, 3.2)
+    _fixed_layout(fig, top=0.86, bottom=0.02)
+    out = _draw_padded_input(ax, i, k, p)
+    left, right = _input_and_output_canvas(ax, n, out, max(extent, n))
+    _panel_title(ax, left, f"input {i}×{i} padded by {p}: {n}×{n}")
     if out:
         o = conv_output_size(i, k, padding=p)
-        ax_out.set_title(f"output {o}×{o}" + ("  (same size)" if o == i else ""), fontsize=10)
-        fig.suptitle(f"o = i + 2p − k + 1 = {i} + 2·{p} − {k} + 1 = {o}", fontsize=11)
+        _panel_title(ax, right, f"output {o}×{o}" + ("  (same size)" if o == i else ""))
+        fig.suptitle(f"o = i + 2p − k + 1 = {i} + 2·{p} − {k} + 1 = {o}", fontsize=13)
     else:
-        ax_out.set_title("no output", fontsize=10)
+        _panel_title(ax, right, "no output")
         fig.suptitle(f"a {k}×{k} kernel does not fit in {i} + 2·{p} = {n}: add padding",
-                     fontsize=11, color=COLORS["skipped"])
+                     fontsize=13, color=COLORS["skipped"])
     return fig
+
+
+def _input_and_output_canvas(ax, n, out, extent, gap=1.5):
+    """Lay out one axes as two extent x extent canvases and draw the out x out output on the right.
+
+    One axes instead of two halves the cost of a slider frame. The n x n padded
+    input (already drawn from (0, 0)) is centred in the left canvas, the output
+    in the right one at the same height. Returns the centres (x) of both canvases.
+    """
+    top = n / 2 - extent / 2
+    right_centre = top + extent + gap + extent / 2
+    _draw_output(ax, out, origin=(n / 2 - out / 2, right_centre - out / 2))
+    ax.set_xlim(top - 0.3, top + 2 * extent + gap + 0.3)
+    ax.set_ylim(top + extent + 0.3, top - 0.3)
+    ax.set_aspect("equal")
+    _no_axis(ax)
+    ax.set_axis_off()
+    return (n / 2, top), (right_centre, top)
+
+
+def _panel_title(ax, anchor, text, fontsize=11):
+    """Write a title centred above a canvas whose top edge is at anchor = (x, y), in data units."""
+    x, y = anchor
+    return ax.text(x, y - 0.4, text, ha="center", va="bottom", fontsize=fontsize, color=COLORS["text"])
 
 
 def draw_padding_comparison(i: int = 5, k: int = 3, paddings=(0, 1, 2), labels=None):
@@ -311,8 +328,30 @@ def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 11
     axes[2].imshow(filtered[:zoom, -zoom:], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
     axes[2].set_title("output, top-right corner", fontsize=9)
     for ax in axes:
-        ax.set_xticks([])
-        ax.set_yticks([])
+        _no_axis(ax)
     what = f"{k}×{k} box blur" if filter == "blur" else "vertical-edge filter (Sobel)"
     fig.suptitle(f"padding mode '{mode}', {what}", fontsize=10)
     return fig
+
+
+def describe_padding_grid(i, k, p):
+    """Return the alt text of one frame of :func:`draw_padding_grid`."""
+    n = i + 2 * p
+    if k > n:
+        return f"A {i}x{i} input padded by {p}: a {k}x{k} kernel does not fit in {n}x{n}; no output."
+    o = conv_output_size(i, k, padding=p)
+    return (f"A {i}x{i} input padded by {p} on each side into a {n}x{n} grid, scanned by a {k}x{k} "
+            f"window; one dot per window position gives a {o}x{o} output: o = {i} + 2*{p} - {k} + 1 = {o}.")
+
+
+def describe_padding_modes(mode, filter):
+    """Return the alt text of one frame of :func:`draw_padding_modes`."""
+    what = "an 11x11 box blur" if filter == "blur" else "a Sobel vertical-edge filter"
+    effect = {
+        ("zeros", "blur"): "the corner of the output turns dark",
+        ("zeros", "edges"): "a false edge runs along the right border",
+        ("circular", "blur"): "dark content from the far sides bleeds into the corner",
+        ("circular", "edges"): "a false edge from the far side runs along the right border",
+    }.get((mode, filter), "the plain wall stays plain up to the border")
+    return (f"The photograph filtered by {what} with {mode} padding, zoomed on its plain top-right "
+            f"corner: {effect}.")

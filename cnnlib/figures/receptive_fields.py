@@ -21,6 +21,7 @@ __all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region
            "mass_inside", "smallest_square_holding", "draw_effective_rf"]
 
 EMPTY = "#EEEEEE"  # an input cell the unit does not see
+SKY_BLUE = "#56B4E9"  # Okabe-Ito sky blue: reads on the dark end of cividis
 
 
 def _fixed_margins(fig, left=0.02, right=0.98, top=0.84, bottom=0.03, wspace=0.12):
@@ -108,47 +109,59 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     """Return a figure of the input region one unit of a stack of ``depth`` identical layers sees.
 
     Left: the ``size`` x ``size`` input with the r x r region of the chosen
-    (central) unit of the last layer filled, clipped to the input. Right: a side
-    view along one axis: one row of units per layer, each drawn at the centre of
-    its own region, with lines from every unit the chosen one depends on to the
-    taps it reads in the layer below. The layers pad by d(k-1)//2.
+    (central) unit of the last layer outlined (clipped to the input) and the
+    pixels with a path to that unit filled: with dilation some pixels inside
+    the region may have none ("gridding"). Right: a side view along one axis:
+    one row of units per layer, each drawn at the centre of its own region,
+    with lines from every unit the chosen one depends on to the taps it reads
+    in the layer below. The layers pad by d(k-1)//2. Both panels share one
+    Axes (one Axes draws much faster than two).
     """
     layers = stack_layers(depth, kernel_size, stride, dilation)
     rf = receptive_field(layers)[-1]
     index = chosen_unit(size, layers)
     start, stop = receptive_field_region(layers, index)
     lo, hi = max(start, 0), min(stop, size)
-    fig, (ax_in, ax_side) = new_figure(6, 3.1, 1, 2)
-    _fixed_margins(fig, left=0.01, right=0.99, top=0.82, bottom=0.03, wspace=0.08)
-    marks = np.zeros((size, size), int)
-    marks[lo:hi, lo:hi] = 1
-    _cells(ax_in, marks, [EMPTY, COLORS["window"]])
-    clipped = "" if (lo, hi) == (start, stop) else " (clipped: the rest is padding)"
-    ax_in.set_title(f"input {size}x{size}: {hi - lo}x{hi - lo} cells seen{clipped}", fontsize=8, y=1.0)
-
+    fig, ax = new_figure(6, 2.8)
+    _fixed_margins(fig, left=0.01, right=0.99, top=0.82, bottom=0.02)
     sizes = _layer_sizes(size, layers)
-    centres = _unit_centres(layers, sizes)
     seen = dependencies(size, layers, index)
-    for row, xs in enumerate(centres):
-        ax_side.plot(xs, np.full(xs.size, row), "o", ms=2.5, mfc="white", mec="#BBBBBB", mew=0.6)
+    marks = np.zeros((size, size), int)
+    marks[np.ix_(seen[0], seen[0])] = 1  # the layers are square, so what is seen is a product of 1-D sets
+    _cells(ax, marks, [EMPTY, COLORS["window"]])
+    outline(ax, lo, lo, hi - lo, hi - lo, color=COLORS["output"], lw=1.5)
+    if (lo, hi) != (start, stop):
+        text = f"r = {rf.size} > {size}: the rest is padding"
+    elif len(seen[0]) < hi - lo:
+        text = f"{len(seen[0]) ** 2} of the {hi - lo}x{hi - lo} reach it"
+    else:
+        text = f"{hi - lo}x{hi - lo} seen"
+    ax.set_title(f"input {size}x{size}: {text}", fontsize=8, y=1.0, loc="left")
+    ax.set_title("side view, layer by layer", fontsize=8, y=1.0, loc="right")
+
+    # The side view, to the right of the grid: x = ox + input position, one row per layer.
+    ox, step = size + 9, (size - 1) / max(depth, 1)
+    centres = [c + ox + 0.5 for c in _unit_centres(layers, sizes)]
+    ys = [size - 0.5 - row * step for row in range(depth + 1)]
+    grey_x = np.concatenate(centres)
+    grey_y = np.concatenate([np.full(c.size, y) for c, y in zip(centres, ys)])
+    ax.plot(grey_x, grey_y, "o", ms=2.5, mfc="white", mec="#BBBBBB", mew=0.6)
     edges = []
     for row in range(depth, 0, -1):
         k, s, p, d = layers[row - 1]
         for j in seen[row]:
             taps = [j * s - p + m * d for m in range(k)]
-            edges += [[(centres[row][j], row), (centres[row - 1][t], row - 1)]
+            edges += [[(centres[row][j], ys[row]), (centres[row - 1][t], ys[row - 1])]
                       for t in taps if 0 <= t < sizes[row - 1]]
-    ax_side.add_collection(LineCollection(edges, colors="#999999", linewidths=0.6))
-    for row, units in enumerate(seen):
-        colour = COLORS["output"] if row == depth else COLORS["window"]
-        ax_side.plot(centres[row][units], np.full(len(units), row), "o", ms=4, color=colour)
+    ax.add_collection(LineCollection(edges, colors="#999999", linewidths=0.6))
+    below_x = np.concatenate([centres[row][units] for row, units in enumerate(seen[:-1])])
+    below_y = np.concatenate([np.full(len(units), ys[row]) for row, units in enumerate(seen[:-1])])
+    ax.plot(below_x, below_y, "o", ms=4, color=COLORS["window"])
+    ax.plot(centres[depth][seen[depth]], [ys[depth]], "o", ms=4.5, color=COLORS["output"])
     for row in range(depth + 1):
-        label = "input" if row == 0 else f"layer {row}"
-        ax_side.text(-1, row, label, ha="right", va="center", fontsize=7)
-    ax_side.set_xlim(-7, size)
-    ax_side.set_ylim(-0.6, max(depth, 1) + 0.6)
-    _bare(ax_side)
-    ax_side.set_title("side view: the taps each layer reads", fontsize=8, y=1.0)
+        ax.text(ox - 1, ys[row], "input" if row == 0 else f"layer {row}", ha="right", va="center", fontsize=7)
+    ax.set_xlim(-0.5, ox + size + 0.5)
+    ax.set_ylim(size + 0.5, -0.5)
     span = effective_kernel_size(kernel_size, dilation)
     fig.suptitle(f"{depth} layer{'s' if depth > 1 else ''} of k = {kernel_size}, s = {stride}, "
                  f"d = {dilation} (span {span}):  receptive field r = {rf.size},  "
@@ -169,24 +182,21 @@ def draw_vgg_receptive_fields(layers, names, size=224):
     fig, (ax_photo, ax_plot) = new_figure(6, 3, 1, 2, width_ratios=[1, 1.25])
     show_image(ax_photo, photo, f"a {size}x{size} input")
     pools = [i for i, name in enumerate(names) if name.startswith("pool")]
-    palette = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], COLORS["skipped"]]
-    for colour, i in zip(palette * 2, pools):
+    palette = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], COLORS["text"]]
+    for line, (colour, i) in enumerate(zip(palette * 2, pools)):
         unit = chosen_unit(size, layers[:i + 1])
         start, stop = receptive_field_region(layers[:i + 1], unit)
         # Rectangle corners at pixel edges: pixel c spans [c - 0.5, c + 0.5] in imshow's coordinates.
         outline(ax_photo, start - 0.5, start - 0.5, stop - start, stop - start, color=colour, lw=1.6)
-        ax_plot.annotate(f"{names[i]}: r = {fields[i].size}, S = {fields[i].stride}",
-                         (i + 1, fields[i].size), xytext=(-6, 4), textcoords="offset points",
-                         ha="right", fontsize=7, color=colour)
         ax_plot.plot([i + 1], [fields[i].size], "s", color=colour, ms=5)
-    ax_photo.set_xlim(-0.5 - 0.06 * size, size - 0.5 + 0.06 * size)
-    ax_photo.set_ylim(size - 0.5 + 0.06 * size, -0.5 - 0.06 * size)
+        ax_plot.text(0.04, 0.95 - 0.075 * line, f"{names[i]}: r = {fields[i].size}, S = {fields[i].stride}",
+                     transform=ax_plot.transAxes, fontsize=7, color=colour, va="top")
     sizes = [f.size for f in fields]
     ax_plot.plot(np.arange(1, len(sizes) + 1), sizes, "-", color="#555555", lw=1, zorder=0)
     ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=8)
     ax_plot.set_ylabel("receptive field r (pixels)", fontsize=8)
     ax_plot.axhline(size, color="#999999", lw=0.8, ls="--")
-    ax_plot.text(1, size + 4, f"input size {size}", fontsize=7, color="#555555")
+    ax_plot.text(len(layers), size + 4, f"input size {size}", fontsize=7, color="#555555", ha="right")
     ax_plot.tick_params(labelsize=7)
     ax_plot.set_ylim(0, max(max(sizes), size) * 1.12)
     return fig
@@ -250,7 +260,7 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
 
     Left: |gradient| of the central output unit with respect to the input, on a
     ``window`` x ``window`` input, with the theoretical r x r square (orange) and
-    the smallest centred square holding 90% of the gradient (blue). Right: the
+    the smallest centred square holding 90% of the gradient (light blue). Right: the
     gradient summed over rows (a profile along x), with a Gaussian of the same
     mean and variance dashed and the theoretical extent shaded.
     """
@@ -267,7 +277,7 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     show_image(ax_map, heat, cmap=SEQUENTIAL, vmin=0, vmax=1)
     outline(ax_map, off - 0.5, off - 0.5, r, r, color=COLORS["window"], lw=2)
     inner = (window - side) // 2
-    outline(ax_map, inner - 0.5, inner - 0.5, side, side, color=COLORS["output"], lw=1.5)
+    outline(ax_map, inner - 0.5, inner - 0.5, side, side, color=SKY_BLUE, lw=1.5)
     ax_map.set_title(f"|gradient|, input {window}x{window}", fontsize=8, y=1.0)
 
     profile = grad.sum(axis=0) / grad.sum()
@@ -288,5 +298,5 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     for spine in ("top", "right", "left"):
         ax_prof.spines[spine].set_visible(False)
     fig.suptitle(f"{depth} {kind} {kernel_size}x{kernel_size} layers: theoretical r = {r} (orange);\n"
-                 f"90% of the gradient lies in the central {side}x{side} (blue)", fontsize=9)
+                 f"90% of the gradient lies in the central {side}x{side} (light blue)", fontsize=9)
     return fig

@@ -1,3 +1,273 @@
-"""Figures for the chapter on small cnn."""
+"""Figures for chapter 11, "Putting it together: a small CNN that learns".
 
-__all__: list[str] = []
+Every function is pure: it takes the data (images, filters, a training history,
+models) and returns a Figure. Interactive figures bind the data with
+``functools.partial`` and leave the slider parameters free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ..layers import shift_images
+from ..losses import softmax
+from ._common import COLORS, DIVERGING, SEQUENTIAL, new_figure, show_image
+
+__all__ = [
+    "draw_digits",
+    "draw_training",
+    "draw_feature_maps",
+    "draw_shifted_digit",
+    "draw_shift_accuracy",
+    "shift_of_feature_map",
+]
+
+
+def _filter_panel(ax, kernel, vmax, title=None):
+    """Draw one 2-D kernel with a diverging map centred on zero (orange > 0, purple < 0)."""
+    ax.imshow(kernel, cmap=DIVERGING, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=8)
+
+
+def draw_digits(images, labels, predictions=None):
+    """Return a row of digit images, each titled with its label (and a prediction, if given).
+
+    Parameters
+    ----------
+    images : ndarray of shape (n, 8, 8) or (n, 1, 8, 8)
+    labels : sequence of int
+    predictions : sequence of int, optional
+        Shown as "label 3, predicted 5"; wrong predictions are drawn in vermillion.
+    """
+    images = np.asarray(images, dtype=float).reshape(len(labels), *np.shape(images)[-2:])
+    fig, axes = new_figure(min(1.0 * len(images), 8.0), 1.3, 1, len(images))
+    for i, (ax, image) in enumerate(zip(np.atleast_1d(axes), images)):
+        show_image(ax, image, cmap="gray_r", vmin=0, vmax=1)
+        title, colour = f"{labels[i]}", COLORS["text"]
+        if predictions is not None:
+            title = f"{labels[i]} → {predictions[i]}"
+            colour = COLORS["text"] if predictions[i] == labels[i] else COLORS["skipped"]
+        ax.set_title(title, fontsize=10, color=colour)
+    return fig
+
+
+def _mosaic(kernels, cols, gap=1):
+    """Return kernels (F, kh, kw) tiled in rows of ``cols``, separated by ``gap`` cells of NaN (drawn white)."""
+    n, kh, kw = kernels.shape
+    rows = -(-n // cols)
+    tiled = np.full((rows * (kh + gap) - gap, cols * (kw + gap) - gap), np.nan)
+    for f, kernel in enumerate(kernels):
+        r, c = divmod(f, cols)
+        tiled[r * (kh + gap) : r * (kh + gap) + kh, c * (kw + gap) : c * (kw + gap) + kw] = kernel
+    return tiled
+
+
+def _draw_filter_mosaic(ax, kernels, vmax, cols, labels=True):
+    """Draw kernels (F, kh, kw) as one tiled image on ``ax`` (one Axes is much faster than F), labelled 0, 1, ..."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps[DIVERGING].with_extremes(bad="white")  # the NaN gaps between filters
+    kh, kw = kernels.shape[1:]
+    ax.imshow(_mosaic(kernels, cols), cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    for f in range(len(kernels) if labels else 0):
+        r, c = divmod(f, cols)
+        ax.text(c * (kw + 1) + (kw - 1) / 2, r * (kh + 1) - 0.6, f"filter {f}", ha="center", va="bottom", fontsize=7)
+    ax.set_axis_off()
+
+
+def _fixed_layout(fig, left, right, split):
+    """Place two Axes by hand: constrained layout costs more than the drawing in frames rendered by the dozen."""
+    fig.set_layout_engine(None)
+    left.set_position([0.01, 0.02, split - 0.03, 0.84])
+    right.set_position([split + 0.07, 0.2, 0.99 - split - 0.09, 0.62])
+
+
+def draw_training(epoch, *, history):
+    """Return the filters after ``epoch`` epochs beside the loss curve up to that epoch.
+
+    Parameters
+    ----------
+    epoch : int
+        0 is before training; the slider steps through 0..len(history["loss"]) - 1.
+    history : dict
+        From :func:`cnnlib.fit`: ``"loss"``, ``"test_accuracy"`` and ``"snapshots"`` (the
+        first layer's weights, shape (F, 1, kh, kw), after each epoch).
+    """
+    losses, snapshots = history["loss"], history["snapshots"]
+    if not 0 <= epoch < len(losses):
+        raise ValueError(f"epoch={epoch} is outside the history, which has epochs 0..{len(losses) - 1}")
+    vmax = max(np.abs(np.asarray(s)).max() for s in snapshots)  # one colour scale for every epoch
+    fig, (left, right) = new_figure(6.0, 2.6, 1, 2)
+    _fixed_layout(fig, left, right, split=0.52)
+    # Filter labels are left out: text is the slowest thing to draw, and this figure is drawn once per epoch.
+    _draw_filter_mosaic(left, np.asarray(snapshots[epoch])[:, 0], vmax, cols=4, labels=False)
+    left.set_title("the 8 first-layer 3x3 filters\n(orange > 0 > purple)", fontsize=9)
+    epochs = np.arange(len(losses))
+    right.plot(epochs, losses, color="#dddddd", lw=1.5)  # the whole run, faint, so the axes never jump
+    right.plot(epochs[: epoch + 1], losses[: epoch + 1], color=COLORS["output"], lw=2, marker="o", ms=3)
+    right.plot([epoch], [losses[epoch]], "o", color=COLORS["window"], ms=8, zorder=5)
+    right.set_xlabel("epoch", fontsize=9)
+    right.set_ylabel("training loss", fontsize=9)
+    right.set_xlim(-0.5, len(losses) - 0.5)
+    right.set_ylim(0, max(losses) * 1.05)
+    right.set_xticks(epochs[:: max(1, len(losses) // 4)])
+    right.set_yticks(np.arange(0, max(losses) * 1.05, 1.0))
+    right.tick_params(labelsize=8)
+    right.spines[["top", "right"]].set_visible(False)
+    accuracy = history["test_accuracy"][epoch] if history.get("test_accuracy") else None
+    extra = f"\ntest accuracy {accuracy:.1%}" if accuracy is not None else ""
+    right.set_title(f"epoch {epoch}: loss {losses[epoch]:.3f}{extra}", fontsize=9)
+    return fig
+
+
+def draw_feature_maps(image, weights, feature_maps, pooled):
+    """Return the input digit, the filters, their feature maps after ReLU and the max-pooled maps.
+
+    Parameters
+    ----------
+    image : ndarray of shape (H, W)
+    weights : ndarray of shape (F, 1, kh, kw)
+    feature_maps : ndarray of shape (F, H, W)
+        The first layer's output after the activation.
+    pooled : ndarray of shape (F, H/2, W/2)
+    """
+    weights = np.asarray(weights)[:, 0]
+    n = len(weights)
+    fig, axes = new_figure(7.0, 3.2, 3, n + 1)
+    show_image(axes[1, 0], image, "input", cmap="gray_r", vmin=0, vmax=1)
+    for ax in (axes[0, 0], axes[2, 0]):
+        ax.set_axis_off()
+    vmax = np.abs(weights).max()
+    for f in range(n):
+        # Each map on its own scale (0 = dark, its own maximum = yellow): the point is where
+        # each filter responds, and one bright map would otherwise leave the others black.
+        top = max(float(np.max(feature_maps[f])), 1e-12)
+        _filter_panel(axes[0, f + 1], weights[f], vmax, title=f"filter {f}")
+        show_image(axes[1, f + 1], feature_maps[f], cmap=SEQUENTIAL, vmin=0, vmax=top)
+        show_image(axes[2, f + 1], pooled[f], cmap=SEQUENTIAL, vmin=0, vmax=top)
+    axes[0, 1].set_ylabel("3x3\nfilter", fontsize=8)
+    axes[1, 1].set_ylabel("ReLU map\n8x8", fontsize=8)
+    axes[2, 1].set_ylabel("max-pooled\n4x4", fontsize=8)
+    return fig
+
+
+def _draw_probability_bars(ax, x0, height, cnn_p, mlp_p, label):
+    """Draw both models' class probabilities as paired bars in data units, from x = x0, baseline y = height."""
+    for c in range(10):
+        left = x0 + c * 1.1
+        for offset, p, colour, hatch in ((0.0, cnn_p[c], COLORS["output"], None),
+                                         (0.5, mlp_p[c], COLORS["window"], "////")):
+            ax.add_patch(Rectangle((left + offset, height - p * height), 0.5, p * height, facecolor=colour,
+                                   hatch=hatch, edgecolor="white", lw=0))
+        ax.text(left + 0.5, height + 0.2, str(c), ha="center", va="top", fontsize=8,
+                fontweight="bold" if c == label else "normal")
+    right = x0 + 10 * 1.1
+    ax.plot([x0 - 0.2, right], [height, height], color=COLORS["text"], lw=0.8)
+    ax.plot([x0 - 0.2, right], [0, 0], color=COLORS["padding"], lw=0.6, ls=":")
+    ax.text(x0 - 0.3, 0, "100%", ha="right", va="center", fontsize=7, color=COLORS["padding"])
+    ax.text(x0 - 0.3, height, "0%", ha="right", va="center", fontsize=7, color=COLORS["padding"])
+
+
+def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0):
+    """Return a test digit moved ``shift`` pixels right, one CNN feature map, its pooled map and both models' predictions.
+
+    Everything is drawn on one Axes, in pixel units, because the figure is rendered once
+    per slider setting and each extra Axes costs more time than all of its content.
+
+    Parameters
+    ----------
+    index : int
+        Which of ``images`` to show.
+    shift : int
+        Pixels to the right (negative: left), zeros filling in.
+    images : ndarray of shape (n, 1, H, W)
+    labels : ndarray of int, shape (n,)
+    cnn : Sequential
+        conv -> activation -> max-pool -> ...; its first three layers give the maps shown.
+    mlp : Sequential
+        The dense network, for comparison.
+    filter_index : int, default 0
+        Which feature map to show.
+    """
+    x = shift_images(images[index : index + 1], 0, shift)
+    label = int(labels[index])
+    conv, activation, pool = cnn.layers[:3]
+    maps = activation.forward(conv.forward(x))
+    feature_map, pooled = maps[0, filter_index], pool.forward(maps)[0, filter_index]
+    unshifted = activation.forward(conv.forward(images[index : index + 1]))
+    top = max(float(unshifted[0, filter_index].max()), 1e-12)  # the same colour scale at every shift
+    cnn_p, mlp_p = softmax(cnn.forward(x))[0], softmax(mlp.forward(x))[0]
+    fig, ax = new_figure(6.4, 2.2)
+    fig.set_layout_engine(None)
+    ax.set_position([0.0, 0.0, 1.0, 1.0])
+    h, w = feature_map.shape
+    # The pooled map is drawn at double size, so each cell sits over the 2x2 window it summarises.
+    panels = [(x[0, 0], "gray_r", 1.0, f"input (a {label}), shift {shift:+d}"),
+              (feature_map, SEQUENTIAL, top, f"feature map {filter_index}"),
+              (pooled, SEQUENTIAL, top, "after 2x2 max-pool")]
+    for k, (image, cmap, vmax, title) in enumerate(panels):
+        x0 = k * (w + 1.2)
+        ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest", extent=(x0, x0 + w, h, 0))
+        ax.add_patch(Rectangle((x0, 0), w, h, fill=False, edgecolor=COLORS["padding"], lw=0.8))
+        ax.text(x0 + w / 2, -0.5, title, ha="center", va="bottom", fontsize=8)
+    bars_x0 = 3 * (w + 1.2) + 1.6
+    _draw_probability_bars(ax, bars_x0, h, cnn_p, mlp_p, label)
+    verdicts = [(name, int(np.argmax(p))) for name, p in (("CNN", cnn_p), ("dense", mlp_p))]
+    for k, ((name, guess), colour) in enumerate(zip(verdicts, (COLORS["output"], "#A86E00"))):
+        mark = "right" if guess == label else "wrong"
+        ax.text(bars_x0, -1.7 + 1.2 * k, f"{name} says {guess} ({mark})", ha="left", va="bottom", fontsize=8,
+                color=colour, fontweight="bold")
+    ax.set_xlim(-0.3, bars_x0 + 11.2)
+    ax.set_ylim(h + 1.3, -2.9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return fig
+
+
+def draw_shift_accuracy(shifts, cnn_accuracy, mlp_accuracy):
+    """Return test accuracy against horizontal shift for the CNN and the dense network.
+
+    Parameters
+    ----------
+    shifts : sequence of int
+        Pixels to the right (negative: left).
+    cnn_accuracy, mlp_accuracy : sequence of float
+        Accuracy (0..1) at each shift.
+    """
+    fig, ax = new_figure(5.0, 2.8)
+    ax.plot(shifts, np.asarray(cnn_accuracy) * 100, marker="o", color=COLORS["output"], label="CNN")
+    ax.plot(shifts, np.asarray(mlp_accuracy) * 100, marker="s", ls="--", color=COLORS["window"], label="dense network")
+    for values, colour, dy in ((cnn_accuracy, COLORS["output"], 6), (mlp_accuracy, "#A86E00", -14)):
+        for s, a in zip(shifts, values):
+            ax.annotate(f"{a:.0%}", (s, a * 100), textcoords="offset points", xytext=(9 if s == 0 else 0, dy),
+                        ha="center", fontsize=8, color=colour)
+    ax.axhline(10, color=COLORS["padding"], lw=1, ls=":")
+    ax.text(0, 3, "chance (10%)", fontsize=8, color=COLORS["padding"], ha="center")
+    ax.set_xticks(list(shifts))
+    ax.set_xlabel("test digits shifted right by (pixels)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(0, 105)
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def shift_of_feature_map(before, after, max_shift=3):
+    """Return the horizontal shift s (0..max_shift) for which ``after`` best matches ``before`` moved s columns right.
+
+    Compares only columns that both contain, so border effects do not decide.
+
+    Examples
+    --------
+    >>> a = np.zeros((3, 6)); a[:, 1] = 1
+    >>> shift_of_feature_map(a, np.roll(a, 2, axis=1))
+    2
+    """
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    width = before.shape[-1]
+    errors = [np.abs(after[..., s:] - before[..., : width - s]).mean() for s in range(max_shift + 1)]
+    return int(np.argmin(errors))

@@ -1,0 +1,145 @@
+"""Chapter 2 checks: each passes a right answer and explains a wrong, raising or missing one."""
+
+import numpy as np
+import scipy.signal
+
+from cnnlib import checks
+
+
+def _loop_correlate2d(image, kernel):
+    """S(i, j) = sum_m sum_n I(i+m, j+n) K(m, n), written independently of cnnlib."""
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i, j in np.ndindex(out.shape):
+        out[i, j] = sum(image[i + m, j + n] * kernel[m, n] for m in range(kh) for n in range(kw))
+    return out
+
+
+def _not_implemented(*args):
+    raise NotImplementedError("write your code here")
+
+
+# --- predict (I*K)(1, 1) --------------------------------------------------------------------
+
+def test_prediction_passes_the_hand_worked_value():
+    # Window I[1:4, 1:4] = [[0,1,3],[1,2,2],[0,0,2]] times K rotated, [[2,1,0],[0,2,2],[2,1,0]]:
+    # 0 + 1 + 0 + 0 + 4 + 4 + 0 + 0 + 0 = 9.
+    assert checks.check_convolution_prediction(9).passed
+
+
+def test_prediction_of_the_correlation_value_fails_with_a_hint():
+    text = str(checks.check_convolution_prediction(17))  # the cross-correlation at (1, 1)
+    assert "your answer 17 is not right" in text and "rotate K by 180 degrees" in text
+    assert " 9" not in text
+
+
+def test_prediction_not_attempted():
+    assert not checks.check_convolution_prediction(...).attempted
+
+
+# --- correlation and convolution by hand ------------------------------------------------------
+
+HAND_S = [[1 * 1 + 2 * 2 + 0 * 0 + 1 * -1, 2 * 1 + 0 * 2 + 1 * 0 + 3 * -1],
+          [0 * 1 + 1 * 2 + 2 * 0 + 1 * -1, 1 * 1 + 3 * 2 + 1 * 0 + 1 * -1]]   # [[4, -1], [1, 6]]
+HAND_C = [[1 * -1 + 2 * 0 + 0 * 2 + 1 * 1, 2 * -1 + 0 * 0 + 1 * 2 + 3 * 1],
+          [0 * -1 + 1 * 0 + 2 * 2 + 1 * 1, 1 * -1 + 3 * 0 + 1 * 2 + 1 * 1]]   # [[0, 3], [5, 2]]
+
+
+def test_by_hand_passes_the_hand_worked_grids():
+    assert np.array_equal(scipy.signal.convolve2d(checks.SMALL_INPUT, checks.SMALL_KERNEL, mode="valid"), HAND_C)
+    result = checks.check_correlation_by_hand((HAND_S, HAND_C))
+    assert result.passed, result
+
+
+def test_by_hand_names_the_wrong_grid_only():
+    text = str(checks.check_correlation_by_hand((HAND_S, HAND_S)))  # forgot to flip for the convolution
+    assert "wrong: the convolution" in text and "cross-correlation and" not in text
+
+
+def test_by_hand_with_one_grid_reports_the_shape():
+    text = str(checks.check_correlation_by_hand(HAND_S))
+    assert "expected shape (2, 2, 2), got shape (2, 2)" in text
+
+
+def test_by_hand_not_attempted():
+    assert not checks.check_correlation_by_hand(...).attempted
+
+
+# --- my_correlate2d ---------------------------------------------------------------------------
+
+def test_correlate2d_passes_an_independent_loop():
+    result = checks.check_my_correlate2d(_loop_correlate2d)
+    assert result.passed, result
+
+
+def test_correlate2d_passes_scipy():
+    assert checks.check_my_correlate2d(lambda x, k: scipy.signal.correlate2d(x, k, mode="valid")).passed
+
+
+def test_correlate2d_that_convolves_names_the_failing_case():
+    text = str(checks.check_my_correlate2d(lambda x, k: scipy.signal.convolve2d(x, k, mode="valid")))
+    # The worked example at (0, 0): correlation 12, convolution 18.
+    assert 'case "the worked example (5x5 input, 3x3 kernel)"' in text and "expected 12, got 18" in text
+    assert 'case "1x1 kernel (scales the input)"' not in text   # a 1x1 kernel cannot tell them apart
+
+
+def test_correlate2d_with_transposed_loops_reports_the_shape():
+    def swapped(x, k):  # loops over the wrong axes: only right for square shapes
+        return _loop_correlate2d(np.asarray(x).T, np.asarray(k).T)
+    text = str(checks.check_my_correlate2d(swapped))
+    assert "non-square: 4x6 input, 2x3 kernel" in text and "expected shape (3, 4), got shape (4, 3)" in text
+
+
+def test_correlate2d_that_raises_is_reported():
+    def broken(x, k):
+        return x @ k @ np.ones((7, 7))
+    text = str(checks.check_my_correlate2d(broken))
+    assert "your function raised ValueError" in text
+
+
+def test_correlate2d_not_implemented():
+    assert not checks.check_my_correlate2d(_not_implemented).attempted
+
+
+# --- my_convolve2d ----------------------------------------------------------------------------
+
+def test_convolve2d_passes_a_flipped_loop():
+    result = checks.check_my_convolve2d(lambda x, k: _loop_correlate2d(x, np.asarray(k)[::-1, ::-1]))
+    assert result.passed, result
+
+
+def test_convolve2d_flipping_one_axis_only_fails():
+    text = str(checks.check_my_convolve2d(lambda x, k: _loop_correlate2d(x, np.asarray(k)[::-1])))
+    assert 'case "asymmetric 2x2 kernel [[1, 2], [0, -1]] on a 3x3 input"' in text
+    # Rows flipped only: [[0, -1], [1, 2]]. At (0, 0) it agrees by chance (0); at (0, 1) the window
+    # [[2, 0], [1, 3]] gives 0 + 0 + 1 + 6 = 7 where the convolution is 3.
+    assert "first at index (0, 1): expected 3, got 7" in text
+
+
+def test_convolve2d_without_flip_fails_on_the_worked_example():
+    text = str(checks.check_my_convolve2d(_loop_correlate2d))
+    assert "expected 18, got 12" in text
+
+
+def test_convolve2d_that_raises_is_reported():
+    def broken(x, k):
+        raise KeyError("oops")
+    text = str(checks.check_my_convolve2d(broken))
+    assert "your function raised KeyError" in text and "0 of 6 cases passed" in text
+
+
+def test_convolve2d_not_implemented():
+    assert not checks.check_my_convolve2d(_not_implemented).attempted
+
+
+def test_function_checks_left_as_ellipsis_are_not_attempted():
+    for check in (checks.check_my_correlate2d, checks.check_my_convolve2d):
+        result = check(...)
+        assert not result.attempted and "replace `...`" in str(result)
+
+
+def test_by_hand_checks_never_raise_on_odd_answers():
+    for answer in ("twelve", [[1, 2], [3]], ([[1, 2], [3, 4]], [[1], [2, 3]]), {"a": 1}):
+        assert not checks.check_convolution_prediction(answer).passed
+        assert not checks.check_correlation_by_hand(answer).passed

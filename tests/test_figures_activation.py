@@ -1,0 +1,166 @@
+"""Figures of the activation chapter, drawn without widgets: what they draw follows their parameters."""
+
+import re
+import time
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy.special import erf, expit
+
+from cnnlib.figures import activation as fig_act
+from cnnlib.widgets import Slider, render_frames
+
+NAMES = ["relu", "leaky_relu", "sigmoid", "tanh", "elu", "gelu", "softplus"]
+PICKER = {"name": Slider("activation", NAMES), "x_range": Slider("input range ±", [2, 5, 10], value=5)}
+DEPTH = {"name": Slider("activation", NAMES, value="sigmoid"), "depth": Slider("layers", [5, 15, 30], value=15)}
+
+# Independent formulas (scipy and numpy, not cnnlib): name -> (f, f').
+ORACLE = {
+    "relu": (lambda x: np.maximum(0, x), lambda x: (x > 0) * 1.0),
+    "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), lambda x: np.where(x > 0, 1.0, 0.01)),
+    "sigmoid": (expit, lambda x: expit(x) * expit(-x)),
+    "tanh": (np.tanh, lambda x: 1 / np.cosh(x) ** 2),
+    "elu": (lambda x: np.where(x > 0, x, np.exp(np.minimum(x, 0)) - 1), lambda x: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0)))),
+    "gelu": (lambda x: x * (1 + erf(x / np.sqrt(2))) / 2,
+             lambda x: (1 + erf(x / np.sqrt(2))) / 2 + x * np.exp(-x * x / 2) / np.sqrt(2 * np.pi)),
+    "softplus": (lambda x: np.logaddexp(0, x), expit),
+}
+
+
+def finite(line):
+    x, y = (np.asarray(v, float) for v in line.get_data())
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_activation_figure_draws_the_function_and_its_derivative(name):
+    fig = fig_act.draw_activation(name, 5)
+    assert isinstance(fig, Figure)
+    ax_f, ax_g = fig.axes
+    f, grad = ORACLE[name]
+    x, y = finite(ax_f.lines[-1])
+    assert x.min() == -5 and x.max() == 5
+    assert np.allclose(y, f(x), atol=1e-9)
+    curve = max(ax_g.lines, key=lambda line: len(line.get_xdata()))
+    x, dy = finite(curve)
+    assert np.allclose(dy, grad(x), atol=1e-9)
+    largest = grad(np.linspace(-5, 5, 401)).max()
+    assert f"largest {largest:.2f}" in ax_g.get_title()
+    assert {"relu": "ReLU", "sigmoid": "sigmoid"}.get(name, "") in ax_f.get_title()
+
+
+@pytest.mark.parametrize("name, x_range, share", [("relu", 5, 0.5), ("sigmoid", 10, 0.79), ("tanh", 2, 0.09),
+                                                 ("softplus", 5, 0.28)])
+def test_activation_title_gives_the_saturated_share(name, x_range, share):
+    # Independent: the share of a fine grid where the oracle's derivative is below 0.1.
+    x = np.linspace(-x_range, x_range, 200001)
+    expected = np.mean(ORACLE[name][1](x) < 0.1)
+    assert abs(expected - share) < 0.01
+    text = fig_act.draw_activation(name, x_range)._suptitle.get_text()
+    assert f"saturated on {round(expected * 100)}% of [-{x_range}, {x_range}]" in text
+
+
+@pytest.mark.parametrize("name, dots", [("relu", 1), ("leaky_relu", 1), ("sigmoid", 0), ("gelu", 0)])
+def test_a_dot_marks_the_value_at_a_jump_only(name, dots):
+    ax_g = fig_act.draw_activation(name, 5).axes[1]
+    markers = [line for line in ax_g.lines if line.get_marker() == "o"]
+    assert len(markers) == dots
+    if dots:
+        assert markers[0].get_ydata()[0] == ORACLE[name][1](np.array(0.0))  # 0 for ReLU, 0.01 for leaky
+
+
+def test_unknown_activation_is_rejected_with_the_names():
+    with pytest.raises(ValueError, match="choose one of"):
+        fig_act.draw_activation("relu6")
+
+
+def stack_by_hand(name, depth, width, batch, seed, eps=1e-6):
+    """Independent oracle: the same random stack, its layer-1 gradient by central finite differences."""
+    f, grad = ORACLE[name]
+    rng = np.random.default_rng(seed)
+    a0 = rng.standard_normal((batch, width))
+    weights = [rng.standard_normal((width, width)) * np.sqrt(2.0 / width) for _ in range(depth)]
+    g = rng.standard_normal((batch, width))
+
+    def loss_from_z1(z1):
+        a = f(z1)
+        for w in weights[1:]:
+            a = f(a @ w.T)
+        return np.sum(g * a)
+
+    z1 = a0 @ weights[0].T
+    numerical = np.zeros_like(z1)
+    for index in np.ndindex(z1.shape):
+        step = np.zeros_like(z1)
+        step[index] = eps
+        numerical[index] = (loss_from_z1(z1 + step) - loss_from_z1(z1 - step)) / (2 * eps)
+    z = z1
+    for w in weights[1:]:
+        z = f(z) @ w.T
+    top = grad(z) * g
+    return np.linalg.norm(numerical) / np.linalg.norm(top)
+
+
+@pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "gelu"])
+def test_gradient_through_stack_matches_finite_differences(name):
+    ratios = fig_act.gradient_through_stack(name, 4, width=6, batch=3, seed=2)
+    assert ratios.shape == (4,) and ratios[-1] == 1.0
+    assert np.isclose(ratios[0], stack_by_hand(name, 4, width=6, batch=3, seed=2), rtol=1e-5)
+
+
+def test_sigmoid_vanishes_and_relu_survives_thirty_layers():
+    assert fig_act.gradient_through_stack("sigmoid", 30)[0] < 1e-12
+    assert 0.1 < fig_act.gradient_through_stack("relu", 30)[0] < 10
+
+
+def test_gradient_through_stack_returns_a_fresh_array():
+    first = fig_act.gradient_through_stack("relu", 5)
+    first[:] = 0
+    assert fig_act.gradient_through_stack("relu", 5)[-1] == 1.0
+
+
+@pytest.mark.parametrize("name, depth", [("sigmoid", 5), ("relu", 15), ("tanh", 30)])
+def test_depth_figure_plots_every_layer_and_names_the_ratio(name, depth):
+    fig = fig_act.draw_gradient_depth(name, depth)
+    ax = fig.axes[0]
+    (chosen,) = [line for line in ax.lines if line.get_marker() == "o"]
+    x, y = finite(chosen)
+    assert x.tolist() == list(range(1, depth + 1))
+    ratio = fig_act.gradient_through_stack(name, depth)[0]
+    assert np.isclose(10 ** y[0], ratio)
+    grey = [line for line in ax.lines if line.get_color() == "#C8C8C8"]
+    assert len(grey) == 6
+    assert ax.get_xlim()[0] > ax.get_xlim()[1]  # drawn from the top layer down to layer 1
+    title = ax.get_title(loc="left")
+    assert f"{depth} layers" in title
+    shown = float(re.search(r"layer 1 gets ([0-9.e+-]+) x", title).group(1))
+    assert np.isclose(shown, ratio, rtol=0.06)
+    labels = sorted(t.get_text() for t in ax.texts if t.get_position()[0] == 0.3)
+    assert labels == sorted(fig_act.LABELS.values())
+
+
+def test_labels_of_the_depth_figure_do_not_overlap():
+    ax = fig_act.draw_gradient_depth("relu", 30).axes[0]
+    ys = sorted(t.get_position()[1] for t in ax.texts if t.get_position()[0] == 0.3)
+    assert np.all(np.diff(ys) >= 0.9 - 1e-9) and ys[-1] <= 1.2
+
+
+def test_linear_collapse_titles_report_the_differences():
+    fig = fig_act.draw_linear_collapse(64)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "photo"
+    merged = float(re.search(r"max diff ([0-9.e+-]+)", titles[2]).group(1))
+    with_relu = float(re.search(r"max diff ([0-9.e+-]+)", titles[3]).group(1))
+    assert merged < 1e-10 and with_relu > 1
+
+
+@pytest.mark.parametrize("draw, sliders", [(fig_act.draw_activation, PICKER),
+                                           (fig_act.draw_gradient_depth, DEPTH)])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    draw()  # the first figure of a process pays for loading fonts
+    start = time.process_time()  # CPU time: other processes on a shared machine do not count
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.process_time() - start < 2.0

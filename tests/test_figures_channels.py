@@ -1,0 +1,92 @@
+"""Figures of the channels chapter, drawn without widgets: what they draw follows their parameters."""
+
+import time
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy.signal import correlate2d as scipy_correlate2d
+
+from cnnlib.figures import channels as fig_channels
+from cnnlib.figures import sample_photo
+from cnnlib.widgets import Slider, render_frames
+
+BANK_SLIDERS = {"name": Slider("filter", list(fig_channels.FILTERS), value="Sobel x")}
+COUNTER_SLIDERS = {"in_channels": Slider("channels in C", [3, 64]),
+                   "out_channels": Slider("filters F", [16, 64]),
+                   "kernel_size": Slider("kernel size k", [1, 3], value=3),
+                   "image_size": Slider("image size n", [8, 32, 224], value=32)}
+
+
+def image_of(ax):
+    return np.asarray(ax.images[0].get_array())
+
+
+def test_filter_bank_has_blurs_that_keep_brightness_and_edge_filters_that_ignore_it():
+    for name in ("box blur", "Gaussian blur", "sharpen", "identity"):
+        assert fig_channels.FILTERS[name].sum() == pytest.approx(1.0)
+    for name in ("Sobel x", "Sobel y", "Laplacian"):
+        assert fig_channels.FILTERS[name].sum() == pytest.approx(0.0)
+    assert len(fig_channels.FILTERS) * 1 <= 64
+
+
+@pytest.mark.parametrize("name", ["identity", "Sobel x", "Laplacian", "box blur"])
+def test_filter_bank_figure_shows_the_valid_correlation_of_the_photo(name):
+    fig = fig_channels.draw_filter_bank(name, size=64)
+    assert isinstance(fig, Figure)
+    ax_photo, ax_kernel, ax_map = fig.axes
+    photo = sample_photo(64)
+    expected = scipy_correlate2d(photo, fig_channels.FILTERS[name], mode="valid")
+    assert np.allclose(image_of(ax_map), expected)
+    assert ax_map.get_title() == f"feature map {photo.shape[0] - 2}x{photo.shape[1] - 2}"
+    assert ax_kernel.get_title() == f"filter: {name}"
+    assert len(ax_kernel.texts) == 9  # the nine weights are written in their cells
+
+
+def test_identity_filter_returns_the_photo_without_its_border():
+    fig = fig_channels.draw_filter_bank("identity", size=64)
+    assert np.allclose(image_of(fig.axes[2]), sample_photo(64)[1:-1, 1:-1])
+
+
+def test_colour_photo_has_three_channels_first():
+    rgb = fig_channels.sample_photo_rgb(64)
+    assert rgb.shape == (3, 75, 64) and rgb.min() >= 0 and rgb.max() <= 1
+    assert not np.allclose(rgb[0], rgb[2])  # a colour photo, not grey copies
+
+
+def test_rgb_filter_feature_map_is_the_sum_of_the_per_channel_responses():
+    weights = np.random.default_rng(1).normal(size=(3, 3, 3))
+    fig = fig_channels.draw_rgb_filter(weights, size=48)
+    axes = fig.axes
+    assert len(axes) == 8
+    rgb = fig_channels.sample_photo_rgb(48)
+    per_channel = [scipy_correlate2d(rgb[c], weights[c], mode="valid") for c in range(3)]
+    for c in range(3):
+        assert np.allclose(image_of(axes[4 + c]), per_channel[c])
+    assert np.allclose(image_of(axes[7]), sum(per_channel))
+
+
+@pytest.mark.parametrize("c, f, k, n, conv, dense", [
+    (3, 16, 3, 32, 16 * (3 * 9 + 1), (3 * 32 * 32 + 1) * 16 * 32 * 32),   # 448 and 50,348,032
+    (64, 64, 1, 8, 64 * (64 + 1), (64 * 64 + 1) * 64 * 64),
+    (64, 64, 3, 224, 36_928, (64 * 224 * 224 + 1) * 64 * 224 * 224),
+])
+def test_param_counter_writes_both_counts_and_draws_log_lengths(c, f, k, n, conv, dense):
+    fig = fig_channels.draw_param_counter(c, f, k, n)
+    (ax,) = fig.axes
+    texts = [t.get_text() for t in ax.texts]
+    assert f"{conv:,}" in texts and f"{dense:,}" in texts
+    assert f"conv {k}x{k}" in texts
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted([np.log10(conv), np.log10(dense)]))
+    assert ax.get_title().startswith(f"{c}x{n}x{n} -> {f}x{n}x{n}")
+    assert f"{dense / conv:,.0f}x" in ax.get_title()
+
+
+@pytest.mark.parametrize("draw, sliders", [(fig_channels.draw_filter_bank, BANK_SLIDERS),
+                                           (fig_channels.draw_param_counter, COUNTER_SLIDERS)])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    start = time.process_time()  # CPU time: the machine is shared, wall time measures the neighbours
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.process_time() - start < 2.0

@@ -1,0 +1,149 @@
+"""Chapter 2 figures, drawn without widgets: what they show follows their parameters."""
+
+import time
+
+import numpy as np
+import pytest
+import scipy.signal
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from cnnlib.figures import COLORS, correlation, sample_photo
+from cnnlib.widgets import Slider, render_frames
+
+# The worked example's cross-correlation, as published (CURRICULUM, chapter 2).
+HAND_CORRELATION = np.array([[12, 12, 17], [10, 17, 19], [9, 6, 14]])
+POSITIONS = [(i, j) for i in range(3) for j in range(3)]
+
+
+def _window(ax):
+    (rect,) = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor()[:3] == to_rgb(COLORS["window"])]
+    return rect
+
+
+def _cells(ax, x_from, x_to):
+    """Return {(row, col): text} for the cell texts (centred) whose x lies in [x_from, x_to)."""
+    return {(int(t.get_position()[1]), int(t.get_position()[0] - x_from)): t.get_text() for t in ax.texts
+            if t.get_va() == "center" and x_from <= t.get_position()[0] < x_to}
+
+
+def _title(ax, name):
+    (text,) = [t.get_text() for t in ax.texts if t.get_va() == "bottom" and t.get_text().startswith(name)]
+    return text
+
+
+def test_worked_example_constants_are_the_curriculum_ones():
+    assert np.array_equal(scipy.signal.correlate2d(correlation.WORKED_INPUT, correlation.WORKED_KERNEL, mode="valid"),
+                          HAND_CORRELATION)
+
+
+@pytest.mark.parametrize("position", [(0, 0), (1, 2), (2, 1)])
+def test_sliding_kernel_title_gives_the_published_correlation(position):
+    fig = correlation.draw_sliding_kernel(position, "correlate")
+    title = _title(fig.axes[0], "cross-correlation")
+    assert isinstance(fig, Figure)
+    assert title.endswith(f"S({position[0]},{position[1]}) = {HAND_CORRELATION[position]}")
+
+
+@pytest.mark.parametrize("position", [(0, 0), (1, 1), (2, 2)])
+def test_sliding_kernel_title_gives_scipys_convolution(position):
+    expected = scipy.signal.convolve2d(correlation.WORKED_INPUT, correlation.WORKED_KERNEL, mode="valid")[position]
+    title = _title(correlation.draw_sliding_kernel(position, "convolve").axes[0], "convolution")
+    assert title.endswith(f"(I∗K)({position[0]},{position[1]}) = {expected}")
+
+
+@pytest.mark.parametrize("position", [(0, 0), (1, 2), (2, 2)])
+def test_sliding_kernel_outlines_a_3x3_window_at_the_position(position):
+    window = _window(correlation.draw_sliding_kernel(position).axes[0])
+    assert (window.get_y(), window.get_x(), window.get_height(), window.get_width()) == (*position, 3, 3)
+
+
+@pytest.mark.parametrize("operation, expected_top_left_weight", [("correlate", 0), ("convolve", 2)])
+def test_sliding_kernel_writes_the_applied_weights_in_the_window(operation, expected_top_left_weight):
+    # K[0, 0] = 0 and K[2, 2] = 2: the flip puts K[2, 2] on the window's top-left cell.
+    ax = correlation.draw_sliding_kernel((1, 1), operation).axes[0]
+    texts = _cells(ax, 0, 5)
+    assert len(texts) == 25
+    value, weight = texts[(1, 1)].split("\n")
+    assert value == "0" and weight == f"×{expected_top_left_weight}"
+    assert "\n" not in texts[(0, 0)]  # outside the window: the value only
+
+
+@pytest.mark.parametrize("position, filled", [((0, 0), 1), ((1, 1), 5), ((2, 2), 9)])
+def test_sliding_kernel_fills_outputs_in_reading_order(position, filled):
+    ax = correlation.draw_sliding_kernel(position).axes[0]
+    outputs = _cells(ax, 6.5, 100)  # the output grid sits 1.5 cells right of the 5x5 input
+    assert len(outputs) == filled
+    assert outputs[position[0] + 1, position[1]] == f"{HAND_CORRELATION[position]}"  # the output grid starts at row 1
+
+
+def test_sliding_kernel_rejects_positions_outside_the_output():
+    with pytest.raises(ValueError, match="outside the 3x3 output"):
+        correlation.draw_sliding_kernel((3, 0))
+
+
+def test_sliding_kernel_rejects_an_unknown_operation():
+    with pytest.raises(ValueError, match="operation='flip'"):
+        correlation.draw_sliding_kernel((0, 0), "flip")
+
+
+def test_kernels_are_all_asymmetric():
+    for name, kernel in correlation.KERNELS.items():
+        assert not np.array_equal(kernel, np.flip(kernel)), name
+
+
+@pytest.mark.parametrize("name", list(correlation.KERNELS))
+def test_filter_photo_matches_scipy_both_ways(name):
+    photo, kernel = sample_photo(128), correlation.KERNELS[name]
+    assert np.allclose(correlation.filter_photo(name, "correlate"), scipy.signal.correlate2d(photo, kernel, mode="valid"))
+    assert np.allclose(correlation.filter_photo(name, "convolve"), scipy.signal.convolve2d(photo, kernel, mode="valid"))
+
+
+@pytest.mark.parametrize("operation", ["correlate", "convolve"])
+def test_filtered_photo_draws_the_filtered_image_and_the_applied_kernel(operation):
+    fig = correlation.draw_filtered_photo("Sobel x", operation)
+    ax_photo, ax_kernel, ax_out = fig.axes
+    shown = ax_out.images[0].get_array()
+    expected = getattr(scipy.signal, f"{operation}2d")(sample_photo(128), correlation.KERNELS["Sobel x"], mode="valid")
+    assert np.allclose(shown, expected)
+    kernel_title = ax_kernel.texts[-1].get_text()
+    assert kernel_title == ("Sobel x, flipped" if operation == "convolve" else "Sobel x")
+    assert np.array_equal(ax_kernel.images[0].get_array(),
+                          np.flip(correlation.KERNELS["Sobel x"]) if operation == "convolve" else correlation.KERNELS["Sobel x"])
+
+
+def test_filtered_photo_uses_one_colour_scale_for_both_operations():
+    limits = [correlation.draw_filtered_photo("Sobel y", op).axes[2].images[0].get_clim() for op in ("correlate", "convolve")]
+    assert limits[0] == limits[1] and limits[0][0] == -limits[0][1]
+
+
+@pytest.mark.parametrize("draw, sliders", [
+    (correlation.draw_sliding_kernel, {"position": Slider("output position (i, j)", POSITIONS),
+                                       "operation": Slider("operation", ["correlate", "convolve"])}),
+    (correlation.draw_filtered_photo, {"kernel_name": Slider("kernel", list(correlation.KERNELS)),
+                                       "operation": Slider("operation", ["correlate", "convolve"])}),
+], ids=["sliding_kernel", "filtered_photo"])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    # CPU time, not wall time, and the better of two runs: the budget is for our drawing code,
+    # not for the other jobs of a busy shared machine.
+    timings = []
+    for _ in range(2):
+        start = time.process_time()
+        frames = render_frames(draw, sliders, alt="frame")
+        timings.append(time.process_time() - start)
+    assert len(frames) <= 64
+    assert min(timings) < 2.0, f"drawing {len(frames)} frames took {min(timings):.2f} s of CPU time"
+
+
+@pytest.mark.parametrize("position, operation, value", [((0, 0), "correlate", 12), ((2, 1), "correlate", 6),
+                                                        ((1, 1), "convolve", 9)])
+def test_sliding_kernel_alt_text_gives_the_output_value(position, operation, value):
+    text = correlation.sliding_kernel_alt(position, operation)
+    assert text.endswith(f"The {operation}d output there is {value}.")
+    assert ("rotated by 180 degrees" in text) == (operation == "convolve")
+
+
+def test_filtered_photo_alt_text_names_the_kernel_and_the_flip():
+    assert "the emboss kernel flipped" in correlation.filtered_photo_alt("emboss", "convolve")
+    assert "the Sobel y kernel," in correlation.filtered_photo_alt("Sobel y", "correlate")

@@ -1,0 +1,171 @@
+"""The padding chapter's drawing functions, tested without widgets.
+
+Expected numbers are worked by hand (CURRICULUM.md) or counted with plain
+loops and numpy/scipy, never read back from the code under test.
+"""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+import scipy.signal
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+
+from cnnlib.figures import COLORS, close, sample_photo
+from cnnlib.figures import padding as padfig
+
+NUMPY_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _dots(ax, colour):
+    """Return the offsets of the scatter collections drawn in ``colour`` on ``ax``."""
+    found = [c.get_offsets() for c in ax.collections
+             if isinstance(c, PathCollection) and len(c.get_offsets())
+             and np.allclose(c.get_facecolor()[0][:3], _rgb(colour))]
+    return np.concatenate(found) if found else np.zeros((0, 2))
+
+
+def _rgb(colour):
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(colour)
+
+
+def _output_rect(ax):
+    """Return (rows, cols) of the filled output grid on ``ax``."""
+    from matplotlib.patches import Rectangle
+
+    rects = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_fill()
+             and np.allclose(p.get_facecolor()[:3], _rgb("#9CC3E0"))]
+    assert len(rects) == 1
+    return rects[0].get_height(), rects[0].get_width()
+
+
+@pytest.mark.parametrize("i, k, p, o", [(5, 4, 2, 6), (5, 3, 1, 5), (5, 3, 2, 7), (5, 3, 0, 3), (6, 2, 0, 5)])
+def test_padding_grid_title_evaluates_the_formula(i, k, p, o):
+    fig = padfig.draw_padding_grid(i, k, p)
+    assert isinstance(fig, Figure)
+    title = fig.get_suptitle()
+    assert title.endswith(f"= {o}") and f"{i} + 2·{p} − {k} + 1" in title
+    assert any(t.get_text().startswith(f"output {o}×{o}") for t in fig.axes[0].texts)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, p, o", [(5, 4, 2, 6), (5, 3, 1, 5), (4, 2, 2, 7), (6, 4, 0, 3)])
+def test_padding_grid_draws_one_dot_per_window_and_an_o_by_o_output(i, k, p, o):
+    fig = padfig.draw_padding_grid(i, k, p)
+    dots = _dots(fig.axes[0], COLORS["output"])
+    assert len(dots) == o * o
+    # first dot at the centre of the first window, last at the centre of the last window
+    assert np.allclose(dots.min(axis=0), k / 2) and np.allclose(dots.max(axis=0), i + 2 * p - k / 2)
+    assert _output_rect(fig.axes[0]) == (o, o)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, p", [(5, 1), (4, 2), (6, 0)])
+def test_padding_grid_writes_a_zero_in_every_padding_cell(i, p):
+    fig = padfig.draw_padding_grid(i, 3, p)
+    zeros = _dots(fig.axes[0], "#6b6b6b")
+    assert len(zeros) == (i + 2 * p) ** 2 - i * i
+    close(fig)
+
+
+def test_padding_grid_says_when_the_kernel_does_not_fit():
+    fig = padfig.draw_padding_grid(4, 5, 0)
+    assert "does not fit" in fig.get_suptitle()
+    assert len(_dots(fig.axes[0], COLORS["output"])) == 0
+    close(fig)
+
+
+def test_padding_comparison_titles_name_each_output_size():
+    fig = padfig.draw_padding_comparison(5, 3, (0, 1, 2), ["valid", "same", "full"])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["valid\np = 0: output 3×3", "same\np = 1: output 5×5", "full\np = 2: output 7×7"]
+    close(fig)
+
+
+def test_padding_comparison_draws_uneven_padding_for_an_even_kernel():
+    fig = padfig.draw_padding_comparison(5, 4, [(1, 2)], ["same"])
+    ax = fig.axes[0]
+    assert ax.get_title() == "same\np = (1, 2): output 5×5"
+    assert len(_dots(ax, COLORS["output"])) == 25
+    close(fig)
+
+
+def _reads_by_loops(i, k, p):
+    counts = np.zeros((i + 2 * p, i + 2 * p), int)
+    for r in range(i + 2 * p - k + 1):
+        for c in range(i + 2 * p - k + 1):
+            counts[r:r + k, c:c + k] += 1
+    return counts[p:p + i, p:p + i]
+
+
+@pytest.mark.parametrize("p", [0, 1, 2])
+def test_coverage_writes_the_number_of_windows_reading_each_pixel(p):
+    fig = padfig.draw_coverage(6, 3, (p,))
+    written = np.array([float(t.get_text()) for t in fig.axes[0].texts]).reshape(6, 6)
+    assert np.array_equal(written, _reads_by_loops(6, 3, p))
+    close(fig)
+
+
+@pytest.mark.parametrize("size, k, s, pad", [(5, 3, 1, 0), (6, 3, 2, 0), (7, 2, 3, 0), (5, 3, 2, (1, 1)), (4, 1, 2, 0)])
+def test_window_coverage_matches_a_loop(size, k, s, pad):
+    before, after = (pad, pad) if np.isscalar(pad) else pad
+    n = before + size + after
+    expected = np.zeros(n, int)
+    for start in range(0, n - k + 1, s):
+        expected[start:start + k] += 1
+    assert padfig.window_coverage(size, k, s, pad).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("mode", padfig.PADDING_MODES)
+def test_padding_modes_shows_the_padded_corner_and_the_filtered_output(mode):
+    fig = padfig.draw_padding_modes(mode, "blur", k=11, zoom=30, width=128)
+    assert mode in fig.get_suptitle()
+    photo = sample_photo(128)
+    padded = np.pad(photo, 5, mode=NUMPY_MODES[mode])
+    blurred = scipy.signal.correlate2d(padded, np.ones((11, 11)) / 121, mode="valid")
+    shown_padded = np.asarray(fig.axes[1].images[0].get_array())
+    shown_output = np.asarray(fig.axes[2].images[0].get_array())
+    assert np.allclose(shown_padded, padded[:35, -35:])
+    assert np.allclose(shown_output, blurred[:30, -30:])
+    close(fig)
+
+
+def test_padding_modes_zero_padding_darkens_the_blurred_corner():
+    def corner(mode):
+        fig = padfig.draw_padding_modes(mode, "blur")
+        value = np.asarray(fig.axes[2].images[0].get_array())[0, -1]
+        close(fig)
+        return value
+
+    assert corner("zeros") < 0.5 * corner("reflect")
+
+
+def test_padding_modes_edge_filter_uses_a_3x3_kernel():
+    fig = padfig.draw_padding_modes("reflect", "edges")
+    assert fig.axes[1].get_title() == "input padded by 1 (reflect)"
+    close(fig)
+
+
+def test_padding_modes_rejects_an_unknown_filter():
+    with pytest.raises(ValueError, match="unknown filter"):
+        padfig.draw_padding_modes("zeros", "sharpen")
+
+
+def _draw_all(draw, grid):
+    start = time.perf_counter()
+    for values in itertools.product(*grid.values()):
+        close(draw(**dict(zip(grid, values))))
+    return time.perf_counter() - start
+
+
+def test_all_frames_of_the_padding_grid_figure_draw_in_under_2_s():
+    assert _draw_all(padfig.draw_padding_grid, {"i": [4, 5, 6], "k": [2, 3, 4], "p": [0, 1, 2]}) < 2.0
+
+
+def test_all_frames_of_the_padding_modes_figure_draw_in_under_2_s():
+    assert _draw_all(padfig.draw_padding_modes, {"mode": list(padfig.PADDING_MODES),
+                                                 "filter": ["blur", "edges"]}) < 2.0

@@ -1,0 +1,168 @@
+"""Figures of the receptive-field chapter, drawn without widgets: what they draw follows their parameters."""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+from matplotlib.collections import QuadMesh
+from matplotlib.figure import Figure
+from scipy.signal import correlate2d as scipy_correlate2d
+
+from cnnlib.figures import receptive_fields as fig_rf
+from cnnlib.widgets import Slider, render_frames
+
+REGION_SLIDERS = {"depth": Slider("layers L", [1, 2, 3], value=2),
+                  "kernel_size": Slider("kernel size k", [3, 5]),
+                  "stride": Slider("stride s", [1, 2]),
+                  "dilation": Slider("dilation d", [1, 2])}
+ERF_SLIDERS = {"depth": Slider("layers L", [1, 2, 4, 8, 16], value=4),
+               "kind": Slider("kernels", ["average", "random positive", "random signed"])}
+
+VGG_CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+def vgg_stack():
+    layers = [(2, 2, 0) if v == "M" else (3, 1, 1) for v in VGG_CFG]
+    names, block, conv = [], 1, 1
+    for v in VGG_CFG:
+        if v == "M":
+            names.append(f"pool{block}")
+            block, conv = block + 1, 1
+        else:
+            names.append(f"conv{block}_{conv}")
+            conv += 1
+    return layers, names
+
+
+def seen_cells(ax):
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    return np.asarray(mesh.get_array()).reshape(32, 32) == 1
+
+
+def brute_force_region(depth, k, s, d, size=32):
+    """Which input pixels change output unit ``index`` of the last layer, found by perturbing them one by one.
+
+    Independent of cnnlib: the layers are scipy correlations of all-ones kernels
+    (positive, so no cancellation), with dilation done by inserting zeros.
+    """
+    p = d * (k - 1) // 2
+    holed = np.zeros((d * (k - 1) + 1,) * 2)
+    holed[::d, ::d] = 1.0
+
+    def forward(x):
+        for _ in range(depth):
+            x = scipy_correlate2d(np.pad(x, p), holed, mode="valid")[::s, ::s]
+        return x
+
+    base = forward(np.zeros((size, size)))
+    index = fig_rf.chosen_unit(size, fig_rf.stack_layers(depth, k, s, d))
+    seen = np.zeros((size, size), bool)
+    for r, c in itertools.product(range(size), range(size)):
+        x = np.zeros((size, size))
+        x[r, c] = 1.0
+        seen[r, c] = forward(x)[index, index] != base[index, index]
+    return seen
+
+
+@pytest.mark.parametrize("depth, k, s, d, r", [(1, 3, 1, 1, 3), (2, 3, 1, 1, 5), (3, 3, 2, 1, 15),
+                                               (2, 2, 2, 2, 7), (4, 3, 1, 2, 17)])
+def test_region_figure_outlines_an_r_by_r_square_and_states_r(depth, k, s, d, r):
+    # r by hand: 1 + sum over layers of d(k-1) times the stride below
+    fig = fig_rf.draw_receptive_region(depth=depth, kernel_size=k, stride=s, dilation=d)
+    assert isinstance(fig, Figure)
+    (square,) = fig.axes[0].patches
+    assert square.get_width() == square.get_height() == r
+    seen = seen_cells(fig.axes[0])
+    rows, cols = np.flatnonzero(seen.any(1)), np.flatnonzero(seen.any(0))
+    assert rows[-1] - rows[0] + 1 == cols[-1] - cols[0] + 1 == r  # the seen pixels span r
+    assert (seen.sum() == r * r) == (d == 1)  # dilated stacks here leave holes (gridding)
+    assert f"receptive field r = {r}," in fig._suptitle.get_text()
+    assert f"effective stride S = {s ** depth}" in fig._suptitle.get_text()
+
+
+def test_region_figure_counts_the_holes_of_a_dilated_stack():
+    fig = fig_rf.draw_receptive_region(depth=2, kernel_size=2, stride=2, dilation=2)  # offsets 0, 2, 4, 6
+    assert "16 of the 7x7 reach it" in fig.axes[0].get_title(loc="left")
+
+
+@pytest.mark.parametrize("depth, k, s, d", [(1, 3, 1, 1), (2, 3, 2, 1), (3, 2, 1, 2), (2, 3, 2, 2)])
+def test_region_figure_highlights_exactly_the_pixels_that_affect_the_unit(depth, k, s, d):
+    fig = fig_rf.draw_receptive_region(depth=depth, kernel_size=k, stride=s, dilation=d)
+    assert np.array_equal(seen_cells(fig.axes[0]), brute_force_region(depth, k, s, d))
+
+
+def test_region_figure_says_when_the_field_is_larger_than_the_input():
+    fig = fig_rf.draw_receptive_region(depth=3, kernel_size=5, stride=2, dilation=2)  # r = 1 + 8*7 = 57
+    assert "r = 57 > 32" in fig.axes[0].get_title(loc="left")
+    (square,) = fig.axes[0].patches
+    assert square.get_width() == 32  # clipped to the input
+
+
+def test_dependencies_of_a_plain_stack_widen_by_k_minus_1_per_layer():
+    seen = fig_rf.dependencies(9, [(3, 1, 0, 1)] * 3, 1)
+    assert seen == [list(range(1, 8)), list(range(1, 6)), [1, 2, 3], [1]]
+
+
+def test_vgg_figure_outlines_the_five_pool_fields_with_hand_worked_sizes():
+    layers, names = vgg_stack()
+    fig = fig_rf.draw_vgg_receptive_fields(layers, names)
+    ax_photo, ax_plot = fig.axes
+    sides = sorted(p.get_width() for p in ax_photo.patches)
+    assert sides == [6, 16, 44, 100, 212]  # 2+... by hand: 6, 6+2*(4+1)=16, 16+4*(6+1)=44, 100, 212
+    texts = [t.get_text() for t in ax_plot.texts]
+    assert "pool5: r = 212, S = 32" in texts and "pool3: r = 44, S = 8" in texts
+
+
+def numpy_erf(kernels):
+    """Independent: the gradient of a linear map is its response to one-hot inputs."""
+    r = 1 + sum(np.asarray(k).shape[0] - 1 for k in kernels)
+    grad = np.zeros((r, r))
+    for i, j in itertools.product(range(r), repeat=2):
+        x = np.zeros((r, r))
+        x[i, j] = 1.0
+        for k in kernels:
+            x = scipy_correlate2d(x, k, mode="valid")
+        grad[i, j] = x.item()
+    return grad
+
+
+@pytest.mark.parametrize("depth, kind", [(1, "average"), (3, "random positive"), (4, "random signed")])
+def test_effective_receptive_field_is_the_gradient_of_the_stack(depth, kind):
+    kernels = fig_rf.erf_kernels(depth, kind)
+    np.testing.assert_allclose(fig_rf.effective_receptive_field(kernels), numpy_erf(kernels), atol=1e-12)
+
+
+def test_average_stack_profile_is_the_trinomial_and_concentrates():
+    grad = fig_rf.effective_receptive_field(fig_rf.erf_kernels(16, "average"))
+    row = np.ones(1)
+    for _ in range(16):
+        row = np.convolve(row, np.ones(3) / 3)
+    np.testing.assert_allclose(grad.sum(axis=0), row, atol=1e-12)
+    assert grad.shape == (33, 33)
+    assert fig_rf.mass_inside(grad, 17) > 0.95  # half the side: sigma = sqrt(16*2/3) ~ 3.3, 8/3.3 ~ 2.4 sigma
+
+
+@pytest.mark.parametrize("depth, r", [(1, 3), (4, 9), (16, 33)])
+def test_erf_figure_outlines_the_theoretical_square_and_a_smaller_90_percent_square(depth, r):
+    fig = fig_rf.draw_effective_rf(depth=depth, kind="average")
+    ax_map = fig.axes[0]
+    outer, inner = [p.get_width() for p in ax_map.patches]
+    assert outer == r
+    assert inner <= r and (depth == 1 or inner < r)
+    assert f"theoretical r = {r}" in fig._suptitle.get_text()
+    assert ax_map.images[0].get_array().shape == (35, 35)
+
+
+def test_erf_kernels_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="random signed"):
+        fig_rf.erf_kernels(2, "gaussian")
+
+
+@pytest.mark.parametrize("draw, sliders", [(fig_rf.draw_receptive_region, REGION_SLIDERS),
+                                           (fig_rf.draw_effective_rf, ERF_SLIDERS)])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    start = time.perf_counter()
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.perf_counter() - start < 2.0

@@ -1,0 +1,215 @@
+"""Chapter 11 figures, drawn without widgets: what they show follows their inputs and parameters."""
+
+import functools
+import time
+
+import numpy as np
+import pytest
+import scipy.special
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from cnnlib.figures import COLORS, small_cnn
+from cnnlib.layers import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential
+from cnnlib.widgets import Slider, render_frames
+
+N_EPOCHS = 12
+N_FILTERS = 8
+
+
+def _models(seed=0):
+    rng = np.random.default_rng(seed)
+    cnn = Sequential(Conv2d(1, N_FILTERS, 3, padding=1, rng=rng), Activation("relu"), MaxPool2d(2), Flatten(),
+                     Dense(N_FILTERS * 16, 10, rng=rng))
+    mlp = Sequential(Flatten(), Dense(64, 16, rng=rng), Activation("relu"), Dense(16, 10, rng=rng))
+    return cnn, mlp
+
+
+def _history(seed=0):
+    """A made-up training history: falling losses, rising accuracies, filters that grow."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(N_FILTERS, 1, 3, 3))
+    return {"loss": list(np.linspace(2.3, 0.1, N_EPOCHS + 1)),
+            "test_accuracy": list(np.linspace(0.1, 0.97, N_EPOCHS + 1)),
+            "snapshots": [base * (1 + e / 4) for e in range(N_EPOCHS + 1)]}
+
+
+def _digits(n=3, seed=1):
+    return np.random.default_rng(seed).uniform(size=(n, 1, 8, 8)), np.array([3, 1, 4][:n])
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def _tile_by_hand(kernels, cols):
+    """Kernels (F, 3, 3) in rows of `cols`, one NaN cell between neighbours."""
+    rows = -(-len(kernels) // cols)
+    out = np.full((rows * 4 - 1, cols * 4 - 1), np.nan)
+    for f, kernel in enumerate(kernels):
+        r, c = divmod(f, cols)
+        out[4 * r : 4 * r + 3, 4 * c : 4 * c + 3] = kernel
+    return out
+
+
+# --- digits -------------------------------------------------------------------------------------
+
+def test_digits_draws_one_panel_per_image_titled_by_label():
+    images, labels = _digits(3)
+    fig = small_cnn.draw_digits(images, labels)
+    assert isinstance(fig, Figure)
+    assert [ax.get_title() for ax in fig.axes] == ["3", "1", "4"]
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), images[1, 0])
+
+
+def test_digits_marks_wrong_predictions():
+    images, labels = _digits(3)
+    fig = small_cnn.draw_digits(images, labels, predictions=[3, 7, 4])
+    assert [ax.get_title() for ax in fig.axes] == ["3 → 3", "1 → 7", "4 → 4"]
+    assert to_rgb(fig.axes[1].title.get_color()) == to_rgb(COLORS["skipped"])
+    assert to_rgb(fig.axes[0].title.get_color()) != to_rgb(COLORS["skipped"])
+
+
+# --- training -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("epoch", [0, 3, N_EPOCHS])
+def test_training_title_gives_the_epoch_loss_and_accuracy(epoch):
+    history = _history()
+    fig = small_cnn.draw_training(epoch, history=history)
+    title = fig.axes[1].get_title()
+    assert title.startswith(f"epoch {epoch}: loss {history['loss'][epoch]:.3f}")
+    assert f"test accuracy {100 * history['test_accuracy'][epoch]:.1f}%" in title
+
+
+@pytest.mark.parametrize("epoch", [0, 5, N_EPOCHS])
+def test_training_curve_is_drawn_up_to_the_epoch(epoch):
+    fig = small_cnn.draw_training(epoch, history=_history())
+    whole, so_far, marker = fig.axes[1].lines
+    assert len(whole.get_xdata()) == N_EPOCHS + 1
+    assert list(so_far.get_xdata()) == list(range(epoch + 1))
+    assert list(marker.get_xdata()) == [epoch]
+
+
+@pytest.mark.parametrize("epoch", [0, 7])
+def test_training_shows_the_filters_of_that_epoch(epoch):
+    history = _history()
+    fig = small_cnn.draw_training(epoch, history=history)
+    drawn = np.ma.filled(fig.axes[0].images[0].get_array(), np.nan)
+    np.testing.assert_array_equal(drawn, _tile_by_hand(history["snapshots"][epoch][:, 0], cols=4))
+    # One colour scale for all epochs, so that growing filters look stronger.
+    largest = max(np.abs(s).max() for s in history["snapshots"])
+    assert fig.axes[0].images[0].get_clim() == (-largest, largest)
+
+
+def test_training_rejects_an_epoch_outside_the_history():
+    with pytest.raises(ValueError, match=f"epoch={N_EPOCHS + 1} is outside the history"):
+        small_cnn.draw_training(N_EPOCHS + 1, history=_history())
+
+
+# --- feature maps -------------------------------------------------------------------------------
+
+def test_feature_maps_draws_filters_maps_and_pooled_maps():
+    rng = np.random.default_rng(2)
+    weights, maps, pooled = rng.normal(size=(4, 1, 3, 3)), rng.uniform(size=(4, 8, 8)), rng.uniform(size=(4, 4, 4))
+    image = rng.uniform(size=(8, 8))
+    fig = small_cnn.draw_feature_maps(image, weights, maps, pooled)
+    assert len(fig.axes) == 3 * 5
+    shown = [ax.images[0].get_array().shape for ax in fig.axes if ax.images]
+    assert shown.count((3, 3)) == 4 and shown.count((8, 8)) == 5 and shown.count((4, 4)) == 4
+    assert [ax.get_title() for ax in fig.axes[1:5]] == [f"filter {f}" for f in range(4)]
+
+
+# --- shifted digit ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shift", [-2, 0, 1])
+def test_shifted_digit_shows_the_input_moved_by_hand(shift):
+    images, labels = _digits()
+    cnn, mlp = _models()
+    fig = small_cnn.draw_shifted_digit(0, shift, images=images, labels=labels, cnn=cnn, mlp=mlp)
+    expected = np.zeros((8, 8))
+    src = images[0, 0]
+    for c in range(8):
+        if 0 <= c + shift < 8:
+            expected[:, c + shift] = src[:, c]
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), expected)
+    assert f"input (a 3), shift {shift:+d}" in _texts(fig)
+
+
+def test_shifted_digit_feature_map_is_the_relu_of_the_correlation():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    fig = small_cnn.draw_shifted_digit(1, 0, images=images, labels=labels, cnn=cnn, mlp=mlp, filter_index=2)
+    weight, bias = cnn.layers[0].params["weight"][2, 0], cnn.layers[0].params["bias"][2]
+    padded = np.pad(images[1, 0], 1)
+    by_hand = np.array([[np.sum(padded[i : i + 3, j : j + 3] * weight) for j in range(8)] for i in range(8)])
+    by_hand = np.maximum(by_hand + bias, 0)
+    np.testing.assert_allclose(fig.axes[0].images[1].get_array(), by_hand)
+    pooled_by_hand = by_hand.reshape(4, 2, 4, 2).max(axis=(1, 3))
+    np.testing.assert_allclose(fig.axes[0].images[2].get_array(), pooled_by_hand)
+
+
+def test_shifted_digit_bars_are_the_models_probabilities():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    fig = small_cnn.draw_shifted_digit(2, 1, images=images, labels=labels, cnn=cnn, mlp=mlp)
+    shifted = np.zeros_like(images[2:3])
+    shifted[..., 1:] = images[2:3, ..., :-1]
+    cnn_p = scipy.special.softmax(cnn.forward(shifted)[0])
+    mlp_p = scipy.special.softmax(mlp.forward(shifted)[0])
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_fill() and p.get_width() == 0.5]
+    cnn_bars = [p for p in bars if to_rgb(p.get_facecolor()) == to_rgb(COLORS["output"])]
+    mlp_bars = [p for p in bars if to_rgb(p.get_facecolor()) == to_rgb(COLORS["window"])]
+    height = 8  # probability 1 spans the height of the 8x8 images
+    np.testing.assert_allclose([b.get_height() / height for b in cnn_bars], cnn_p)
+    np.testing.assert_allclose([b.get_height() / height for b in mlp_bars], mlp_p)
+    guess = int(np.argmax(cnn_p))
+    verdict = "right" if guess == labels[2] else "wrong"
+    assert f"CNN says {guess} ({verdict})" in _texts(fig)
+
+
+# --- shift accuracy -----------------------------------------------------------------------------
+
+def test_shift_accuracy_plots_percentages_for_both_models():
+    fig = small_cnn.draw_shift_accuracy([-1, 0, 1], [0.5, 0.9, 0.6], [0.4, 0.8, 0.3])
+    ax = fig.axes[0]
+    cnn_line, mlp_line = ax.lines[:2]
+    np.testing.assert_allclose(cnn_line.get_ydata(), [50, 90, 60])
+    np.testing.assert_allclose(mlp_line.get_ydata(), [40, 80, 30])
+    assert {"50%", "90%", "30%"} <= set(_texts(fig))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["CNN", "dense network"]
+
+
+# --- measuring a shift --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shift", [0, 1, 2, 3])
+def test_shift_of_feature_map_finds_a_known_shift(shift):
+    before = np.zeros((4, 8))
+    before[1:3, 2] = 1.0
+    before[2, 3] = 0.5
+    after = np.zeros_like(before)
+    after[:, shift:] = before[:, : 8 - shift]
+    assert small_cnn.shift_of_feature_map(before, after) == shift
+
+
+# --- frame budget -------------------------------------------------------------------------------
+
+def _interactive_figures():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    return [
+        (functools.partial(small_cnn.draw_training, history=_history()),
+         {"epoch": Slider("epoch", list(range(N_EPOCHS + 1)))}),
+        (functools.partial(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp),
+         {"index": Slider("test digit", [0, 1, 2]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2], value=0)}),
+    ]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["training", "shifted_digit"])
+def test_all_frames_draw_in_under_two_seconds(which):
+    draw, sliders = _interactive_figures()[which]
+    start = time.process_time()  # CPU time: the budget is for our work, not for a busy shared machine
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.process_time() - start < 2.0

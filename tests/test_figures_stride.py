@@ -1,0 +1,163 @@
+"""The stride chapter's drawing functions, tested without widgets.
+
+Expected values are hand-worked (CURRICULUM.md) or computed with plain loops
+and numpy slicing, never read back from the code under test.
+"""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from cnnlib.figures import COLORS, close, sample_photo
+from cnnlib.figures import stride as stridefig
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+
+
+def _window_centres(fig):
+    ax = fig.axes[0]
+    found = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)
+             and len(c.get_offsets()) and np.allclose(c.get_facecolor()[0][:3], to_rgb(COLORS["output"]))]
+    return np.concatenate(found) if found else np.zeros((0, 2))
+
+
+def _never_read_by_loop(i, k, s, p):
+    n = i + 2 * p
+    read = np.zeros(n, bool)
+    start = 0
+    while start + k <= n:
+        read[start:start + k] = True
+        start += s
+    return int((~read[p:p + i]).sum())
+
+
+@pytest.mark.parametrize("i, k, s, p, o", [(5, 3, 2, 0, 2), (5, 3, 2, 1, 3), (6, 3, 2, 1, 3),
+                                           (5, 3, 1, 0, 3), (7, 2, 3, 0, 2)])
+def test_stride_grid_title_evaluates_the_floor_formula(i, k, s, p, o):
+    fig = stridefig.draw_stride_grid(i, k, s, p)
+    assert isinstance(fig, Figure)
+    assert fig.get_suptitle().endswith(f"⌊({i} + 2·{p} − {k}) / {s}⌋ + 1 = {o}")
+    assert f"output {o}×{o}" in _texts(fig)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, s, p, o", [(5, 3, 2, 0, 2), (6, 3, 2, 1, 3), (5, 1, 3, 0, 2), (6, 1, 1, 1, 8)])
+def test_stride_grid_draws_one_dot_per_window_spaced_by_the_stride(i, k, s, p, o):
+    fig = stridefig.draw_stride_grid(i, k, s, p)
+    dots = _window_centres(fig)
+    assert len(dots) == o * o
+    xs = np.unique(dots[:, 0])
+    assert np.allclose(np.diff(xs), s) and np.isclose(xs[0], k / 2)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, s, p", [(5, 3, 2, 0), (6, 3, 2, 0), (7, 2, 3, 0), (5, 1, 3, 0), (6, 2, 3, 1)])
+def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
+    fig = stridefig.draw_stride_grid(i, k, s, p)
+    cells = np.asarray(fig.axes[0].images[0].get_array())
+    skipped_rows = _never_read_by_loop(i, k, s, p)
+    # a cell is never read when its row or its column is never read
+    assert (cells == 2).sum() == i * i - (i - skipped_rows) ** 2
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, s, p, expected", [
+    (6, 3, 2, 0, "1 row and column never read: (i + 2p − k) mod s = 1"),
+    (7, 2, 3, 0, "3 rows and columns never read: gaps, as s > k; (i + 2p − k) mod s = 2"),
+    (5, 3, 2, 0, "every input row and column is read"),
+])
+def test_stride_grid_says_how_many_rows_are_skipped_and_why(i, k, s, p, expected):
+    fig = stridefig.draw_stride_grid(i, k, s, p)
+    assert expected in _texts(fig)
+    close(fig)
+
+
+def test_stride_grid_says_when_the_kernel_does_not_fit():
+    fig = stridefig.draw_stride_grid(3, 5, 2, 0)
+    assert "does not fit" in fig.get_suptitle() and "no output" in _texts(fig)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, s, p", [(6, 3, 2, 0), (7, 2, 3, 0), (5, 3, 2, 1), (9, 1, 4, 0), (6, 2, 3, 1)])
+def test_skipped_count_matches_a_loop(i, k, s, p):
+    assert stridefig.skipped_count(i, k, s, p) == _never_read_by_loop(i, k, s, p)
+
+
+def test_zone_plate_reaches_the_finest_pattern_at_the_edges():
+    z = stridefig.zone_plate(64)
+    assert z.shape == (64, 64) and z[32, 32] == 1.0
+    # along the middle row near the edge, neighbouring pixels alternate dark and light
+    edge = z[32, 1:5]
+    assert np.all(np.abs(np.diff(edge)) > 0.8)
+
+
+@pytest.mark.parametrize("s", [1, 2, 3, 4])
+def test_aliasing_figure_subsamples_by_slicing(s):
+    fig = stridefig.draw_stride_aliasing(s)
+    zone = stridefig.zone_plate(96)
+    strided = np.asarray(fig.axes[1].images[0].get_array())
+    assert np.allclose(strided, zone[::s, ::s])
+    blurred = np.asarray(fig.axes[2].images[0].get_array())
+    assert blurred.shape == zone[::s, ::s].shape
+    assert fig.get_suptitle().startswith(f"stride {s}: 96×96 → {len(range(0, 96, s))}×")
+    close(fig)
+
+
+def test_blur_before_stride_removes_the_aliased_rings():
+    zone = stridefig.zone_plate(96)
+    plain, blurred = stridefig.subsample(zone, 4), stridefig.blur_subsample(zone, 4)
+    ring = np.hypot(*np.meshgrid(np.arange(24) * 4 - 48, np.arange(24) * 4 - 48)) > 30
+    # beyond radius 30 the rings are finer than the 4-pixel grid: plain subsampling keeps
+    # full-contrast (false) rings, blurring first leaves them nearly flat grey
+    assert plain[ring].std() > 0.3 and blurred[ring].std() < 0.05
+
+
+def test_antialias_kernel_is_a_normalised_symmetric_blur():
+    kernel = stridefig.antialias_kernel(3)
+    assert np.isclose(kernel.sum(), 1) and np.allclose(kernel, kernel.T)
+    assert np.allclose(kernel, kernel[::-1, ::-1]) and kernel.shape[0] % 2 == 1
+
+
+@pytest.mark.parametrize("output_stride, n", [(2, 112), (4, 56), (8, 28), (16, 14), (32, 7)])
+def test_output_stride_figure_shows_the_feature_map_size(output_stride, n):
+    fig = stridefig.draw_output_stride(output_stride)
+    assert fig.get_suptitle() == f"output stride {output_stride}: 224×224 input → {n}×{n} feature map"
+    fmap = np.asarray(fig.axes[1].images[0].get_array())
+    photo = sample_photo(224)[:224, :224]
+    block_means = photo.reshape(n, output_stride, n, output_stride).mean(axis=(1, 3))
+    assert np.allclose(fmap, block_means)
+    close(fig)
+
+
+def test_describe_functions_state_the_numbers():
+    assert "2x2 output positions; 1 input row and 1 column" in stridefig.describe_stride_grid(6, 3, 2, 0)
+    assert "3 input rows and 3 columns" in stridefig.describe_stride_grid(7, 2, 3, 0)
+    assert "stride 4" in stridefig.describe_stride_aliasing(4)
+    assert "14x14" in stridefig.describe_output_stride(16)
+
+
+def _draw_all(draw, grid):
+    start = time.perf_counter()
+    for values in itertools.product(*grid.values()):
+        close(draw(**dict(zip(grid, values))))
+    return time.perf_counter() - start
+
+
+def test_all_frames_of_the_stride_grid_figure_draw_in_under_2_s():
+    grid = {"i": [5, 6], "k": [1, 3], "s": [1, 2, 3], "p": [0, 1]}
+    assert _draw_all(stridefig.draw_stride_grid, grid) < 2.0
+
+
+def test_all_frames_of_the_aliasing_figure_draw_in_under_2_s():
+    assert _draw_all(stridefig.draw_stride_aliasing, {"s": [1, 2, 3, 4]}) < 2.0
+
+
+def test_all_frames_of_the_output_stride_figure_draw_in_under_2_s():
+    assert _draw_all(stridefig.draw_output_stride, {"output_stride": [2, 4, 8, 16, 32]}) < 2.0

@@ -1,0 +1,105 @@
+"""Figures of the weight-sharing chapter, drawn without widgets: what they draw follows their parameters."""
+
+import time
+
+import numpy as np
+import pytest
+from matplotlib.collections import QuadMesh
+from matplotlib.figure import Figure
+from scipy.signal import convolve2d as scipy_convolve2d
+from scipy.signal import correlate2d as scipy_correlate2d
+
+from cnnlib.figures import weight_sharing as fig_ws
+from cnnlib.widgets import Slider, render_frames
+
+MATRIX_SLIDERS = {"size": Slider("input size", [3, 4, 5, 6], value=4),
+                  "stride": Slider("stride s", [1, 2]),
+                  "kernel_size": Slider("kernel size k", [2, 3], value=3)}
+SHIFT_SLIDERS = {"shift": Slider("shift (pixels)", [0, 1, 2, 3, 4, 5]),
+                 "stride": Slider("stride s", [1, 2])}
+
+
+def drawn_matrix(fig):
+    """Return the matrix drawn on the right panel (NaN where a cell is left white)."""
+    (mesh,) = [c for c in fig.axes[1].collections if isinstance(c, QuadMesh)]
+    values = mesh.get_array()
+    rows = int(round(fig.axes[1].get_ylim()[0]))
+    return np.ma.filled(values.astype(float), np.nan).reshape(rows, -1)
+
+
+def matrix_by_hand(size, stride, k):
+    """Independent: column (r, c) of row (i, j) holds kernel[r - i*s, c - j*s] inside the window."""
+    kernel = np.arange(1.0, k * k + 1).reshape(k, k)
+    out = (size - k) // stride + 1
+    m = np.zeros((out * out, size * size))
+    for i in range(out):
+        for j in range(out):
+            for r in range(k):
+                for c in range(k):
+                    m[i * out + j, (i * stride + r) * size + j * stride + c] = kernel[r, c]
+    return m
+
+
+@pytest.mark.parametrize("size, stride, k", [(4, 1, 3), (6, 1, 3), (6, 2, 3), (3, 1, 2), (5, 2, 2), (3, 2, 3)])
+def test_conv_matrix_figure_draws_the_matrix_cell_by_cell(size, stride, k):
+    fig = fig_ws.draw_conv_matrix(size=size, stride=stride, kernel_size=k)
+    assert isinstance(fig, Figure)
+    expected = matrix_by_hand(size, stride, k)
+    drawn = drawn_matrix(fig)
+    assert drawn.shape == expected.shape
+    assert np.array_equal(np.nan_to_num(drawn), expected)
+    rows, cols = expected.shape
+    assert f"M is {rows} x {cols}" in fig._suptitle.get_text()
+    assert f"{rows * k * k} of {rows * cols} entries non-zero" in fig.axes[1].get_title()
+
+
+def test_conv_matrix_figure_curriculum_size_6_has_144_nonzeros():
+    fig = fig_ws.draw_conv_matrix(size=6, stride=1, kernel_size=3)
+    assert "144 of 576 entries non-zero, 9 distinct" in fig.axes[1].get_title()
+
+
+def test_shift_scene_moves_the_object_and_keeps_it_whole():
+    a, b = fig_ws.shift_scene(0), fig_ws.shift_scene(5)
+    assert a.shape == (40, 48)
+    assert np.array_equal(b[:, 5:], a[:, :-5]) and np.isclose(a.sum(), b.sum())
+
+
+@pytest.mark.parametrize("shift, stride, equivariant", [(0, 1, True), (3, 1, True), (5, 1, True),
+                                                        (2, 2, True), (4, 2, True), (1, 2, False),
+                                                        (3, 2, False)])
+def test_shift_figure_says_when_the_map_is_a_shifted_copy(shift, stride, equivariant):
+    fig = fig_ws.draw_shift(shift=shift, stride=stride)
+    diff = fig.axes[2].images[0].get_array()
+    assert np.allclose(diff, 0) == equivariant
+    verdict = " ".join(t.get_text() for t in fig.axes[2].texts)
+    assert ("equivariant" in verdict) == equivariant
+    # independent: scipy on the scene, stride by slicing
+    scene = fig_ws.shift_scene(shift)
+    expected = scipy_correlate2d(np.pad(scene, 1), fig_ws.SOBEL_X, mode="valid")[::stride, ::stride]
+    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), expected, atol=1e-12)
+
+
+def test_shift_figure_global_max_is_the_same_for_every_shift_at_stride_1():
+    texts = {" ".join(t.get_text() for t in fig_ws.draw_shift(shift=s, stride=1).axes[0].texts) for s in range(6)}
+    assert len(texts) == 1 and "global max-pool" in texts.pop()
+
+
+def test_composed_kernel_figure_shows_the_full_convolution():
+    a = np.array([[1.0, 2.0], [0.0, -1.0]])
+    b = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 0.0], [3.0, 0.0, 1.0]])
+    fig = fig_ws.draw_composed_kernels(a, b)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["first kernel (2x2)", "then this kernel (3x3)", "= one kernel (4x4)"]
+    np.testing.assert_allclose(fig.axes[2].images[0].get_array(), scipy_convolve2d(a, b, mode="full"))
+    x = np.random.default_rng(3).normal(size=(9, 9))
+    two = scipy_correlate2d(scipy_correlate2d(x, a, mode="valid"), b, mode="valid")
+    np.testing.assert_allclose(two, scipy_correlate2d(x, scipy_convolve2d(a, b), mode="valid"), atol=1e-12)
+
+
+@pytest.mark.parametrize("draw, sliders", [(fig_ws.draw_conv_matrix, MATRIX_SLIDERS),
+                                           (fig_ws.draw_shift, SHIFT_SLIDERS)])
+def test_all_frames_draw_in_under_two_seconds(draw, sliders):
+    start = time.perf_counter()
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) <= 64
+    assert time.perf_counter() - start < 2.0
