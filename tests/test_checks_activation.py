@@ -103,3 +103,10 @@ def test_compose_not_attempted():
 
 def test_compose_reports_a_non_function():
     assert "expected a function" in str(checks.check_compose_kernels(42))
+
+
+def test_compose_not_attempted_on_an_ellipsis_body():
+    def stub(k1, k2):
+        ...
+
+    assert checks.check_compose_kernels(stub).status == "not attempted"

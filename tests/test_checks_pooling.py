@@ -139,3 +139,10 @@ def test_max_pool_reports_what_the_code_raised():
 
 def test_max_pool_not_attempted():
     assert checks.check_max_pool2d(not_attempted).status == "not attempted"
+
+
+def test_max_pool_not_attempted_on_an_ellipsis_body():
+    def stub(x, kernel_size, stride=None):
+        ...
+
+    assert checks.check_max_pool2d(stub).status == "not attempted"

@@ -159,4 +159,15 @@ def test_erf_reports_what_the_code_raised_and_not_attempted():
 
 def test_checks_never_raise_on_a_non_function():
     assert checks.check_receptive_field_size(3).status == "failed"
-    assert checks.check_effective_receptive_field(None).status == "failed"
+    assert "expected a function" in str(checks.check_effective_receptive_field("grad"))
+
+
+def test_a_stub_whose_body_is_ellipsis_is_not_attempted():
+    def size_stub(layers):
+        ...
+
+    def erf_stub(kernels):
+        ...
+
+    assert checks.check_receptive_field_size(size_stub).status == "not attempted"
+    assert checks.check_effective_receptive_field(erf_stub).status == "not attempted"

@@ -98,3 +98,10 @@ def test_matrix_not_attempted_on_not_implemented():
     def stub(input_shape, kernel, stride=1):
         raise NotImplementedError("one row per output unit")
     assert checks.check_conv_matrix(stub).status == "not attempted"
+
+
+def test_matrix_not_attempted_on_an_ellipsis_body_and_fails_on_a_non_function():
+    def stub(input_shape, kernel, stride=1):
+        ...
+    assert checks.check_conv_matrix(stub).status == "not attempted"
+    assert "expected a function" in str(checks.check_conv_matrix([[1, 0]]))

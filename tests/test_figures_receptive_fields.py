@@ -150,7 +150,8 @@ def test_erf_figure_outlines_the_theoretical_square_and_a_smaller_90_percent_squ
     outer, inner = [p.get_width() for p in ax_map.patches]
     assert outer == r
     assert inner <= r and (depth == 1 or inner < r)
-    assert f"theoretical r = {r}" in fig._suptitle.get_text()
+    assert f"layers: r = {r} (orange)" in fig._suptitle.get_text()
+    assert f"central {inner}x{inner}" in fig._suptitle.get_text()
     assert ax_map.images[0].get_array().shape == (35, 35)
 
 

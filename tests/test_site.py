@@ -36,7 +36,7 @@ VISIBLE_FRAME_JS = """
 (handle) => {
   let box = handle.closest('.widget-vbox');
   const shown = [...box.querySelectorAll('.widget-html img')].filter(i => i.offsetParent !== null);
-  return shown.map(i => i.getAttribute('src').slice(-64) + '|' + i.getAttribute('alt')).join(';');
+  return JSON.stringify(shown.map(i => [i.getAttribute('src').slice(-64), i.getAttribute('alt') || '']));
 }
 """
 
@@ -111,7 +111,8 @@ def _visit(browser, url: str, expected_sliders: int) -> dict:
         .reduce((sum, e) => sum + e.decodedBodySize, 0)""")
     for handle in page.query_selector_all(".noUi-handle"):
         before = handle.evaluate(VISIBLE_FRAME_JS)
-        if not before or any(not part.split("|", 1)[1] for part in before.split(";")):
+        shown = json.loads(before)
+        if not shown or any(not alt.strip() for _, alt in shown):
             report["unlabelled"].append(before[:80])
         at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         handle.focus()

@@ -111,7 +111,7 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     --------
     >>> def mine(a, b):
     ...     return a * b
-    >>> cases = [Case("2 and 3", (2, 3)), Case("0 and 5", (0, 5)), Case("1 and 1", (1, 1))]
+    >>> cases = [Case("2 and 3", (2, 3)), Case("0 and 5", (0, 5)), Case("2 and 2", (2, 2))]
     >>> check_function("add two numbers", mine, lambda a, b: a + b, cases)
     ✘ add two numbers: failed
       case "2 and 3": expected 5, got 6

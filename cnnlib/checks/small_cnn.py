@@ -14,7 +14,7 @@ from ..layers import Activation, shift_images
 from ..ops import conv2d
 from ..pooling import max_pool2d
 from ..shapes import conv2d_params, dense_params
-from ._core import FAILED, NOT_ATTEMPTED, PASSED, Case, CheckResult, check_answer, check_function
+from ._core import FAILED, PASSED, Case, CheckResult, check_answer, check_function
 
 __all__ = ["check_param_count_by_hand", "check_shift_prediction", "check_relu_backward", "check_max_pool_backward"]
 
