@@ -4,8 +4,6 @@ Expected numbers are worked by hand (CURRICULUM.md) or counted with plain
 loops and numpy/scipy, never read back from the code under test.
 """
 
-import itertools
-import time
 
 import numpy as np
 import pytest
@@ -153,19 +151,3 @@ def test_padding_modes_edge_filter_uses_a_3x3_kernel():
 def test_padding_modes_rejects_an_unknown_filter():
     with pytest.raises(ValueError, match="unknown filter"):
         padfig.draw_padding_modes("zeros", "sharpen")
-
-
-def _draw_all(draw, grid):
-    start = time.perf_counter()
-    for values in itertools.product(*grid.values()):
-        close(draw(**dict(zip(grid, values))))
-    return time.perf_counter() - start
-
-
-def test_all_frames_of_the_padding_grid_figure_draw_in_under_2_s():
-    assert _draw_all(padfig.draw_padding_grid, {"i": [4, 5, 6], "k": [2, 3, 4], "p": [0, 1, 2]}) < 2.0
-
-
-def test_all_frames_of_the_padding_modes_figure_draw_in_under_2_s():
-    assert _draw_all(padfig.draw_padding_modes, {"mode": list(padfig.PADDING_MODES),
-                                                 "filter": ["blur", "edges"]}) < 2.0

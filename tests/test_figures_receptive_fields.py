@@ -94,7 +94,7 @@ def test_region_figure_highlights_exactly_the_pixels_that_affect_the_unit(depth,
 
 def test_region_figure_says_when_the_field_is_larger_than_the_input():
     fig = fig_rf.draw_receptive_region(depth=3, kernel_size=5, stride=2, dilation=2)  # r = 1 + 8*7 = 57
-    assert "r = 57 > 32" in fig.axes[0].get_title(loc="left")
+    assert "r = 57 > 32, the rest is padding" in fig.axes[0].get_title(loc="left")
     (square,) = fig.axes[0].patches
     assert square.get_width() == 32  # clipped to the input
 

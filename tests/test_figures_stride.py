@@ -4,8 +4,6 @@ Expected values are hand-worked (CURRICULUM.md) or computed with plain loops
 and numpy slicing, never read back from the code under test.
 """
 
-import itertools
-import time
 
 import numpy as np
 import pytest
@@ -141,23 +139,3 @@ def test_describe_functions_state_the_numbers():
     assert "3 input rows and 3 columns" in stridefig.describe_stride_grid(7, 2, 3, 0)
     assert "stride 4" in stridefig.describe_stride_aliasing(4)
     assert "14x14" in stridefig.describe_output_stride(16)
-
-
-def _draw_all(draw, grid):
-    start = time.perf_counter()
-    for values in itertools.product(*grid.values()):
-        close(draw(**dict(zip(grid, values))))
-    return time.perf_counter() - start
-
-
-def test_all_frames_of_the_stride_grid_figure_draw_in_under_2_s():
-    grid = {"i": [5, 6], "k": [1, 3], "s": [1, 2, 3], "p": [0, 1]}
-    assert _draw_all(stridefig.draw_stride_grid, grid) < 2.0
-
-
-def test_all_frames_of_the_aliasing_figure_draw_in_under_2_s():
-    assert _draw_all(stridefig.draw_stride_aliasing, {"s": [1, 2, 3, 4]}) < 2.0
-
-
-def test_all_frames_of_the_output_stride_figure_draw_in_under_2_s():
-    assert _draw_all(stridefig.draw_output_stride, {"output_stride": [2, 4, 8, 16, 32]}) < 2.0

@@ -131,13 +131,12 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     _cells(ax, marks, [EMPTY, COLORS["window"]])
     outline(ax, lo, lo, hi - lo, hi - lo, color=COLORS["output"], lw=1.5)
     if (lo, hi) != (start, stop):
-        text = f"r = {rf.size} > {size}: the rest is padding"
+        text = f"r = {rf.size} > {size}, the rest is padding"
     elif len(seen[0]) < hi - lo:
         text = f"{len(seen[0]) ** 2} of the {hi - lo}x{hi - lo} reach it"
     else:
         text = f"{hi - lo}x{hi - lo} seen"
     ax.set_title(f"input {size}x{size}: {text}", fontsize=8, y=1.0, loc="left")
-    ax.set_title("side view, layer by layer", fontsize=8, y=1.0, loc="right")
 
     # The side view, to the right of the grid: x = ox + input position, one row per layer.
     ox, step = size + 9, (size - 1) / max(depth, 1)
@@ -163,9 +162,8 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     ax.set_xlim(-0.5, ox + size + 0.5)
     ax.set_ylim(size + 0.5, -0.5)
     span = effective_kernel_size(kernel_size, dilation)
-    fig.suptitle(f"{depth} layer{'s' if depth > 1 else ''} of k = {kernel_size}, s = {stride}, "
-                 f"d = {dilation} (span {span}):  receptive field r = {rf.size},  "
-                 f"effective stride S = {rf.stride}", fontsize=9)
+    fig.suptitle(f"L = {depth}, k = {kernel_size}, s = {stride}, d = {dilation} (span {span}):  "
+                 f"receptive field r = {rf.size},  effective stride S = {rf.stride}", fontsize=9)
     return fig
 
 
