@@ -83,7 +83,9 @@ def test_cross_entropy_of_uniform_logits_is_log_k():
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), k=st.integers(2, 6))
 def test_cross_entropy_gradient_matches_finite_differences(seed, n, k):
     rng = np.random.default_rng(seed)
-    z, labels = rng.normal(scale=3, size=(n, k)), rng.integers(0, k, size=n)
+    # Moderate logits: with very confident ones the gradient is ~1e-6 and the finite
+    # difference's rounding error (~1e-10) alone exceeds the relative tolerance.
+    z, labels = rng.normal(size=(n, k)), rng.integers(0, k, size=n)
     _, grad = softmax_cross_entropy(z, labels)
     assert rel_err(grad, central_differences(lambda: softmax_cross_entropy(z, labels)[0], z)) < TOLERANCE
 

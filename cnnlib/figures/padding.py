@@ -8,12 +8,11 @@ which :mod:`cnnlib.figures.stride` reuses.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap
 
 from ..ops import conv_matrix, correlate2d, pad2d
 from ..shapes import conv_output_size
-from ._common import COLORS, SEQUENTIAL, draw_grid, new_figure, outline, sample_photo
+from ._common import COLORS, SEQUENTIAL, draw_grid, grid_lines, new_figure, outline, sample_photo
 
 __all__ = ["draw_padding_grid", "draw_padding_comparison", "draw_coverage",
            "draw_padding_modes", "describe_padding_grid", "describe_padding_modes",
@@ -61,14 +60,6 @@ def window_coverage(size, kernel_size, stride=1, padding=0):
     return (rows != 0).sum(axis=0).astype(int)
 
 
-def _grid_lines(ax, rows, cols, origin=(0, 0), color="white", lw=1.0):
-    """Draw the lines of a rows x cols grid as one collection (fast to render)."""
-    r0, c0 = origin
-    segments = [[(c0, r0 + r), (c0 + cols, r0 + r)] for r in range(rows + 1)]
-    segments += [[(c0 + c, r0), (c0 + c, r0 + rows)] for c in range(cols + 1)]
-    ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, zorder=2))
-
-
 def _frame_axes(ax, extent, size):
     """Centre a size x size grid on an extent x extent canvas, so cells keep one size across frames."""
     lo, hi = size / 2 - extent / 2 - 0.3, size / 2 + extent / 2 + 0.3
@@ -109,7 +100,7 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
         cells[np.ix_(inside, unseen & inside)] = _SKIPPED
     ax.imshow(cells, cmap=_CELL_COLOURS, vmin=0, vmax=2, extent=(0, n, n, 0),
               interpolation="nearest", zorder=0)
-    _grid_lines(ax, n, n)
+    grid_lines(ax, n, n)
     if write_zeros:  # one marker collection, not a Text per cell: ~10x faster to render
         rows, cols = np.nonzero(cells == _PAD)
         ax.scatter(cols + 0.5, rows + 0.5, marker="$0$", s=26, color="#6b6b6b", linewidths=0, zorder=3)
@@ -135,7 +126,7 @@ def _draw_output(ax, out, origin=(0, 0)):
         return
     r0, c0 = origin
     ax.add_patch(_filled(r0, c0, out, out, "#9CC3E0"))
-    _grid_lines(ax, out, out, origin)
+    grid_lines(ax, out, out, origin)
     outline(ax, r0, c0, 1, 1, color=COLORS["window"], lw=2.5)
 
 
