@@ -73,3 +73,23 @@ def test_array_answers_compare_by_shape_then_value():
 def test_results_display_as_html_with_their_status():
     html = check_function("double", lambda x: x * 3, reference, CASES)._repr_html_()
     assert "cnnlib-check-failed" in html and "&quot;small&quot;" in html
+
+
+def test_no_two_chapters_export_a_check_of_the_same_name():
+    # cnnlib.checks re-exports every chapter module with `import *`: a repeated
+    # name would silently replace another chapter's check.
+    import importlib
+    import pkgutil
+
+    import cnnlib.checks
+
+    seen = {}
+    for info in pkgutil.iter_modules(cnnlib.checks.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"cnnlib.checks.{info.name}")
+        for name in module.__all__:
+            assert name not in seen, f"{name} is exported by both {seen[name]} and {info.name}"
+            seen[name] = info.name
+            assert getattr(cnnlib.checks, name) is getattr(module, name)
+    assert len(seen) >= 20

@@ -1,8 +1,5 @@
 """Chapter 11 figures, drawn without widgets: what they show follows their inputs and parameters."""
 
-import functools
-import time
-
 import numpy as np
 import pytest
 import scipy.special
@@ -193,24 +190,28 @@ def test_shift_of_feature_map_finds_a_known_shift(shift):
     assert small_cnn.shift_of_feature_map(before, after) == shift
 
 
-# --- frame budget -------------------------------------------------------------------------------
+# --- binding the data -------------------------------------------------------------------------
 
-def _interactive_figures():
+def test_bind_data_fixes_the_data_and_keeps_the_name():
+    history = _history()
+    bound = small_cnn.bind_data(small_cnn.draw_training, history=history)
+    assert bound.__qualname__ == "draw_training" and bound.__module__ == "cnnlib.figures.small_cnn"
+    title = bound(epoch=2).axes[1].get_title()
+    assert title.startswith(f"epoch 2: loss {history['loss'][2]:.3f}")
+
+
+def test_every_interactive_figure_of_the_chapter_fits_the_frame_bound():
+    # Drawing time is budgeted from the notebook's own run (tools/frame_report.py);
+    # here, the slider grids of the chapter: 9 epochs, and 2 digits x 5 shifts.
     images, labels = _digits()
     cnn, mlp = _models()
-    return [
-        # The sliders of the chapter: 9 epochs, 2 digits x 5 shifts.
-        (functools.partial(small_cnn.draw_training, history=_history()),
+    grids = [
+        (small_cnn.bind_data(small_cnn.draw_training, history=_history()),
          {"epoch": Slider("epoch", [0, 1, 2, 3, 4, 6, 8, 10, 12])}),
-        (functools.partial(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp),
-         {"index": Slider("test digit", [0, 2]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2], value=0)}),
+        (small_cnn.bind_data(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp),
+         {"index": Slider("test digit", [0, 2]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2])}),
     ]
-
-
-@pytest.mark.parametrize("which", [0, 1], ids=["training", "shifted_digit"])
-def test_all_frames_draw_in_under_two_seconds(which):
-    draw, sliders = _interactive_figures()[which]
-    start = time.process_time()  # CPU time: the budget is for our work, not for a busy shared machine
-    frames = render_frames(draw, sliders, alt="frame")
-    assert len(frames) <= 64
-    assert time.process_time() - start < 2.0
+    for draw, sliders in grids:
+        frames = render_frames(draw, sliders, alt="frame")
+        assert 1 < len(frames) <= 64
+        assert all(png.startswith(b"\x89PNG") for _, png, _ in frames)

@@ -1,7 +1,5 @@
 """Figures of the weight-sharing chapter, drawn without widgets: what they draw follows their parameters."""
 
-import time
-
 import numpy as np
 import pytest
 from matplotlib.collections import QuadMesh
@@ -10,13 +8,6 @@ from scipy.signal import convolve2d as scipy_convolve2d
 from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.figures import weight_sharing as fig_ws
-from cnnlib.widgets import Slider, render_frames
-
-MATRIX_SLIDERS = {"size": Slider("input size", [3, 4, 5, 6], value=4),
-                  "stride": Slider("stride s", [1, 2]),
-                  "kernel_size": Slider("kernel size k", [2, 3], value=3)}
-SHIFT_SLIDERS = {"shift": Slider("shift (pixels)", [0, 1, 2, 3, 4, 5]),
-                 "stride": Slider("stride s", [1, 2])}
 
 
 def drawn_matrix(fig):
@@ -94,12 +85,3 @@ def test_composed_kernel_figure_shows_the_full_convolution():
     x = np.random.default_rng(3).normal(size=(9, 9))
     two = scipy_correlate2d(scipy_correlate2d(x, a, mode="valid"), b, mode="valid")
     np.testing.assert_allclose(two, scipy_correlate2d(x, scipy_convolve2d(a, b), mode="valid"), atol=1e-12)
-
-
-@pytest.mark.parametrize("draw, sliders", [(fig_ws.draw_conv_matrix, MATRIX_SLIDERS),
-                                           (fig_ws.draw_shift, SHIFT_SLIDERS)])
-def test_all_frames_draw_in_under_two_seconds(draw, sliders):
-    start = time.perf_counter()
-    frames = render_frames(draw, sliders, alt="frame")
-    assert len(frames) <= 64
-    assert time.perf_counter() - start < 2.0
