@@ -148,7 +148,8 @@ def _log_timing(draw, count, seconds, cpu_seconds, size):
     # The test suite sets CNNLIB_FRAME_LOG to collect every figure's drawing time and weight.
     if os.environ.get("CNNLIB_FRAME_LOG"):
         with open(os.environ["CNNLIB_FRAME_LOG"], "a") as log:
-            log.write(f"{draw.__module__}.{draw.__qualname__}\t{count}\t{seconds:.3f}"
+            name = getattr(draw, "__qualname__", None) or repr(draw)  # a partial has no name
+            log.write(f"{getattr(draw, '__module__', '')}.{name}\t{count}\t{seconds:.3f}"
                       f"\t{cpu_seconds:.3f}\t{size}\n")
 
 

@@ -21,7 +21,6 @@ from cnnlib.ops import conv2d
 from cnnlib.pooling import avg_pool2d, max_pool2d
 
 # Tiny tensors: one thread is many times faster than torch's pool on a shared 2-core machine.
-torch.set_num_threads(1)
 
 TOLERANCE = 1e-6  # relative error between two float64 gradients that agree
 

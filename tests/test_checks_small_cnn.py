@@ -8,7 +8,6 @@ from cnnlib import checks
 from cnnlib.checks.small_cnn import measured_map_shifts
 
 # Tiny tensors: one thread is many times faster than torch's pool on a shared 2-core machine.
-torch.set_num_threads(1)
 
 
 def _not_implemented(*args):

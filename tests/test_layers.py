@@ -26,7 +26,6 @@ from cnnlib.layers import (
 from cnnlib.losses import softmax, softmax_cross_entropy
 
 # Tiny tensors: one thread is many times faster than torch's pool on a shared 2-core machine.
-torch.set_num_threads(1)
 
 TOLERANCE = 1e-6
 
