@@ -15,10 +15,10 @@ drawn on white):
 - highlights use the Okabe-Ito palette :data:`COLORS`.
 """
 
-from ._common import (COLORS, DIVERGING, SEQUENTIAL, close, draw_grid, grid_lines, new_figure,
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, close, draw_cells, draw_grid, grid_lines, new_figure,
                       outline, sample_photo, show_image)
 
-__all__ = ["COLORS", "DIVERGING", "SEQUENTIAL", "close", "draw_grid", "grid_lines", "new_figure",
+__all__ = ["COLORS", "DIVERGING", "SEQUENTIAL", "close", "draw_cells", "draw_grid", "grid_lines", "new_figure",
            "outline", "sample_photo", "show_image"]
 
 # One module per chapter; use them as ``cnnlib.figures.padding.draw_...``.

@@ -72,6 +72,27 @@ def draw_grid(ax, values, *, cmap=SEQUENTIAL, vmin=None, vmax=None, annotate=Tru
     return ax
 
 
+def draw_cells(ax, marks, colors, *, linewidth=1.0):
+    """Draw a grid of cells, cell ``(r, c)`` coloured ``colors[marks[r, c]]``; return ``ax``.
+
+    For categories (read, skipped, padding, ...) rather than values: one mesh
+    with white cell borders, no ticks, rows growing downwards like an array.
+    """
+    from matplotlib.colors import ListedColormap
+
+    marks = np.asarray(marks)
+    rows, cols = marks.shape
+    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), marks, cmap=ListedColormap(colors),
+                  vmin=-0.5, vmax=len(colors) - 0.5, edgecolors="white", linewidth=linewidth)
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.set_aspect("equal")
+    ax.set_xticks([])  # no ticks to lay out: each of many frames draws faster
+    ax.set_yticks([])
+    ax.set_axis_off()
+    return ax
+
+
 def grid_lines(ax, rows, cols, origin=(0, 0), *, color="white", lw=1.0):
     """Draw the lines of a ``rows`` x ``cols`` grid of unit cells as one collection.
 

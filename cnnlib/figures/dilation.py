@@ -1,34 +1,16 @@
 """Figures for the chapter on dilation (atrous convolution)."""
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from ..ops import convolve1d, correlate2d
 from ..receptive import receptive_field
 from ..shapes import conv_output_size, effective_kernel_size
-from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
-
-from ._common import COLORS, DIVERGING, new_figure, outline, sample_photo, show_image
+from ._common import COLORS, DIVERGING, draw_cells, new_figure, outline, sample_photo, show_image
 
 EMPTY = "#EEEEEE"  # an input cell the kernel does not read
 
 __all__ = ["draw_dilated_taps", "paths_to_output", "draw_dilated_stack", "draw_dilated_photo"]
-
-
-def _cells(ax, marks, colors):
-    """Draw a grid of cells, cell (r, c) coloured ``colors[marks[r, c]]``, separated by white lines.
-
-    One mesh for the whole grid keeps drawing many frames fast.
-    """
-    rows, cols = marks.shape
-    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), marks, cmap=ListedColormap(colors),
-                  vmin=-0.5, vmax=len(colors) - 0.5, edgecolors="white", linewidth=1)
-    ax.set_xlim(0, cols)
-    ax.set_ylim(rows, 0)
-    ax.set_aspect("equal")
-    ax.set_xticks([])  # no ticks to lay out: each frame draws faster
-    ax.set_yticks([])
-    ax.set_axis_off()
 
 
 def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
@@ -47,13 +29,13 @@ def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
     marks = np.zeros((size, size), int)
     taps = top + dilation * np.arange(kernel_size)
     marks[np.ix_(taps, taps)] = 1
-    _cells(ax_in, marks, [EMPTY, COLORS["window"]])
+    draw_cells(ax_in, marks, [EMPTY, COLORS["window"]])
     outline(ax_in, top, top, span, span, color=COLORS["output"], lw=2)
     ax_in.set_title(f"input {size}x{size}: {kernel_size * kernel_size} taps span "
                     f"k' = {span}", fontsize=10)
     marks = np.zeros((out, out), int)
     marks[top, top] = 1
-    _cells(ax_out, marks, [EMPTY, COLORS["output"]])
+    draw_cells(ax_out, marks, [EMPTY, COLORS["output"]])
     pad = (size - out) / 2  # centre the output grid, drawn at the input's scale
     ax_out.set_xlim(-pad, out + pad)
     ax_out.set_ylim(out + pad, -pad)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
 
 from ..ops import convolve2d
 from ..receptive import receptive_field, receptive_field_region
 from ..shapes import conv_output_size, effective_kernel_size
-from ._common import COLORS, SEQUENTIAL, new_figure, outline, sample_photo, show_image
+from ._common import COLORS, SEQUENTIAL, draw_cells, new_figure, outline, sample_photo, show_image
 
 __all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region",
            "draw_vgg_receptive_fields", "erf_kernels", "effective_receptive_field",
@@ -79,17 +78,6 @@ def dependencies(size, layers, index):
     return seen
 
 
-def _cells(ax, marks, colors):
-    """Draw a grid of cells coloured ``colors[marks[r, c]]`` as one mesh (fast for many frames)."""
-    rows, cols = marks.shape
-    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), marks, cmap=ListedColormap(colors),
-                  vmin=-0.5, vmax=len(colors) - 0.5, edgecolors="white", linewidth=0.5)
-    ax.set_xlim(0, cols)
-    ax.set_ylim(rows, 0)
-    ax.set_aspect("equal")
-    _bare(ax)
-
-
 def _bare(ax):
     """Hide an axes' frame and ticks (no tick layout: each frame draws faster)."""
     ax.set_xticks([])
@@ -128,7 +116,7 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     seen = dependencies(size, layers, index)
     marks = np.zeros((size, size), int)
     marks[np.ix_(seen[0], seen[0])] = 1  # the layers are square, so what is seen is a product of 1-D sets
-    _cells(ax, marks, [EMPTY, COLORS["window"]])
+    draw_cells(ax, marks, [EMPTY, COLORS["window"]], linewidth=0.5)
     outline(ax, lo, lo, hi - lo, hi - lo, color=COLORS["output"], lw=1.5)
     if (lo, hi) != (start, stop):
         text = f"r = {rf.size} > {size}, the rest is padding"
