@@ -61,7 +61,7 @@ def _conv2d_setup(grad_output, x, weight, stride, padding, dilation):
 
 
 def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
-    """Return ``(grad_x, grad_weight, grad_bias)``, the gradients of :func:`~cnnlib.conv2d`.
+    """Return ``(grad_x, grad_weight, grad_bias)``, the gradients of :func:`~cnnlib.ops.conv2d`.
 
     With out = conv2d(x, weight, bias, stride, padding, dilation) and
     ``grad_output`` = dL/d(out):
@@ -81,7 +81,7 @@ def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
     weight : ndarray of shape (F, C, kh, kw)
         The filters the forward pass used.
     stride, padding, dilation
-        The forward pass's settings, as in :func:`~cnnlib.conv2d` (``padding`` may be an
+        The forward pass's settings, as in :func:`~cnnlib.ops.conv2d` (``padding`` may be an
         int, a pair, "valid" or "same").
 
     Returns
@@ -179,7 +179,7 @@ def _crop(grad_padded, padding, shape):
 
 
 def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
-    """Return dL/dx for :func:`~cnnlib.max_pool2d`: each window's gradient goes to its maximum.
+    """Return dL/dx for :func:`~cnnlib.pooling.max_pool2d`: each window's gradient goes to its maximum.
 
     Only the input that won a window changed that window's output, so it receives the
     window's whole gradient and the other inputs of the window receive nothing. Ties go
@@ -193,7 +193,7 @@ def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
     x : ndarray of shape (H, W), (C, H, W) or (N, C, H, W)
         The input the forward pass received.
     kernel_size, stride, padding
-        As in :func:`~cnnlib.max_pool2d` (stride defaults to kernel_size).
+        As in :func:`~cnnlib.pooling.max_pool2d` (stride defaults to kernel_size).
 
     Returns
     -------
@@ -240,7 +240,7 @@ def max_pool2d_backward_naive(grad_output, x, kernel_size, stride=None, padding=
 
 
 def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
-    """Return dL/dx for :func:`~cnnlib.avg_pool2d`: each window's gradient is shared equally.
+    """Return dL/dx for :func:`~cnnlib.pooling.avg_pool2d`: each window's gradient is shared equally.
 
     A window's output is the mean of kh*kw numbers (padding zeros count, as in the
     forward pass), so each of them receives 1/(kh*kw) of the window's gradient;
@@ -252,7 +252,7 @@ def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
     x : ndarray of shape (H, W), (C, H, W) or (N, C, H, W)
         The input the forward pass received (only its shape matters).
     kernel_size, stride, padding
-        As in :func:`~cnnlib.avg_pool2d`.
+        As in :func:`~cnnlib.pooling.avg_pool2d`.
 
     Returns
     -------

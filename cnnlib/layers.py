@@ -106,7 +106,7 @@ class Conv2d(Layer):
 
 
 class Activation(Layer):
-    """An elementwise non-linearity from :data:`cnnlib.ACTIVATIONS`, e.g. ``Activation("relu")``.
+    """An elementwise non-linearity from ``cnnlib.ACTIVATIONS``, e.g. ``Activation("relu")``.
 
     Its backward pass multiplies the incoming gradient by the derivative at the
     forward input: dL/dx = dL/dy * f'(x).
@@ -143,7 +143,7 @@ class MaxPool2d(Layer):
     [[5.0, 7.0], [13.0, 15.0]]
     """
 
-    pool, pool_backward = staticmethod(max_pool2d), staticmethod(max_pool2d_backward)
+    _pool, _pool_backward = staticmethod(max_pool2d), staticmethod(max_pool2d_backward)
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
@@ -151,10 +151,10 @@ class MaxPool2d(Layer):
 
     def forward(self, x):
         self.x = x
-        return self.pool(x, **self.settings)
+        return self._pool(x, **self.settings)
 
     def backward(self, grad_output):
-        return self.pool_backward(grad_output, self.x, **self.settings)
+        return self._pool_backward(grad_output, self.x, **self.settings)
 
     def __repr__(self):
         stride, padding = self.settings["stride"], self.settings["padding"]
@@ -171,7 +171,7 @@ class AvgPool2d(MaxPool2d):
     [[2.5, 4.5], [10.5, 12.5]]
     """
 
-    pool, pool_backward = staticmethod(avg_pool2d), staticmethod(avg_pool2d_backward)
+    _pool, _pool_backward = staticmethod(avg_pool2d), staticmethod(avg_pool2d_backward)
 
 
 class Flatten(Layer):
