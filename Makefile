@@ -9,6 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 JB_FLAGS := -W -n --keep-going
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: book test venv student clean browser help
 .DEFAULT_GOAL := help
@@ -37,12 +38,12 @@ book: $(STAMP)
 
 # Debian's chromium drives the browser test (playwright's own download cannot be used here).
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's chromium for the browser test..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
-	    echo "The browser test needs Chromium at /usr/bin/chromium."; \
+	    echo "The browser test needs Chromium at $(CHROMIUM)."; \
 	    echo "Install it with:  sudo apt-get install chromium   then run make test again."; \
 	    exit 1; \
 	  fi; \
