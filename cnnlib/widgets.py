@@ -91,7 +91,8 @@ def png_bytes(fig, dpi: int = 80) -> bytes:
     """Return a figure rendered as a compact (palette) PNG and close it.
 
     Palette quantisation keeps each frame small (a few tens of kB), which keeps
-    the page light when dozens of frames are embedded.
+    the page light when dozens of frames are embedded. (PNG's ``optimize`` pass
+    would save another ~8% of bytes for ~15% more drawing time: not worth it.)
     """
     from PIL import Image
 
@@ -100,7 +101,7 @@ def png_bytes(fig, dpi: int = 80) -> bytes:
     figures.close(fig)
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     out = io.BytesIO()
-    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(out, format="png", optimize=True)
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(out, format="png")
     return out.getvalue()
 
 
