@@ -119,7 +119,7 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
       1 of 3 cases passed
     """
     if candidate is ... or candidate is None:
-        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: define your function, then pass it here"])
+        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your function"])
     if not callable(candidate):
         return CheckResult(exercise, FAILED, [f"expected a function, got {_short(candidate)}"])
     failures = []

@@ -5,20 +5,13 @@ import numpy as np
 from ..figures.why import KERNEL, SIGNAL
 from ..ops import convolve1d
 from ..shapes import conv_output_size, dense_params
-from ._core import NOT_ATTEMPTED, Case, CheckResult, check_answer, check_function
+from ._core import Case, CheckResult, check_answer, check_function
 
 __all__ = ["check_flip_and_slide_prediction", "check_weight_counts_by_hand", "check_my_convolve1d",
            "check_my_weight_counts"]
 
 # Counts run into the billions: an off-by-one answer must fail, so compare integers exactly.
 _EXACT = {"rtol": 0.0, "atol": 0.5}
-
-
-def not_attempted_function(exercise, candidate):
-    """Return a "not attempted" result when ``candidate`` is still ``...``, else None."""
-    if candidate is ...:
-        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your function"])
-    return None
 
 
 def check_flip_and_slide_prediction(answer) -> CheckResult:
@@ -54,8 +47,7 @@ def check_my_convolve1d(my_convolve1d) -> CheckResult:
         Case("kernel as long as the signal (one output)", (np.array([1.0, 2, 3]), np.array([4.0, 5, 6]))),
         Case("negative and fractional values", (np.array([0.5, -1.5, 2.0, 0.0, -0.25]), np.array([-2.0, 0.5]))),
     ]
-    return (not_attempted_function("my_convolve1d", my_convolve1d)
-            or check_function("my_convolve1d", my_convolve1d, convolve1d, cases))
+    return check_function("my_convolve1d", my_convolve1d, convolve1d, cases)
 
 
 def check_my_weight_counts(my_weight_counts) -> CheckResult:
@@ -67,5 +59,4 @@ def check_my_weight_counts(my_weight_counts) -> CheckResult:
         Case("1x1 kernel", (4, 6, 1, 1)),
         Case("kernel as large as the image (one output)", (3, 4, 3, 4)),
     ]
-    return (not_attempted_function("my_weight_counts", my_weight_counts)
-            or check_function("my_weight_counts", my_weight_counts, _weight_counts, cases, **_EXACT))
+    return check_function("my_weight_counts", my_weight_counts, _weight_counts, cases, **_EXACT)
