@@ -17,6 +17,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make book   build the course website into _build/html (warnings are errors)"
 	@echo "make test   run every test: cnnlib, doctests, notebooks (nbval), the built site in Chromium"
+	@echo "make student  build the student edition into _build/student (no solutions)"
 	@echo "make clean  remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -36,6 +37,14 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Website: _build/html/index.html"
 
+# The student edition: notebooks without solutions or hidden tests, and their website.
+STUDENT := _build/student
+student: $(STAMP)
+	$(BIN)/python tools/editions.py student $(STUDENT)
+	$(BIN)/jupyter-book build $(STUDENT) $(JB_FLAGS)
+	@echo "Student notebooks: $(STUDENT)/book/*.ipynb"
+	@echo "Student website:   $(STUDENT)/_build/html/index.html"
+
 # Debian's chromium drives the browser test (playwright's own download cannot be used here).
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
@@ -49,7 +58,7 @@ browser:
 	  fi; \
 	fi
 
-test: $(TEST_STAMP) browser book
+test: $(TEST_STAMP) browser book student
 	@mkdir -p _build && rm -f _build/frame-times.tsv
 	# 1. cnnlib's unit tests and doctests, two at a time
 	$(BIN)/python -m pytest tests cnnlib --doctest-modules -n 2 --dist loadfile \

@@ -1,7 +1,8 @@
 """The built website, in a real browser: sliders respond with no kernel and no network.
 
-Builds the site if ``_build/html`` is missing (``make test`` builds it first),
-serves it on 127.0.0.1, opens every page in headless Chromium and, on every
+Runs on both editions: the full site (``_build/html``, built if missing) and the
+student edition's site (``_build/student/_build/html``; ``make test`` builds both
+first). Serves each on 127.0.0.1, opens every page in headless Chromium and, on every
 page, moves every slider with the keyboard and checks that its figure changes.
 Also checks: no console errors, no failed requests, no request to any other
 host, page and site weight, and the time from key press to new frame.
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+SITES = {"full": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "_build" / "html"}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -41,16 +42,19 @@ VISIBLE_FRAME_JS = """
 """
 
 
-def _pages() -> list[Path]:
-    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts)
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
 
-@pytest.fixture(scope="module")
-def site():
-    if not (SITE / "index.html").exists():
+@pytest.fixture(scope="module", params=sorted(SITES))
+def site(request):
+    site = SITES[request.param]
+    if not (site / "index.html").exists():
+        if request.param == "student":
+            pytest.fail(f"no student website at {site}: run `make student` first (make test does)")
         subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
                         "-W", "-n", "--keep-going"], check=True)
-    return SITE
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +137,7 @@ def _visit(browser, url: str, expected_sliders: int) -> dict:
 
 
 def test_every_slider_on_every_page_responds_without_a_kernel(site, server, browser):
-    pages = _pages()
+    pages = _pages(site)
     assert pages, f"no pages under {site}"
     totals = {"pages": 0, "sliders": 0, "moved": 0, "changed": 0}
     latencies, weights, problems = [], {}, []
@@ -162,7 +166,7 @@ def test_every_slider_on_every_page_responds_without_a_kernel(site, server, brow
     if slowest > MAX_FRAME_MS:
         problems.append(f"slowest frame change {slowest:.0f} ms > {MAX_FRAME_MS} ms")
     heaviest = max(weights, key=weights.get)
-    print(f"\nbrowser test: {totals['pages']} pages, {totals['sliders']} sliders, "
+    print(f"\nbrowser test of {site.relative_to(ROOT)}: {totals['pages']} pages, {totals['sliders']} sliders, "
           f"{totals['moved']} moved, {totals['changed']} figures changed; "
           f"key-to-frame latency max {slowest:.0f} ms, median "
           f"{sorted(latencies)[len(latencies) // 2] if latencies else 0:.0f} ms; "
@@ -178,7 +182,7 @@ def test_the_site_is_under_its_size_budget(site):
 
 
 def test_no_page_loads_the_widget_manager_twice(site):
-    for path in _pages():
+    for path in _pages(site):
         html = path.read_text()
         assert html.count("html-manager/embed.js") <= 1, path.name
         assert "cdn.jsdelivr.net" not in html and "unpkg.com" not in html, path.name

@@ -1,0 +1,229 @@
+"""The exercise layout of every chapter, and the student edition made from it (tools/editions.py)."""
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import editions  # noqa: E402
+
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+STUDENT = ROOT / "_build" / "student"
+
+
+def load(path):
+    return json.loads(Path(path).read_text())
+
+
+def cell(cell_type, text, **nbgrader):
+    meta = {"nbgrader": {"grade": False, "solution": False, "locked": False, **nbgrader}} if nbgrader else {}
+    return {"cell_type": cell_type, "metadata": meta, "source": text,
+            **({"outputs": [], "execution_count": None} if cell_type == "code" else {})}
+
+
+def exercise_cells(label="ex-demo", answer=None, check=None, prose="Because 2 + 2 = 4."):
+    """The four cells of a well-formed exercise, for the tests below."""
+    answer = answer or "### BEGIN SOLUTION (hint: an int)\nanswer = 2 + 2\n### END SOLUTION"
+    check = check or ("result = cnnlib.checks.check_demo(answer)\ndisplay(result)\n"
+                      "### BEGIN HIDDEN TESTS\nassert result.passed, result\nassert answer == 4\n"
+                      "### END HIDDEN TESTS")
+    return [cell("markdown", f":::{{exercise}} Demo\n:label: {label}\n\nWhat is 2 + 2?\n:::",
+                 locked=True, grade_id=f"{label}-statement"),
+            cell("code", answer, solution=True, grade_id=label),
+            cell("code", check, grade=True, locked=True, points=1, grade_id=f"{label}-check"),
+            cell("markdown", f":::{{solution}} {label}\n:class: dropdown\n\n{prose}\n:::",
+                 grade=True, solution=True, points=0, grade_id=f"{label}-solution")]
+
+
+# ----- the stubs, on hand-written cells -----------------------------------------------------------
+
+def test_a_top_level_solution_becomes_a_value_to_fill_in():
+    text = "x = 1\n### BEGIN SOLUTION (hint: your pair (o, p))\nanswer = (5, 2)\n### END SOLUTION\nprint(x)"
+    assert editions.replace_solutions(text) == "x = 1\nanswer = ...  # your pair (o, p)\nprint(x)"
+
+
+def test_a_solution_in_a_function_body_becomes_a_raise_with_the_hint():
+    text = ('def f(x):\n    # a comment kept for the student\n'
+            '    ### BEGIN SOLUTION (hint: flip "w" first)\n    y = x[::-1]\n    return y\n'
+            '    ### END SOLUTION\n')
+    assert editions.replace_solutions(text) == (
+        'def f(x):\n    # a comment kept for the student\n'
+        '    raise NotImplementedError("flip \\"w\\" first")\n')
+
+
+def test_hidden_tests_are_removed_and_the_visible_lines_kept():
+    text = ("result = check(f)\ndisplay(result)\n### BEGIN HIDDEN TESTS\nassert result.passed\n"
+            "### END HIDDEN TESTS\n")
+    assert editions.remove_hidden_tests(text) == "result = check(f)\ndisplay(result)"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("### BEGIN SOLUTION (hint: h)\nanswer = 1", "without a '### END SOLUTION'"),
+    ("answer = 1\n### END SOLUTION", "without a '### BEGIN SOLUTION'"),
+    ("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION", "has no '(hint: ...)'"),
+    ("### BEGIN SOLUTION (hint: h)\n\n### END SOLUTION", "an empty solution region"),
+    ("### BEGIN SOLUTION (hint: h)\n### BEGIN SOLUTION (hint: h)\n### END SOLUTION",
+     "starts inside another"),
+])
+def test_malformed_solution_regions_are_errors_that_say_what_is_wrong(text, message):
+    with pytest.raises(editions.EditionError, match=re.escape(message)):
+        editions.replace_solutions(text, "demo.ipynb, cell 3")
+
+
+def test_an_unclosed_hidden_test_region_is_an_error():
+    with pytest.raises(editions.EditionError, match="without an end"):
+        editions.remove_hidden_tests("### BEGIN HIDDEN TESTS\nassert False")
+
+
+def test_the_student_notebook_of_a_hand_written_exercise():
+    full = {"cells": [cell("markdown", "# Demo")] + exercise_cells(), "metadata": {}}
+    student = editions.student_notebook(full)
+    assert [editions.source(c) for c in student["cells"]] == [
+        "# Demo",
+        ":::{exercise} Demo\n:label: ex-demo\n\nWhat is 2 + 2?\n:::",
+        "answer = ...  # an int",
+        "result = cnnlib.checks.check_demo(answer)\ndisplay(result)",
+    ]
+    assert all("nbgrader" not in c["metadata"] for c in student["cells"])
+    assert "answer = 2 + 2" in editions.source(full["cells"][2]), "the full notebook is left as it was"
+
+
+def test_an_exercise_without_its_four_cells_is_refused():
+    cells = exercise_cells()
+    del cells[3]  # no worked solution
+    with pytest.raises(editions.EditionError, match="ex-demo"):
+        editions.student_notebook({"cells": cells, "metadata": {}}, "demo.ipynb")
+
+
+def test_the_fingerprints_find_a_leaked_solution_and_ignore_lesson_code():
+    full = {"cells": [cell("code", "x = np.arange(4)")]
+            + exercise_cells(answer="### BEGIN SOLUTION (hint: h)\nx = np.arange(4)\nanswer = 2 + 2\n"
+                                    "### END SOLUTION"), "metadata": {}}
+    prints = editions.solution_fingerprints(full)["ex-demo"]
+    assert "answer = 2 + 2" in prints and "Because 2 + 2 = 4." in prints
+    assert "assert answer == 4" in prints
+    assert "x = np.arange(4)" not in prints, "a line the lesson shows is not a secret"
+    assert leaks(json.dumps(full), {"ex-demo": prints})
+    assert not leaks(json.dumps(editions.student_notebook(full)), {"ex-demo": prints})
+
+
+# ----- the chapters -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_is_laid_out_for_the_student_edition_and_nbgrader(path):
+    notebook = load(path)
+    found = editions.exercises(notebook, path.name)
+    statements = [c for c in notebook["cells"] if "{exercise}" in editions.source(c)]
+    assert len(found) == len(statements) >= 3
+    ids = [editions.nbgrader(c)["grade_id"] for c in notebook["cells"] if editions.nbgrader(c)]
+    assert len(ids) == len(set(ids)), "nbgrader grade ids must be unique"
+    for ex in found:
+        answer, check = editions.source(ex.answer), editions.source(ex.check)
+        begins = [editions.BEGIN_SOLUTION.match(line) for line in answer.split("\n")]
+        begins = [b for b in begins if b]
+        assert len(begins) == 1 and begins[0]["hint"], f"{ex.label}: one solution region, with a hint"
+        if not begins[0]["indent"]:
+            assert re.search(r"^answer\s*=", answer, re.M), f"{ex.label}: a top-level solution sets `answer`"
+        expected_points = 2 if begins[0]["indent"] else 1  # implementing a function is worth more
+        assert editions.nbgrader(ex.check)["points"] == expected_points, ex.label
+        assert editions.nbgrader(ex.solution)["points"] == 0, ex.label
+        visible = editions.remove_hidden_tests(check)
+        assert re.fullmatch(r"result = cnnlib\.checks\.check_\w+\([^\n]*\)\ndisplay\(result\)", visible), \
+            f"{ex.label}: the check cell shows the feedback, and all else is a hidden test:\n{visible}"
+        hidden = check[len(visible):]
+        assert "assert result.passed" in hidden, f"{ex.label}: the hidden test asserts the check passed"
+        assert editions.nbgrader(ex.statement)["locked"] and editions.nbgrader(ex.check)["locked"]
+        for c in (ex.statement, ex.answer, ex.check, ex.solution):
+            assert c["id"] == editions.nbgrader(c)["grade_id"], "cell id and grade id agree"
+        assert "hide-input" in ex.answer["metadata"].get("tags", []), \
+            f"{ex.label}: the full website folds the solution code away"
+        assert ex.answer["metadata"]["mystnb"]["code_prompt_show"] == "Show the solution code", ex.label
+    setup = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    assert editions.nbgrader(setup).get("locked"), "the set-up cell is read-only for nbgrader"
+    markers = [c for c in notebook["cells"]
+               if re.search(r"BEGIN (SOLUTION|HIDDEN TESTS)", editions.source(c))
+               and not (editions.nbgrader(c).get("solution") or editions.nbgrader(c).get("grade"))]
+    assert not markers, "solution or hidden-test markers outside the exercise cells"
+
+
+def leaks(text, fingerprints):
+    """Return the (exercise, line) pairs of ``fingerprints`` found in ``text``."""
+    text = editions.normalise(text)
+    return [(label, line) for label, lines in fingerprints.items() for line in lines if line in text]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_solution_or_hidden_test_survives_in_the_student_notebook(path):
+    full = load(path)
+    prints = editions.solution_fingerprints(full)
+    assert all(prints.values()), f"every exercise has text only its solution contains: {prints}"
+    student = editions.student_notebook(full, path.name)
+    text = "\n".join(editions.source(c) for c in student["cells"])
+    assert leaks("\n".join(editions.source(c) for c in full["cells"]), prints)  # the search finds them
+    assert not leaks(text, prints)
+    assert not re.search(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|\{solution", text)
+
+
+# ----- what `make student` wrote ------------------------------------------------------------------
+
+def built_student_files():
+    if not (STUDENT / "_build" / "html" / "index.html").exists():
+        pytest.fail(f"no student website under {STUDENT}: run `make student` first (make test does)")
+    return sorted((STUDENT / "book").glob("*.ipynb")), sorted((STUDENT / "_build" / "html").rglob("*.html"))
+
+
+def page_text(path):
+    """The text of an HTML page as a reader sees it (tags dropped, entities decoded)."""
+    raw = path.read_text(errors="replace")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", raw))
+
+
+def test_the_built_student_edition_holds_no_solution():
+    notebooks, pages = built_student_files()
+    assert [p.name for p in notebooks] == [p.name for p in NOTEBOOKS]
+    prints = {}
+    for path in NOTEBOOKS:
+        prints.update(editions.solution_fingerprints(load(path)))
+    found = []
+    for path in notebooks:
+        found += [(path.name, *leak) for leak in leaks(path.read_text(), prints)]
+    for path in pages:
+        raw = path.read_text(errors="replace")
+        found += [(path.name, *leak) for leak in leaks(page_text(path), prints)]
+        assert 'class="solution' not in raw and "Solution to Exercise" not in raw, path.name
+        assert "HIDDEN TESTS" not in raw and "BEGIN SOLUTION" not in raw, path.name
+    assert not found, f"solution text in the student edition: {found[:5]}"
+    assert not (STUDENT / "book" / "instructor_guide.md").exists()
+
+
+def test_the_built_student_pages_show_unattempted_checks():
+    _, pages = built_student_files()
+    chapter_pages = [p for p in pages if re.match(r"\d\d_", p.name)]
+    assert len(chapter_pages) == len(NOTEBOOKS)
+    for page in chapter_pages:
+        raw = page.read_text()
+        attempts = raw.count("cnnlib-check-not-attempted")
+        statements = raw.count('class="exercise')
+        assert attempts >= 3 and statements >= 3, page.name
+        assert "cnnlib-check-passed" not in raw and "cnnlib-check-failed" not in raw, page.name
+
+
+def test_the_instructor_guide_table_matches_the_chapters():
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    rows = re.findall(r"^\| \{doc\}`(\w+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", guide, re.M)
+    table = {name: tuple(map(int, numbers)) for name, *numbers in rows}
+    actual = {}
+    for path in NOTEBOOKS:
+        found = editions.exercises(load(path))
+        implement = sum(editions.nbgrader(ex.check)["points"] == 2 for ex in found)
+        actual[path.stem] = (len(found), len(found) - implement, implement,
+                             sum(editions.nbgrader(ex.check)["points"] for ex in found))
+    assert table == actual
+    chapter3 = actual["03_padding"][3]
+    assert f"scores {chapter3} of {chapter3} on chapter 3" in guide
