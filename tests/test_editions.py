@@ -171,10 +171,17 @@ def test_no_solution_or_hidden_test_survives_in_the_student_notebook(path):
 
 # ----- what `make student` wrote ------------------------------------------------------------------
 
+TEXT_SUFFIXES = {".ipynb", ".md", ".txt", ".py", ".yml"}
+
+
 def built_student_files():
     if not (STUDENT / "_build" / "html" / "index.html").exists():
         pytest.fail(f"no student website under {STUDENT}: run `make student` first (make test does)")
-    return sorted((STUDENT / "book").glob("*.ipynb")), sorted((STUDENT / "_build" / "html").rglob("*.html"))
+    # everything written from the course's sources (not the theme's or vendored scripts)
+    others = sorted(p for p in STUDENT.rglob("*") if p.suffix in TEXT_SUFFIXES
+                    and not {"vendor", "_static", ".jupyter_cache"} & set(p.parts))
+    others.append(STUDENT / "_build" / "html" / "searchindex.js")
+    return others, sorted((STUDENT / "_build" / "html").rglob("*.html"))
 
 
 def page_text(path):
@@ -185,20 +192,27 @@ def page_text(path):
 
 
 def test_the_built_student_edition_holds_no_solution():
-    notebooks, pages = built_student_files()
+    files, pages = built_student_files()
+    notebooks = sorted((STUDENT / "book").glob("*.ipynb"))
     assert [p.name for p in notebooks] == [p.name for p in NOTEBOOKS]
+    assert {p.relative_to(STUDENT).as_posix() for p in notebooks} <= {p.relative_to(STUDENT).as_posix() for p in files}
     prints = {}
     for path in NOTEBOOKS:
         prints.update(editions.solution_fingerprints(load(path)))
     found = []
-    for path in notebooks:
-        found += [(path.name, *leak) for leak in leaks(path.read_text(), prints)]
+    for path in files:  # the notebooks, their copies in _sources, the search index, the config
+        found += [(path.name, *leak) for leak in leaks(path.read_text(errors="replace"), prints)]
     for path in pages:
         raw = path.read_text(errors="replace")
         found += [(path.name, *leak) for leak in leaks(page_text(path), prints)]
         assert 'class="solution' not in raw and "Solution to Exercise" not in raw, path.name
         assert "HIDDEN TESTS" not in raw and "BEGIN SOLUTION" not in raw, path.name
     assert not found, f"solution text in the student edition: {found[:5]}"
+    # the same search does find the solutions in the full edition's page, highlighted code and all
+    full_page = ROOT / "_build" / "html" / "book" / "03_padding.html"
+    assert full_page.exists(), "make test builds the full edition first"
+    found_in_full = {label for label, _ in leaks(page_text(full_page), prints)}
+    assert {ex.label for ex in editions.exercises(load(NOTEBOOKS[2]))} <= found_in_full
     assert not (STUDENT / "book" / "instructor_guide.md").exists()
 
 
