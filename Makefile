@@ -64,10 +64,14 @@ test: $(TEST_STAMP) browser book student
 	$(BIN)/python -m pytest tests cnnlib --doctest-modules -n 2 --dist loadfile \
 	  --ignore=tests/test_site.py --ignore=tests/test_live_kernel.py --durations=5 -q
 	# 2. every notebook under nbval, one at a time, so that the frame-drawing times they log
-	#    measure the figures and not a neighbour (the budget is checked right after)
-	CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv \
+	#    measure the figures and not a neighbour; an IPython start-up file makes every kernel
+	#    time its interactive figures (tools/frame_budget.py), and the budget is checked after
+	@mkdir -p _build/ipython/profile_default/startup
+	@echo 'import sys; sys.path.insert(0, "$(CURDIR)/tools"); import frame_budget; frame_budget.time_figures()' \
+	  > _build/ipython/profile_default/startup/00-frame-budget.py
+	IPYTHONDIR=$(CURDIR)/_build/ipython CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv \
 	  $(BIN)/python -m pytest book --nbval-lax -q -p no:xdist
-	@$(BIN)/python tools/frame_report.py _build/frame-times.tsv
+	@$(BIN)/python tools/frame_budget.py _build/frame-times.tsv
 	# 3. the built site and a live kernel in Chromium, alone, so that their timings measure the page
 	$(BIN)/python -m pytest tests/test_site.py tests/test_live_kernel.py -q -rP
 

@@ -100,6 +100,29 @@ def test_frames_are_compact_palette_pngs():
     assert len(png) < 20_000
 
 
+def test_a_frame_shows_what_savefig_draws_at_the_same_dpi():
+    def draw():
+        fig, ax = new_figure(3, 2)
+        ax.imshow(np.arange(12).reshape(3, 4), cmap="cividis")
+        ax.set_title("a title")
+        return fig
+
+    saved = io.BytesIO()
+    draw().savefig(saved, format="png", dpi=80, facecolor="white")
+    reference = np.asarray(Image.open(saved).convert("RGB"), dtype=float)
+    frame = np.asarray(Image.open(io.BytesIO(png_bytes(draw(), dpi=80))).convert("RGB"), dtype=float)
+    assert frame.shape == reference.shape == (2 * 80, 3 * 80, 3)
+    assert np.abs(frame - reference).mean() < 1.0  # only the palette's rounding differs
+
+
+def test_render_frames_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    with pytest.raises(ZeroDivisionError):
+        render_frames(lambda a: 1 / 0, {"a": ("a", [1])}, alt="x")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def test_a_small_grid_draws_quickly():
     start = time.perf_counter()
     render_frames(draw_bar, {"a": ("a", list(range(16)))}, alt="x")
