@@ -65,8 +65,15 @@ def test_padding_grid_draws_one_dot_per_window_and_an_o_by_o_output(i, k, p, o):
 @pytest.mark.parametrize("i, p", [(5, 1), (4, 2), (6, 0)])
 def test_padding_grid_writes_a_zero_in_every_padding_cell(i, p):
     fig = padfig.draw_padding_grid(i, 3, p)
-    zeros = _dots(fig.axes[0], "#6b6b6b")
-    assert len(zeros) == (i + 2 * p) ** 2 - i * i
+    zeros = [np.column_stack(line.get_data()) for line in fig.axes[0].lines if line.get_marker() == "$0$"]
+    zeros = np.concatenate(zeros) if zeros else np.zeros((0, 2))
+    n = i + 2 * p
+    assert len(zeros) == n ** 2 - i * i
+    # one in the middle of every cell of the padding ring, none on the input
+    cells = {(int(y), int(x)) for x, y in zeros - 0.5}
+    ring = {(r, c) for r in range(n) for c in range(n)
+            if not (p <= r < p + i and p <= c < p + i)}
+    assert cells == ring and np.allclose(zeros % 1, 0.5)
     close(fig)
 
 
