@@ -22,13 +22,23 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+import numpy as np
+
 from . import figures
 
-__all__ = ["MAX_FRAMES", "Slider", "interactive_figure", "render_frames", "png_bytes", "show_figure"]
+__all__ = ["DPI", "MAX_FRAMES", "Slider", "interactive_figure", "render_frames", "png_bytes", "show_figure"]
 
 #: Upper bound on the number of frames of one figure (the product of the
 #: slider sizes): it bounds the page weight and the drawing time.
 MAX_FRAMES = 64
+
+#: Pixels per inch of every figure: a 6-inch figure is 600 pixels wide, most of the page's width.
+DPI = 100
+
+#: Largest mean difference (out of 255, per colour channel) a 256-colour palette may make to a
+#: figure; above it (a colour photograph) the figure keeps its full colour. Diagrams and grey
+#: photographs stay well below it.
+MAX_PALETTE_ERROR = 0.5
 
 
 @dataclass(frozen=True)
@@ -86,13 +96,14 @@ def _check_grid(sliders: dict[str, Slider], max_frames: int) -> None:
                          f"of {max_frames}; offer fewer values per slider")
 
 
-def png_bytes(fig, dpi: int = 80) -> bytes:
-    """Return a figure rendered as a compact (palette) PNG and close it.
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """Return a figure rendered as a compact PNG and close it.
 
     The figure is drawn straight into a pixel buffer, on white, and encoded
-    once: ``savefig`` would first encode a full-colour PNG, only for it to be
-    decoded again here. Palette quantisation keeps each frame small (a few
-    tens of kB), which keeps the page light when dozens of frames are embedded.
+    once (``savefig`` would first encode a full-colour PNG, only for it to be
+    decoded again). A palette of 256 colours keeps a frame small, which keeps
+    the page light when dozens of frames are embedded; a figure that a palette
+    would visibly change (a colour photograph) keeps its full colour.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
@@ -103,8 +114,11 @@ def png_bytes(fig, dpi: int = 80) -> bytes:
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     figures.close(fig)
+    image = image.convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    error = np.abs(np.asarray(palette.convert("RGB"), dtype=np.int16) - np.asarray(image, dtype=np.int16))
     out = io.BytesIO()
-    image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(out, format="png")
+    (palette if error.mean() <= MAX_PALETTE_ERROR else image).save(out, format="png")
     return out.getvalue()
 
 
@@ -113,7 +127,7 @@ def _alt_text(alt: str | Callable[..., str], params: dict) -> str:
 
 
 def render_frames(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],
-                  *, max_frames: int = MAX_FRAMES, dpi: int = 80) -> list[tuple[dict, bytes, str]]:
+                  *, max_frames: int = MAX_FRAMES, dpi: int = DPI) -> list[tuple[dict, bytes, str]]:
     """Return ``(params, png, alt_text)`` for every combination of slider values.
 
     Combinations are in row-major order: the last slider varies fastest.
@@ -156,7 +170,7 @@ def _nest(leaves: list, sizes: list[int], depth: int, stacks_by_depth: list[list
 
 
 def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],
-                       *, max_frames: int = MAX_FRAMES, dpi: int = 80):
+                       *, max_frames: int = MAX_FRAMES, dpi: int = DPI):
     """Return a widget showing ``draw(**params)`` with one slider per parameter.
 
     Every frame is drawn once, up front; moving a slider only changes which
@@ -206,7 +220,7 @@ def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Ca
     for (name, spec), stacks in zip(sliders.items(), stacks_by_depth):
         control = w.SelectionSlider(
             options=[(str(v), v) for v in spec.values], index=spec.initial_index,
-            description=spec.label, continuous_update=True,
+            description=spec.label, tooltip=spec.label, continuous_update=True,
             style={"description_width": "initial"}, layout=w.Layout(width="min(28rem, 100%)"))
         for stack in stacks:
             stack.selected_index = spec.initial_index
@@ -230,7 +244,7 @@ class StaticFigure:
         return f"<figure: {self.alt}>"
 
 
-def show_figure(fig, alt: str, *, dpi: int = 80) -> StaticFigure:
+def show_figure(fig, alt: str, *, dpi: int = DPI) -> StaticFigure:
     """Return ``fig`` as a displayable image whose alt text is ``alt``, and close it.
 
     Use it as the last line of a cell for every figure without sliders, so that

@@ -36,7 +36,7 @@ def test_params_by_hand_passes():
 
 def test_params_by_hand_fails_without_bias_and_hints():
     result = checks.check_conv_params_by_hand(64 * 3 * 25)  # 4,800: biases forgotten
-    assert result.status == "failed" and "4800 is not right" in str(result) and "bias" in str(result)
+    assert result.status == "failed" and "4,800 is not right" in str(result) and "bias" in str(result)
 
 
 def test_params_by_hand_not_attempted():

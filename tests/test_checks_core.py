@@ -93,3 +93,82 @@ def test_no_two_chapters_export_a_check_of_the_same_name():
             seen[name] = info.name
             assert getattr(cnnlib.checks, name) is getattr(module, name)
     assert len(seen) >= 20
+
+
+# ----- feedback that helps without giving the answer away -------------------------------------
+
+def test_a_passed_answer_is_not_repeated():
+    # The full website shows the check's output under the folded solution: it must not echo it.
+    text = str(check_answer("output size", 13, 13))
+    assert "passed" in text and "13" not in text
+
+
+def test_whole_numbers_are_compared_exactly_and_printed_in_full():
+    assert not check_answer("weights", 8_003_072_001, 8_003_072_000).passed  # rtol would let it through
+    assert not check_answer("count", 2986.5, 2986).passed
+    assert check_answer("count", 2986.0, 2986).passed
+    result = check_function("count", lambda n: n * 1000 + 1, lambda n: n * 1000, [Case("n = 8,003,072", (8_003_072,))])
+    assert "expected 8,003,072,000, got 8,003,072,001" in str(result)
+
+
+def test_numpy_scalars_and_zero_d_arrays_are_numbers():
+    assert check_answer("y[4]", np.array(-3.0), -3.0).passed
+    assert check_answer("y[4]", np.int64(9), 9).passed
+    assert "np.int64" not in str(check_answer("y[4]", np.int64(8), 9))
+
+
+def test_named_parts_say_which_part_is_wrong_but_not_its_value():
+    text = str(check_answer("size and padding", (5, 1), (5, 2), parts=("o", "p"), hint="2p = k - 1"))
+    assert "o is right; p is not" in text and "hint: 2p = k - 1" in text and "2)" not in text
+    assert "o and p are not right" in str(check_answer("size and padding", (4, 1), (5, 2), parts=("o", "p")))
+    assert check_answer("size and padding", [5, 2], (5, 2), parts=("o", "p")).passed
+    assert "expected 2 items (o, p)" in str(check_answer("size and padding", 5, (5, 2), parts=("o", "p")))
+
+
+def test_named_parts_can_be_grids():
+    grids = ([[1, 2], [3, 4]], [[4, 3], [2, 1]])
+    assert check_answer("both", ([[1, 2], [3, 4]], np.array([[4, 3], [2, 1]])), grids,
+                        parts=("max", "average")).passed
+    text = str(check_answer("both", ([[1, 2], [3, 4]], [[4, 3], [2, 0]]), grids, parts=("max", "average")))
+    assert "max is right; average is not" in text
+
+
+def test_unordered_answers_say_what_is_wrong_without_counting():
+    expected = [0, 2, 4]
+    for answer in ([4, 2, 0], (0, 2, 4), {0, 2, 4}, range(0, 6, 2), np.array([0, 2, 4])):
+        assert check_answer("shifts", answer, expected, unordered=True).passed, answer
+    assert "a value is missing" in str(check_answer("shifts", [0, 2], expected, unordered=True))
+    assert "does not belong" in str(check_answer("shifts", [0, 2, 4, 5], expected, unordered=True))
+    assert "shape" not in str(check_answer("shifts", [0, 2, 4, 5], expected, unordered=True))
+    assert check_answer("names", "sigmoid", ["sigmoid"], unordered=True).passed
+
+
+def test_the_same_failure_on_many_cases_is_reported_once():
+    def broken(x):
+        return x.undefined_method()
+
+    text = str(check_function("double", broken, reference, CASES))
+    assert text.count("raised AttributeError") == 1
+    assert 'cases "small", "negative" and 1 more' in text
+
+
+def test_an_exception_is_reported_at_the_learners_line_not_inside_numpy():
+    def wrong_axis(x):
+        return np.max(x, axis=3)  # the learner's line
+
+    text = str(check_function("double", wrong_axis, reference, CASES[:1]))
+    assert "return np.max(x, axis=3)" in text and "umr_maximum" not in text
+
+
+def test_a_forbidden_cnnlib_function_fails_and_is_restored_afterwards():
+    import cnnlib
+
+    def calls_the_library(x, k):
+        return cnnlib.max_pool2d(x, k)
+
+    x = np.arange(16.0).reshape(4, 4)
+    result = check_function("max pooling", calls_the_library, cnnlib.max_pool2d, [Case("4x4", (x, 2))],
+                            forbid=[cnnlib.max_pool2d])
+    assert not result.passed and "calls cnnlib.max_pool2d" in str(result)
+    assert check_function("max pooling", calls_the_library, cnnlib.max_pool2d, [Case("4x4", (x, 2))]).passed
+    assert cnnlib.max_pool2d(x, 2).shape == (2, 2), "the library works again after the check"

@@ -57,7 +57,7 @@ def test_param_count_passes_the_hand_worked_number():
 def test_param_count_without_the_dense_biases_fails_with_a_hint_not_the_answer():
     result = checks.check_param_count_by_hand(416 + 2560)
     assert not result.passed and result.attempted
-    assert "your answer 2976 is not right" in _text(result) and "16*4*4 inputs" in _text(result)
+    assert "your answer 2,976 is not right" in _text(result) and "16*4*4 inputs" in _text(result)
     assert "2986" not in _text(result)
 
 

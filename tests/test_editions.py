@@ -28,7 +28,7 @@ def cell(cell_type, text, **nbgrader):
 
 def exercise_cells(label="ex-demo", answer=None, check=None, prose="Because 2 + 2 = 4."):
     """The four cells of a well-formed exercise, for the tests below."""
-    answer = answer or "### BEGIN SOLUTION (hint: an int)\nanswer = 2 + 2\n### END SOLUTION"
+    answer = answer or "answer = ...  # an int\n### BEGIN SOLUTION\nanswer = 2 + 2\n### END SOLUTION"
     check = check or ("result = cnnlib.checks.check_demo(answer)\ndisplay(result)\n"
                       "### BEGIN HIDDEN TESTS\nassert result.passed, result\nassert answer == 4\n"
                       "### END HIDDEN TESTS")
@@ -42,8 +42,8 @@ def exercise_cells(label="ex-demo", answer=None, check=None, prose="Because 2 + 
 
 # ----- the stubs, on hand-written cells -----------------------------------------------------------
 
-def test_a_top_level_solution_becomes_a_value_to_fill_in():
-    text = "x = 1\n### BEGIN SOLUTION (hint: your pair (o, p))\nanswer = (5, 2)\n### END SOLUTION\nprint(x)"
+def test_a_top_level_solution_leaves_its_stub_line_to_fill_in():
+    text = "x = 1\nanswer = ...  # your pair (o, p)\n### BEGIN SOLUTION\nanswer = (5, 2)\n### END SOLUTION\nprint(x)"
     assert editions.replace_solutions(text) == "x = 1\nanswer = ...  # your pair (o, p)\nprint(x)"
 
 
@@ -63,12 +63,13 @@ def test_hidden_tests_are_removed_and_the_visible_lines_kept():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("### BEGIN SOLUTION (hint: h)\nanswer = 1", "without a '### END SOLUTION'"),
+    ("answer = ...  # h\n### BEGIN SOLUTION\nanswer = 1", "without a '### END SOLUTION'"),
     ("answer = 1\n### END SOLUTION", "without a '### BEGIN SOLUTION'"),
-    ("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION", "has no '(hint: ...)'"),
-    ("### BEGIN SOLUTION (hint: h)\n\n### END SOLUTION", "an empty solution region"),
-    ("### BEGIN SOLUTION (hint: h)\n### BEGIN SOLUTION (hint: h)\n### END SOLUTION",
-     "starts inside another"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "has no '(hint: ...)'"),
+    ("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION", "must follow its stub line"),
+    ("answer = ...  # h\n### BEGIN SOLUTION (hint: h)\nanswer = 1\n### END SOLUTION", "goes on its stub line"),
+    ("answer = ...  # h\n### BEGIN SOLUTION\n\n### END SOLUTION", "an empty solution region"),
+    ("answer = ...  # h\n### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "starts inside another"),
 ])
 def test_malformed_solution_regions_are_errors_that_say_what_is_wrong(text, message):
     with pytest.raises(editions.EditionError, match=re.escape(message)):
@@ -102,7 +103,7 @@ def test_an_exercise_without_its_four_cells_is_refused():
 
 def test_the_fingerprints_find_a_leaked_solution_and_ignore_lesson_code():
     full = {"cells": [cell("code", "x = np.arange(4)")]
-            + exercise_cells(answer="### BEGIN SOLUTION (hint: h)\nx = np.arange(4)\nanswer = 2 + 2\n"
+            + exercise_cells(answer="answer = ...  # h\n### BEGIN SOLUTION\nx = np.arange(4)\nanswer = 2 + 2\n"
                                     "### END SOLUTION"), "metadata": {}}
     prints = editions.solution_fingerprints(full)["ex-demo"]
     assert "answer = 2 + 2" in prints and "Because 2 + 2 = 4." in prints
@@ -126,9 +127,15 @@ def test_every_exercise_is_laid_out_for_the_student_edition_and_nbgrader(path):
         answer, check = editions.source(ex.answer), editions.source(ex.check)
         begins = [editions.BEGIN_SOLUTION.match(line) for line in answer.split("\n")]
         begins = [b for b in begins if b]
-        assert len(begins) == 1 and begins[0]["hint"], f"{ex.label}: one solution region, with a hint"
-        if not begins[0]["indent"]:
-            assert re.search(r"^answer\s*=", answer, re.M), f"{ex.label}: a top-level solution sets `answer`"
+        assert len(begins) == 1, f"{ex.label}: one solution region"
+        if begins[0]["indent"]:
+            assert begins[0]["hint"], f"{ex.label}: a solution in a function body carries the stub's hint"
+        else:
+            lines = answer.split("\n")
+            stub_line = lines[lines.index(begins[0].string) - 1]
+            assert editions.STUB_LINE.match(stub_line), f"{ex.label}: the stub line `answer = ...  # hint` comes first"
+            assert re.search(r"^answer\s*=", answer.split("### BEGIN SOLUTION")[1], re.M), \
+                f"{ex.label}: a top-level solution sets `answer`"
         expected_points = 2 if begins[0]["indent"] else 1  # implementing a function is worth more
         assert editions.nbgrader(ex.check)["points"] == expected_points, ex.label
         assert editions.nbgrader(ex.solution)["points"] == 0, ex.label
@@ -149,6 +156,44 @@ def test_every_exercise_is_laid_out_for_the_student_edition_and_nbgrader(path):
                if re.search(r"BEGIN (SOLUTION|HIDDEN TESTS)", editions.source(c))
                and not (editions.nbgrader(c).get("solution") or editions.nbgrader(c).get("grade"))]
     assert not markers, "solution or hidden-test markers outside the exercise cells"
+
+
+def _stored_names(code):
+    """Return the names ``code`` binds: assignments, imports, function definitions and their loops."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+    return names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hidden_tests_grade_the_check_not_the_form_of_the_answer(path):
+    # nbgrader runs a check cell's hidden tests on the learner's notebook: they must pass for every
+    # answer the visible check accepts ((13, 49) as well as [13, 49]), and must not depend on lesson
+    # cells the learner may have changed. So they use `result`, the set-up cell's names, the data an
+    # answer cell gives, and literal calls of the checks; never `answer`, the learner's function or
+    # another cell's variables.
+    import ast
+    import builtins
+
+    notebook = load(path)
+    setup = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    for ex in editions.exercises(notebook, path.name):
+        answer_cell = editions.source(ex.answer)
+        given = _stored_names(editions.replace_solutions(answer_cell)) - {"answer"}
+        given -= {n.name for n in ast.walk(ast.parse(answer_cell)) if isinstance(n, ast.FunctionDef)}
+        hidden = "\n".join(editions._regions(editions.source(ex.check), editions.BEGIN_HIDDEN, editions.END_HIDDEN))
+        allowed = set(dir(builtins)) | _stored_names(editions.source(setup)) | given | {"result"}
+        used = {n.id for n in ast.walk(ast.parse(hidden)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        assert used - allowed - _stored_names(hidden) == set(), f"{ex.label}: hidden tests use {sorted(used - allowed)}"
+        assert hidden.split("\n")[0] == "assert result.passed, result", ex.label
 
 
 def leaks(text, fingerprints):

@@ -178,6 +178,21 @@ def test_shift_accuracy_plots_percentages_for_both_models():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["CNN", "dense network"]
 
 
+def test_augmentation_plots_both_models_sideways_and_up_or_down():
+    plain = {"sideways": [0.2, 0.9, 0.3], "up or down": [0.1, 0.9, 0.2]}
+    augmented = {"sideways": [0.8, 0.85, 0.9], "up or down": [0.15, 0.85, 0.25]}
+    fig = small_cnn.draw_augmentation([-1, 0, 1], plain, augmented)
+    left, right = fig.axes
+    for ax, direction in ((left, "sideways"), (right, "up or down")):
+        first, second = ax.lines[:2]
+        np.testing.assert_allclose(first.get_xdata(), [-1, 0, 1])
+        np.testing.assert_allclose(first.get_ydata(), np.array(augmented[direction]) * 100)
+        np.testing.assert_allclose(second.get_ydata(), np.array(plain[direction]) * 100)
+        assert ax.get_title().startswith(direction)
+    assert "never in training" in right.get_title() and "as in training" in left.get_title()
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["trained on shifted copies", "trained as before"]
+
+
 # --- measuring a shift --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("shift", [0, 1, 2, 3])

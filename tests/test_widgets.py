@@ -100,6 +100,14 @@ def test_frames_are_compact_palette_pngs():
     assert len(png) < 20_000
 
 
+def test_a_colour_photograph_keeps_its_full_colour():
+    rng = np.random.default_rng(0)
+    fig, ax = new_figure(2, 2)
+    ax.imshow(rng.uniform(size=(40, 40, 3)))  # thousands of colours: no palette holds them
+    png = png_bytes(fig)
+    assert Image.open(io.BytesIO(png)).mode == "RGB"
+
+
 def test_a_frame_shows_what_savefig_draws_at_the_same_dpi():
     def draw():
         fig, ax = new_figure(3, 2)

@@ -5,21 +5,24 @@ nbgrader metadata so that the notebook is also an nbgrader source:
 
 1. the statement, a markdown ``{exercise}``            (nbgrader: read-only)
 2. the answer, a code cell whose solution sits between
-   ``### BEGIN SOLUTION (hint: ...)`` and ``### END SOLUTION``   (nbgrader: solution)
+   ``### BEGIN SOLUTION`` and ``### END SOLUTION``       (nbgrader: solution)
 3. the check, a code cell that displays the check's feedback, then
    asserts it between ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS``
                                                         (nbgrader: autograded test, points)
 4. the worked solution, a markdown ``{solution}`` drop-down
                                                         (nbgrader: written answer, 0 points)
 
-The student edition keeps 1, replaces the solution in 2 by a stub that carries
-the hint, drops the hidden tests from 3 and drops 4::
+The student edition keeps 1, removes the solution from 2, drops the hidden tests
+from 3 and drops 4::
 
     python tools/editions.py student _build/student    # what `make student` runs
 
-Top-level solutions become ``answer = ...  # hint`` (the check reports "not
-attempted"); solutions inside a function body become
-``raise NotImplementedError("hint")``, so a student notebook runs top to bottom.
+An answer that is a value starts with its stub line, ``answer = ...  # hint``,
+outside the solution region, so that both the student edition and nbgrader's
+release keep it and the check reports "not attempted". A solution inside a
+function body carries its hint on the marker, ``### BEGIN SOLUTION (hint: ...)``,
+and becomes ``raise NotImplementedError("hint")``. Either way a student notebook
+runs top to bottom.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN_SOLUTION = re.compile(r"^(?P<indent>\s*)### BEGIN SOLUTION(?: \(hint: (?P<hint>.*)\))?\s*$")
 END_SOLUTION = re.compile(r"^\s*### END SOLUTION\s*$")
+STUB_LINE = re.compile(r"^answer = \.\.\.  # \S.*$")
 BEGIN_HIDDEN = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$")
 END_HIDDEN = re.compile(r"^\s*### END HIDDEN TESTS\s*$")
 INSTRUCTOR_PAGES = ["book/instructor_guide"]
@@ -83,13 +87,19 @@ def nbgrader(cell: dict) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def stub(indent: str, hint: str | None, where: str) -> str:
-    """Return what replaces a solution: a value to fill in, or a body that raises."""
-    if not hint:
-        raise EditionError(f"{where}: '### BEGIN SOLUTION' has no '(hint: ...)' for the student stub")
-    if indent:
-        return f"{indent}raise NotImplementedError({json.dumps(hint, ensure_ascii=False)})"
-    return f"answer = ...  # {hint}"
+def stub(indent: str, hint: str | None, before: list[str], where: str) -> list[str]:
+    """Return the lines that replace a solution region, given the lines ``before`` it."""
+    if indent:  # a function body: it raises until the learner writes it
+        if not hint:
+            raise EditionError(f"{where}: '### BEGIN SOLUTION' in a function body has no '(hint: ...)' "
+                               "for the student stub")
+        return [f"{indent}raise NotImplementedError({json.dumps(hint, ensure_ascii=False)})"]
+    if hint:
+        raise EditionError(f"{where}: the hint of a top-level answer goes on its stub line "
+                           "`answer = ...  # hint`, above '### BEGIN SOLUTION'")
+    if not before or not STUB_LINE.match(before[-1]):
+        raise EditionError(f"{where}: a top-level solution must follow its stub line `answer = ...  # hint`")
+    return []  # the stub line above stays: `answer = ...`, which the check reports as not attempted
 
 
 def replace_solutions(text: str, where: str = "cell") -> str:
@@ -101,7 +111,7 @@ def replace_solutions(text: str, where: str = "cell") -> str:
             if region is not None:
                 raise EditionError(f"{where}: a solution region starts inside another")
             region = []
-            out.append(stub(begin["indent"], begin["hint"], where))
+            out.extend(stub(begin["indent"], begin["hint"], out, where))
         elif END_SOLUTION.match(line):
             if region is None:
                 raise EditionError(f"{where}: '### END SOLUTION' without a '### BEGIN SOLUTION'")

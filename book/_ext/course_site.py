@@ -6,7 +6,16 @@
 - The theme's colour mode defaults to "auto" (light or dark as the reader's
   system prefers) instead of an empty value the theme complains about in the
   browser console.
+- The hidden tests of the exercises' check cells (``### BEGIN HIDDEN TESTS`` to
+  ``### END HIDDEN TESTS``) are for nbgrader, not for readers: the page shows a
+  check cell without them, as the student edition does.
 """
+
+import re
+
+from docutils import nodes
+
+_HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n.*?### END HIDDEN TESTS[ \t]*(\n|$)", re.S)
 
 _THEBE_HANDLERS = {"init_thebe_core", "init_thebe_default_config", "update_thebe_context"}
 
@@ -26,8 +35,17 @@ def _theme_defaults(app, config):
     config.html_context = context
 
 
+def _drop_hidden_tests(app, doctree):
+    for block in list(doctree.findall(nodes.literal_block)):
+        text = block.astext()
+        if "### BEGIN HIDDEN TESTS" in text:
+            block.children = [nodes.Text(_HIDDEN_TESTS.sub("\n", text).rstrip("\n"))]
+            block["rawsource"] = block.astext()
+
+
 def setup(app):
     app.connect("config-inited", _theme_defaults)
     _drop_thebe(app)  # whether sphinx_thebe was set up before this extension...
     app.connect("builder-inited", _drop_thebe, priority=0)  # ...or after it
+    app.connect("doctree-read", _drop_hidden_tests)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

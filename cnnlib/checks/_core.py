@@ -9,7 +9,9 @@ wrong exercise still runs top to bottom.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import sys
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -63,20 +65,53 @@ class Case:
     kwargs: dict = field(default_factory=dict)
 
 
+def _plain(value: Any) -> Any:
+    """Return numpy scalars and 0-d arrays as Python numbers; anything else unchanged."""
+    if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        return value.item()
+    return value
+
+
+def _number(value: Any) -> str:
+    """Format a number for feedback: integers in full with thousands separators."""
+    value = _plain(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
+
+
 def _short(value: Any) -> str:
+    value = _plain(value)
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=3, separator=", ", threshold=60)
-        return f"array of shape {value.shape}: {text}" if value.ndim else text
+        return f"array of shape {value.shape}: {text}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _number(value)
     return repr(value)
 
 
 def _raised(err: BaseException) -> str:
-    frame = traceback.extract_tb(err.__traceback__)[-1]
+    """Describe an exception at the learner's line, not at the numpy or cnnlib line it ended in."""
+    frames = traceback.extract_tb(err.__traceback__)
+    library = ("numpy", "site-packages", "cnnlib")
+    own = [f for f in frames if not any(part in f.filename for part in library)] or frames
+    frame = own[-1]
     return f"{type(err).__name__}: {err} (line {frame.lineno}: {frame.line})"
 
 
+def _is_integral(expected: Any) -> bool:
+    values = np.asarray(expected)
+    return values.dtype.kind in "iub" or (values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0))
+
+
 def _compare(got: Any, expected: Any, rtol: float, atol: float) -> str | None:
-    """Return why ``got`` differs from ``expected``, or None when they agree."""
+    """Return why ``got`` differs from ``expected``, or None when they agree.
+
+    Whole-number expectations (counts, sizes, indices) are compared exactly:
+    an answer that is off by one in eight billion is still wrong.
+    """
+    got, expected = _plain(got), _plain(expected)
+    exact = _is_integral(expected) if isinstance(expected, (np.ndarray, int, float)) else False
     if isinstance(expected, np.ndarray):
         try:
             got_arr = np.asarray(got, dtype=float)
@@ -84,28 +119,74 @@ def _compare(got: Any, expected: Any, rtol: float, atol: float) -> str | None:
             return f"expected an array, got {_short(got)}"
         if got_arr.shape != expected.shape:
             return f"expected shape {expected.shape}, got shape {got_arr.shape}"
-        if not np.allclose(got_arr, expected, rtol=rtol, atol=atol, equal_nan=True):
-            wrong = np.argwhere(~np.isclose(got_arr, expected, rtol=rtol, atol=atol))
+        close = got_arr == expected if exact else np.isclose(got_arr, expected, rtol=rtol, atol=atol,
+                                                               equal_nan=True)
+        if not np.all(close):
+            wrong = np.argwhere(~close)
             where = tuple(int(i) for i in wrong[0])
             return (f"{len(wrong)} of {expected.size} values differ; first at index {where}: "
-                    f"expected {expected[where]:g}, got {got_arr[where]:g}")
+                    f"expected {_number(expected[where])}, got {_number(got_arr[where])}")
         return None
-    if isinstance(expected, (int, float, np.number)) and not isinstance(expected, bool):
-        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
             return f"expected a number, got {_short(got)}"
-        return None if np.isclose(got, expected, rtol=rtol, atol=atol) else \
-            f"expected {expected!r}, got {got!r}"
+        same = got == expected if exact else np.isclose(got, expected, rtol=rtol, atol=atol)
+        return None if same else f"expected {_number(expected)}, got {_number(got)}"
     return None if got == expected else f"expected {_short(expected)}, got {_short(got)}"
 
 
+def _grouped(failures: list[tuple[str, str]]) -> list[str]:
+    """Return one line per distinct reason, naming the cases it applies to (two, then a count)."""
+    by_reason: dict[str, list[str]] = {}
+    for case, why in failures:
+        by_reason.setdefault(why, []).append(f'"{case}"')
+    lines = []
+    for why, cases in by_reason.items():
+        if len(cases) == 1:
+            lines.append(f"case {cases[0]}: {why}")
+        else:
+            named = " and ".join(cases) if len(cases) == 2 else f"{cases[0]}, {cases[1]} and {len(cases) - 2} more"
+            lines.append(f"cases {named}: {why}")
+    return lines
+
+
+class _Forbidden(Exception):
+    """Raised by a cnnlib function that an exercise asks the learner to write themselves."""
+
+
+@contextlib.contextmanager
+def _unavailable(functions: Sequence[Callable]):
+    """Make ``functions`` raise wherever cnnlib's modules hold them, for the duration of the block."""
+    found = [(module, name, value) for key, module in list(sys.modules.items())
+             if key == "cnnlib" or key.startswith("cnnlib.")
+             for name, value in list(vars(module).items())
+             if any(value is f for f in functions)]
+
+    def stub_for(function):
+        def stub(*args, **kwargs):
+            raise _Forbidden(f"cnnlib.{function.__name__}")
+        return stub
+
+    for module, name, value in found:
+        setattr(module, name, stub_for(value))
+    try:
+        yield
+    finally:
+        for module, name, value in found:
+            setattr(module, name, value)
+
+
 def check_function(exercise: str, candidate: Callable, reference: Callable,
-                   cases: Sequence[Case], *, rtol: float = 1e-7, atol: float = 1e-9) -> CheckResult:
+                   cases: Sequence[Case], *, forbid: Sequence[Callable] = (),
+                   rtol: float = 1e-7, atol: float = 1e-9) -> CheckResult:
     """Return how ``candidate`` compares with ``reference`` on every case.
 
     The result is "not attempted" while ``candidate`` raises
     NotImplementedError (or is a stub whose body is ``...``, which returns
-    None), "failed" with one line per failing case (what was expected, what
-    came back, or what the candidate raised), else "passed".
+    None), "failed" with one line per reason a case failed (what was expected,
+    what came back, or what the candidate raised), else "passed". The cnnlib
+    functions in ``forbid`` (those that would solve the exercise outright)
+    raise while ``candidate`` runs, so that the learner writes them.
 
     Examples
     --------
@@ -126,12 +207,17 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     for number, case in enumerate(cases):
         expected = reference(*case.args, **case.kwargs)
         try:
-            got = candidate(*case.args, **case.kwargs)
+            with _unavailable(forbid):
+                got = candidate(*case.args, **case.kwargs)
         except NotImplementedError:
             return CheckResult(exercise, NOT_ATTEMPTED,
                                ["not attempted yet: replace the `raise NotImplementedError` line with your code"])
+        except _Forbidden as err:
+            failures.append((case.description, f"your function calls {err}, which this exercise asks you "
+                                               "to write yourself"))
+            continue
         except Exception as err:  # a learner's bug must not stop the notebook
-            failures.append(f'case "{case.description}": your function raised {_raised(err)}')
+            failures.append((case.description, f"your function raised {_raised(err)}"))
             continue
         if got is None and expected is not None and number == 0:
             return CheckResult(exercise, NOT_ATTEMPTED, [
@@ -139,34 +225,84 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
                 "(is its body still `...`, or is a `return` missing?)"])
         why = _compare(got, expected, rtol, atol)
         if why:
-            failures.append(f'case "{case.description}": {why}')
+            failures.append((case.description, why))
     if not failures:
         return CheckResult(exercise, PASSED, [f"all {len(cases)} cases pass"])
     passed = len(cases) - len(failures)
-    return CheckResult(exercise, FAILED, failures + [f"{passed} of {len(cases)} cases passed"])
+    return CheckResult(exercise, FAILED, _grouped(failures) + [f"{passed} of {len(cases)} cases passed"])
 
 
 def check_answer(exercise: str, answer: Any, expected: Any, *, hint: str = "",
+                 parts: Sequence[str] | None = None, unordered: bool = False,
                  rtol: float = 1e-7, atol: float = 1e-9) -> CheckResult:
     """Return whether a computed-by-hand ``answer`` equals ``expected``.
 
     ``answer`` left as ``...`` (Ellipsis) or None counts as not attempted. On
     a wrong answer the feedback gives ``hint`` but not the expected value, so
-    that the learner can try again.
+    that the learner can try again; a passed check does not repeat the answer
+    either, so a page that shows the check's output gives nothing away.
+
+    ``parts`` names the items of a tuple or list answer, e.g. ``("o", "p")``: the
+    feedback then says which items are right. With ``unordered``, the answer is
+    a collection of values whose order does not matter (a list, tuple or set);
+    the feedback says whether a value is wrong or missing, not how many.
 
     Examples
     --------
     >>> check_answer("output size", 4, 3, hint="use o = i - k + 1")
     ✘ output size: failed
       your answer 4 is not right; hint: use o = i - k + 1
+    >>> check_answer("output size and padding", (5, 1), (5, 2), parts=("o", "p"))
+    ✘ output size and padding: failed
+      o is right; p is not
     >>> check_answer("output size", ..., 3).attempted
     False
     """
     if answer is ... or answer is None:
         return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your answer"])
+    with_hint = (lambda line: line + (f"; hint: {hint}" if hint else ""))
+    if unordered:
+        return _check_unordered(exercise, answer, expected, with_hint)
+    if parts is not None:
+        return _check_parts(exercise, answer, expected, parts, with_hint, rtol, atol)
     expected_arr = np.asarray(expected) if isinstance(expected, (list, tuple)) else expected
     why = _compare(answer, expected_arr, rtol, atol)
     if why is None:
-        return CheckResult(exercise, PASSED, [f"{_short(answer)} is right"])
+        return CheckResult(exercise, PASSED, ["right"])
     detail = why if "shape" in why or "expected a" in why else f"your answer {_short(answer)} is not right"
-    return CheckResult(exercise, FAILED, [detail + (f"; hint: {hint}" if hint else "")])
+    return CheckResult(exercise, FAILED, [with_hint(detail)])
+
+
+def _check_parts(exercise, answer, expected, parts, with_hint, rtol, atol) -> CheckResult:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != len(parts):
+        return CheckResult(exercise, FAILED, [with_hint(f"expected {len(parts)} items ({', '.join(parts)}), "
+                                                        f"got {_short(answer)}")])
+    right, wrong, details = [], [], []
+    for name, got, want in zip(parts, answer, expected):
+        why = _compare(got, np.asarray(want) if isinstance(want, (list, tuple)) else want, rtol, atol)
+        (wrong if why else right).append(name)
+        if why and ("shape" in why or "expected a" in why):  # the form is wrong: say how, not the value
+            details.append(f"{name}: {why}")
+    if not wrong:
+        return CheckResult(exercise, PASSED, ["right"])
+    verb = (lambda names: "is" if len(names) == 1 else "are")
+    line = (f"{_listed(right)} {verb(right)} right; {_listed(wrong)} {verb(wrong)} not" if right
+            else f"{_listed(wrong)} {verb(wrong)} not right")
+    return CheckResult(exercise, FAILED, [with_hint(line + (f" ({'; '.join(details)})" if details else ""))])
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _check_unordered(exercise, answer, expected, with_hint) -> CheckResult:
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        answer = [answer]
+    got = {_plain(v) for v in np.asarray(list(answer), dtype=object).ravel()}
+    want = {_plain(v) for v in expected}
+    if got == want:
+        return CheckResult(exercise, PASSED, ["right"])
+    problems = (["it includes a value that does not belong"] if got - want else []) + \
+        (["a value is missing"] if want - got else [])
+    return CheckResult(exercise, FAILED, [with_hint(f"your answer {_short(answer)} is not right: "
+                                                    + " and ".join(problems))])

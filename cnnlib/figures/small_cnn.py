@@ -23,6 +23,7 @@ __all__ = [
     "draw_feature_maps",
     "draw_shifted_digit",
     "draw_shift_accuracy",
+    "draw_augmentation",
     "shift_of_feature_map",
 ]
 
@@ -246,6 +247,23 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0
     return fig
 
 
+def _accuracy_panel(ax, shifts, first, second, labels, xlabel, annotate=True):
+    """Plot two accuracy curves (0..1) against a shift on ``ax``, each point labelled in percent if ``annotate``."""
+    # (line colour, text colour: orange text is a shade darker to stay legible, marker, line, label offset)
+    styles = ((COLORS["output"], COLORS["output"], "o", "-", 6), (COLORS["window"], "#A86E00", "s", "--", -14))
+    for values, label, (colour, text_colour, marker, line, dy) in zip((first, second), labels, styles):
+        ax.plot(shifts, np.asarray(values) * 100, marker=marker, ls=line, color=colour, label=label)
+        for s, a in zip(shifts, values if annotate else []):
+            ax.annotate(f"{a:.0%}", (s, a * 100), textcoords="offset points",
+                        xytext=(9 if s == 0 else 0, dy), ha="center", fontsize=8, color=text_colour)
+    ax.axhline(10, color=COLORS["padding"], lw=1, ls=":")
+    ax.text(0, 3, "chance (10%)", fontsize=8, color=COLORS["padding"], ha="center")
+    ax.set_xticks(list(shifts))
+    ax.set_xlabel(xlabel)
+    ax.set_ylim(0, 105)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
 def draw_shift_accuracy(shifts, cnn_accuracy, mlp_accuracy):
     """Return test accuracy against horizontal shift for the CNN and the dense network.
 
@@ -257,20 +275,34 @@ def draw_shift_accuracy(shifts, cnn_accuracy, mlp_accuracy):
         Accuracy (0..1) at each shift.
     """
     fig, ax = new_figure(5.0, 2.8)
-    ax.plot(shifts, np.asarray(cnn_accuracy) * 100, marker="o", color=COLORS["output"], label="CNN")
-    ax.plot(shifts, np.asarray(mlp_accuracy) * 100, marker="s", ls="--", color=COLORS["window"], label="dense network")
-    for values, colour, dy in ((cnn_accuracy, COLORS["output"], 6), (mlp_accuracy, "#A86E00", -14)):
-        for s, a in zip(shifts, values):
-            ax.annotate(f"{a:.0%}", (s, a * 100), textcoords="offset points", xytext=(9 if s == 0 else 0, dy),
-                        ha="center", fontsize=8, color=colour)
-    ax.axhline(10, color=COLORS["padding"], lw=1, ls=":")
-    ax.text(0, 3, "chance (10%)", fontsize=8, color=COLORS["padding"], ha="center")
-    ax.set_xticks(list(shifts))
-    ax.set_xlabel("test digits shifted right by (pixels)")
+    _accuracy_panel(ax, shifts, cnn_accuracy, mlp_accuracy, ("CNN", "dense network"),
+                    "test digits shifted right by (pixels)")
     ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(0, 105)
     ax.legend(frameon=False, fontsize=8, loc="upper right")
-    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def draw_augmentation(shifts, plain, augmented):
+    """Return the accuracy of two CNNs on test digits shifted sideways (left) and up or down (right).
+
+    Parameters
+    ----------
+    shifts : sequence of int
+        Pixels to the right, or down (negative: left, or up).
+    plain, augmented : dict
+        For the CNN trained on the digits as they are and the one trained on
+        copies shifted sideways: ``{"sideways": accuracies, "up or down": accuracies}``,
+        one accuracy (0..1) per shift.
+    """
+    fig, axes = new_figure(6.4, 3.0, 1, 2, sharey=True)
+    for ax, direction, seen in zip(axes, ("sideways", "up or down"), ("as in training", "never in training")):
+        _accuracy_panel(ax, shifts, augmented[direction], plain[direction],
+                        ("trained on shifted copies", "trained as before"),
+                        f"shifted {'right' if direction == 'sideways' else 'down'} by (pixels)", annotate=False)
+        ax.set_title(f"{direction} ({seen})", fontsize=10)
+    axes[0].set_ylabel("test accuracy (%)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False,
+               fontsize=8)
     return fig
 
 
