@@ -66,9 +66,9 @@ def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
     With out = conv2d(x, weight, bias, stride, padding, dilation) and
     ``grad_output`` = dL/d(out):
 
-    - grad_weight[f, c, m, n] = sum over n, i, j of grad_output[n, f, i, j] * x_padded[n, c, i*s + m*d, j*s + n*d]
-      (the input correlated with the output gradient);
-    - grad_x sends grad_output[n, f, i, j] * weight[f, c, m, n] back to the input pixel that tap
+    - grad_weight[f, c, m, n] = sum over b, i, j of grad_output[b, f, i, j] * x_padded[b, c, i*s + m*d, j*s + n*d]
+      (the input correlated with the output gradient; b runs over the batch);
+    - grad_x sends grad_output[b, f, i, j] * weight[f, c, m, n] back to the input pixel that tap
       (m, n) of window (i, j) read, summing where windows overlap (a transposed convolution);
     - grad_bias[f] = sum of grad_output[:, f] (every output of filter f adds the same bias).
 
@@ -118,8 +118,8 @@ def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
         for n in range(weight.shape[3]):
             rows = slice(m * dh, m * dh + sh * (n_out_h - 1) + 1, sh)
             cols = slice(n * dw, n * dw + sw * (n_out_w - 1) + 1, sw)
-            grad_weight[:, :, m, n] = np.einsum("nfhw,nchw->fc", g4, xp[:, :, rows, cols])
-            grad_xp[:, :, rows, cols] += np.einsum("nfhw,fc->nchw", g4, weight[:, :, m, n])
+            grad_weight[:, :, m, n] = np.einsum("bfhw,bchw->fc", g4, xp[:, :, rows, cols])
+            grad_xp[:, :, rows, cols] += np.einsum("bfhw,fc->bchw", g4, weight[:, :, m, n])
     grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
     grad_bias = g4.sum(axis=(0, 2, 3))
     return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, grad_bias
@@ -128,8 +128,9 @@ def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
 def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=1):
     """Return the same as :func:`conv2d_backward`, one output number at a time.
 
-    For each output number out[n, f, i, j], the forward pass read a window of the
-    padded input; this loop sends that output's gradient back through each product.
+    For each output number out[b, f, i, j] (b: the example in the batch), the forward pass
+    read a window of the padded input; this loop sends that output's gradient back through
+    each product.
 
     Examples
     --------
@@ -142,14 +143,14 @@ def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=
     xp = pad2d(x4, pads)
     grad_xp, grad_weight = np.zeros_like(xp), np.zeros_like(weight)
     kh, kw = weight.shape[2:]
-    for n in range(g4.shape[0]):
+    for b in range(g4.shape[0]):
         for f in range(g4.shape[1]):
             for i in range(g4.shape[2]):
                 for j in range(g4.shape[3]):
                     rows = slice(i * stride[0], i * stride[0] + dilation[0] * kh, dilation[0])
                     cols = slice(j * stride[1], j * stride[1] + dilation[1] * kw, dilation[1])
-                    grad_weight[f] += g4[n, f, i, j] * xp[n, :, rows, cols]
-                    grad_xp[n, :, rows, cols] += g4[n, f, i, j] * weight[f]
+                    grad_weight[f] += g4[b, f, i, j] * xp[b, :, rows, cols]
+                    grad_xp[b, :, rows, cols] += g4[b, f, i, j] * weight[f]
     grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
     return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, g4.sum(axis=(0, 2, 3))
 
@@ -339,7 +340,9 @@ def numerical_gradient(f, x, eps=1e-6):
 def relative_error(a, b):
     """Return max|a - b| / max(max|a| + max|b|, 1e-12): the usual yardstick of a gradient check.
 
-    Below about 1e-7 in float64 the two gradients agree; around 1e-2 something is wrong.
+    In float64, below 1e-7 the two gradients agree; around 1e-2 or more something is wrong.
+    In between lies a gradient taken at a kink (an input at 0 before a ReLU, a tie in a
+    max-pool window), where finite differences are off although the backward pass is right.
 
     Examples
     --------

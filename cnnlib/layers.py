@@ -417,7 +417,8 @@ def gradient_check(model, x, y, eps=1e-6):
 
     The loss is the softmax cross-entropy of ``model(x)`` against ``y``. Each entry of each
     parameter is nudged by +-eps in turn (two forward passes per entry), so keep the batch
-    and the model small. Errors below about 1e-7 mean the backward passes are right.
+    and the model small. Errors below 1e-7 mean the backward passes are right (away from
+    kinks: see :func:`~cnnlib.backward.relative_error`).
 
     Examples
     --------

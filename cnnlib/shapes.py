@@ -6,7 +6,8 @@ output sizes are floored, o = floor((i + 2p - d(k-1) - 1) / s) + 1.
 
 from ._validate import non_negative_int, pair, positive_int
 
-__all__ = ["conv_output_size", "effective_kernel_size", "conv2d_params", "dense_params"]
+__all__ = ["conv_output_size", "effective_kernel_size", "unread_positions", "conv2d_params",
+           "dense_params"]
 
 
 def effective_kernel_size(kernel_size, dilation=1):
@@ -92,6 +93,40 @@ def conv_output_size(size, kernel_size, stride=1, padding=0, dilation=1):
             f"({size} + 2*{padding} = {padded}); add padding or use a smaller kernel"
         )
     return (padded - span) // stride + 1
+
+
+def unread_positions(size, kernel_size, stride=1, padding=0, dilation=1):
+    """Return the input positions along one axis that no window reads, as a list of indices.
+
+    A window starts every ``stride`` positions of the padded input and reads its
+    taps, ``dilation`` apart. An input position is unread when it lies after the
+    last window and is not padding (the left-over (i + 2p - k') mod s positions
+    of the padded input, minus the ``padding`` ones at the end), or in a gap
+    between windows (stride larger than the span) or between taps.
+
+    Parameters
+    ----------
+    size, kernel_size, stride, padding, dilation : int
+        As in :func:`conv_output_size`.
+
+    Returns
+    -------
+    list of int
+        Indices 0 .. size-1 of the unpadded input that no output depends on.
+
+    Examples
+    --------
+    >>> unread_positions(6, 3, stride=2)
+    [5]
+    >>> unread_positions(6, 3, stride=2, padding=1)
+    []
+    >>> unread_positions(7, 2, stride=3)
+    [2, 5, 6]
+    """
+    windows = conv_output_size(size, kernel_size, stride, padding, dilation)
+    taps = range(0, effective_kernel_size(kernel_size, dilation), dilation)
+    read = {start * stride + tap - padding for start in range(windows) for tap in taps}
+    return [position for position in range(size) if position not in read]
 
 
 def conv2d_params(in_channels, out_channels, kernel_size, bias=True):

@@ -54,6 +54,12 @@ def test_dense_growth_fails_on_the_quadratic_guess():
     assert result.status == "failed" and "16 is not right" in str(result)
 
 
+def test_dense_growth_hint_points_at_the_biases_the_counter_shows():
+    # the counter's totals with biases: 50,348,032 / 197,632 = 254.8, not the weights' 256
+    result = checks.check_dense_growth_prediction(255)
+    assert result.status == "failed" and "biases" in str(result)
+
+
 def test_dense_growth_not_attempted():
     assert not checks.check_dense_growth_prediction(None).attempted
 
@@ -81,28 +87,45 @@ def test_multichannel_reports_the_exception():
     assert "your function raised KeyError" in str(checks.check_multichannel_conv(raises))
 
 
+def test_multichannel_refuses_cnnlib_correlate2d():
+    import cnnlib
+
+    def per_channel_with_cnnlib(x, weight, bias):
+        return np.stack([sum(cnnlib.correlate2d(x[c], weight[f, c]) for c in range(x.shape[0])) + bias[f]
+                         for f in range(weight.shape[0])])
+
+    result = checks.check_multichannel_conv(per_channel_with_cnnlib)
+    assert result.status == "failed" and "calls cnnlib.correlate2d" in str(result)
+
+
+def test_multichannel_refuses_cnnlib_conv2d():
+    import cnnlib
+
+    result = checks.check_multichannel_conv(lambda x, weight, bias: cnnlib.conv2d(x, weight, bias))
+    assert "calls cnnlib.conv2d" in str(result)
+
+
 def test_multichannel_not_attempted():
     assert checks.check_multichannel_conv(not_attempted).status == "not attempted"
 
 
-# --- implement: dense layer as a convolution ------------------------------------------------
+# --- implement: dense layer on a channels-last flattening as a convolution --------------------
 
-def conv_weight_by_loops(W, input_shape):
-    """Independent: entry (f, c, i, j) is the weight of flat input index (c*H + i)*W + j."""
-    C, H, Wd = input_shape
-    out = np.zeros((W.shape[0], C, H, Wd))
-    for f in range(W.shape[0]):
+def conv_weight_by_loops(A, input_shape):
+    """Independent: x.transpose(1, 2, 0).ravel() puts x[c, i, j] at flat index (i*W + j)*C + c."""
+    C, H, W = input_shape
+    out = np.zeros((A.shape[0], C, H, W))
+    for f in range(A.shape[0]):
         for c in range(C):
             for i in range(H):
-                for j in range(Wd):
-                    out[f, c, i, j] = W[f, (c * H + i) * Wd + j]
+                for j in range(W):
+                    out[f, c, i, j] = A[f, (i * W + j) * C + c]
     return out
 
 
-def channels_last(W, input_shape):
-    """A classic slip: flattening in (H, W, C) order, as channels-last frameworks do."""
-    C, H, Wd = input_shape
-    return W.reshape(W.shape[0], H, Wd, C).transpose(0, 3, 1, 2)
+def channels_first_reshape(A, input_shape):
+    """The slip this exercise is about: reshaping as if x had been flattened in (C, H, W) order."""
+    return A.reshape(A.shape[0], *input_shape)
 
 
 def test_fc_as_conv_passes_the_loop_version():
@@ -110,14 +133,25 @@ def test_fc_as_conv_passes_the_loop_version():
     assert result.passed, result
 
 
-def test_fc_as_conv_catches_channels_last_flattening():
-    text = str(checks.check_fc_as_conv(channels_last))
+def test_loop_version_computes_the_dense_layer():
+    # the oracle itself: conv2d with its bank equals the dense layer on the channels-last vector
+    rng = np.random.default_rng(0)
+    x, A = rng.normal(size=(3, 2, 4)), rng.normal(size=(5, 24))
+    from cnnlib import conv2d
+
+    assert np.allclose(conv2d(x, conv_weight_by_loops(A, x.shape))[:, 0, 0], A @ x.transpose(1, 2, 0).ravel())
+
+
+def test_fc_as_conv_catches_the_channels_first_reshape_and_says_why():
+    text = str(checks.check_fc_as_conv(channels_first_reshape))
     assert 'case "2 outputs, input 3x2x2"' in text and "values differ" in text
-    assert 'case "1 output, input 1x3x3"' not in text  # one channel: both orders agree
+    assert 'case "1 output, input 1x3x3 (one channel)"' not in text  # one channel: both orders agree
+    assert 'case "4 outputs, input 2x1x1 (a 1x1 map)"' not in text    # one pixel: likewise
+    assert "(H, W, C) order" in text
 
 
 def test_fc_as_conv_reports_a_wrong_shape():
-    text = str(checks.check_fc_as_conv(lambda W, shape: W))
+    text = str(checks.check_fc_as_conv(lambda A, shape: A))
     assert "expected shape (2, 3, 2, 2), got shape (2, 12)" in text
 
 

@@ -1,6 +1,7 @@
 """Chapter 2 checks: each passes a right answer and explains a wrong, raising or missing one."""
 
 import numpy as np
+import pytest
 import scipy.signal
 
 from cnnlib import checks
@@ -54,12 +55,16 @@ def test_by_hand_passes_the_hand_worked_grids():
 
 def test_by_hand_names_the_wrong_grid_only():
     text = str(checks.check_correlation_by_hand((HAND_S, HAND_S)))  # forgot to flip for the convolution
-    assert "wrong: the convolution" in text and "cross-correlation and" not in text
+    assert "S is right; C is not" in text and "expected" not in text
 
 
-def test_by_hand_with_one_grid_reports_the_shape():
+def test_by_hand_accepts_numpy_grids():
+    assert checks.check_correlation_by_hand((np.array(HAND_S), np.array(HAND_C, dtype=float))).passed
+
+
+def test_by_hand_with_one_grid_reports_the_shapes():
     text = str(checks.check_correlation_by_hand(HAND_S))
-    assert "expected shape (2, 2, 2), got shape (2, 2)" in text
+    assert "S: expected shape (2, 2), got shape (2,)" in text
 
 
 def test_by_hand_not_attempted():
@@ -98,6 +103,20 @@ def test_correlate2d_that_raises_is_reported():
     assert "your function raised ValueError" in text
 
 
+@pytest.mark.parametrize("call", ["correlate2d", "convolve2d", "conv2d"])
+def test_correlate2d_that_calls_cnnlib_is_told_to_write_it(call):
+    import cnnlib
+
+    def borrowed(x, k):
+        if call == "convolve2d":
+            return cnnlib.convolve2d(x, np.flip(k))
+        if call == "conv2d":
+            return cnnlib.conv2d(np.asarray(x)[None, None], np.asarray(k)[None, None])[0, 0]
+        return cnnlib.correlate2d(x, k)
+    result = checks.check_my_correlate2d(borrowed)
+    assert not result.passed and f"calls cnnlib.{call}" in str(result)
+
+
 def test_correlate2d_not_implemented():
     assert not checks.check_my_correlate2d(_not_implemented).attempted
 
@@ -129,8 +148,59 @@ def test_convolve2d_that_raises_is_reported():
     assert "your function raised KeyError" in text and "0 of 6 cases passed" in text
 
 
+def test_convolve2d_that_calls_cnnlib_is_told_to_write_it():
+    import cnnlib
+
+    result = checks.check_my_convolve2d(lambda x, k: cnnlib.convolve2d(x, k))
+    assert not result.passed and "calls cnnlib.convolve2d" in str(result)
+
+
 def test_convolve2d_not_implemented():
     assert not checks.check_my_convolve2d(_not_implemented).attempted
+
+
+# --- one kernel for two stacked correlation layers -----------------------------------------------
+
+# A = [[1, 2], [0, -1]], B = [[0, 1], [2, 0]]. Stamp B times each weight of A at that weight's place:
+# 1*B at (0, 0), 2*B at (0, 1), 0*B at (1, 0), -1*B at (1, 1).
+HAND_STACKED = [[0, 1, 2],
+                [2, 4, -1],
+                [0, -2, 0]]
+
+
+def test_stacked_kernel_is_what_two_layers_compute():
+    a, b = checks.STACKED_KERNELS
+    rng = np.random.default_rng(0)
+    for shape in [(5, 5), (4, 7)]:
+        image = rng.normal(size=shape)
+        two = _loop_correlate2d(_loop_correlate2d(image, a), b)
+        assert np.allclose(two, _loop_correlate2d(image, HAND_STACKED))
+        assert np.allclose(two, _loop_correlate2d(_loop_correlate2d(image, b), a))  # order does not matter
+
+
+def test_stacked_check_passes_the_hand_worked_kernel():
+    assert checks.check_stacked_correlations(HAND_STACKED).passed
+    assert checks.check_stacked_correlations(np.array(HAND_STACKED, dtype=float)).passed
+
+
+def test_stacked_check_names_the_full_correlation_slip():
+    a, b = checks.STACKED_KERNELS
+    text = str(checks.check_stacked_correlations(scipy.signal.correlate2d(a, b)))
+    assert "not right" in text and "full cross-correlation of A with B" in text
+
+
+def test_stacked_check_names_the_rotated_kernel():
+    text = str(checks.check_stacked_correlations(np.rot90(HAND_STACKED, 2)))
+    assert "rotated by 180 degrees" in text and "full cross-correlation" not in text
+
+
+def test_stacked_check_asks_for_a_3x3_grid():
+    text = str(checks.check_stacked_correlations([[1, 2], [3, 4]]))
+    assert "expected shape (3, 3), got shape (2, 2)" in text
+
+
+def test_stacked_check_not_attempted():
+    assert not checks.check_stacked_correlations(...).attempted
 
 
 def test_function_checks_left_as_ellipsis_are_not_attempted():
@@ -143,3 +213,4 @@ def test_by_hand_checks_never_raise_on_odd_answers():
     for answer in ("twelve", [[1, 2], [3]], ([[1, 2], [3, 4]], [[1], [2, 3]]), {"a": 1}):
         assert not checks.check_convolution_prediction(answer).passed
         assert not checks.check_correlation_by_hand(answer).passed
+        assert not checks.check_stacked_correlations(answer).passed

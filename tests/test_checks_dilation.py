@@ -46,23 +46,31 @@ def test_by_hand_wrong_type_is_reported_not_raised():
     assert "expected a number" in str(checks.check_dilation_by_hand("six"))
 
 
-# --- prediction: dilations 2, 2, 2 -> r = 1 + 3*4 = 13; even offsets -6..6: 7 per axis, 7*7 = 49 --
+# --- prediction: dilations 1, 4, 4 -> r = 1 + 2*(1 + 4 + 4) = 19 --------------------------------
+# one axis: {-1, 0, 1} + {-4, 0, 4} + {-4, 0, 4} misses offsets +-2 and +-6: 15 of 19, 15*15 = 225
 
 def test_gridding_passes_hand_count():
-    assert checks.check_gridding_prediction([13, 49]).passed
+    assert checks.check_gridding_prediction([19, 225]).passed
+    assert checks.check_gridding_prediction((19, 225)).passed
+    assert checks.check_gridding_prediction(np.array([19, 225])).passed
 
 
-def test_gridding_fails_when_holes_are_ignored():
-    result = checks.check_gridding_prediction([13, 169])
-    assert result.status == "failed" and "[13, 169]" in str(result)
+def test_gridding_fails_when_holes_are_ignored_and_says_which_part():
+    result = checks.check_gridding_prediction([19, 361])
+    assert result.status == "failed" and "r is right; reached is not" in str(result)
+    assert "225" not in str(result)
+
+
+def test_gridding_says_when_r_is_wrong():
+    assert "reached is right; r is not" in str(checks.check_gridding_prediction([17, 225]))
 
 
 def test_gridding_fails_on_the_one_axis_count():
-    assert not checks.check_gridding_prediction([13, 7]).passed
+    assert not checks.check_gridding_prediction([19, 15]).passed
 
 
 def test_gridding_reports_wrong_shape():
-    assert "shape" in str(checks.check_gridding_prediction(13))
+    assert "expected 2 items" in str(checks.check_gridding_prediction(19))
 
 
 def test_gridding_not_attempted():
@@ -88,6 +96,16 @@ def test_dilated_correlate_names_the_failing_case_with_expected_and_got():
 def test_dilated_correlate_reports_what_the_code_raised():
     text = str(checks.check_dilated_correlate2d(raises))
     assert "IndexError" in text and "your function raised" in text
+
+
+def test_dilated_correlate_refuses_cnnlib_correlate2d():
+    import cnnlib
+
+    def calls_cnnlib(x, kernel, dilation):
+        return cnnlib.correlate2d(x, kernel, dilation=dilation)
+
+    result = checks.check_dilated_correlate2d(calls_cnnlib)
+    assert result.status == "failed" and "calls cnnlib.correlate2d" in str(result)
 
 
 def test_dilated_correlate_not_attempted():

@@ -21,8 +21,18 @@ def test_answer_checks_pass_the_hand_worked_answer(check, right, wrong):
     assert check(right).passed
     assert check(list(right)).passed
     result = check(wrong)
-    assert result.status == "failed" and "not right" in str(result) and "hint" in str(result)
+    assert result.status == "failed" and " not" in str(result) and "hint" in str(result)
     assert str(right) not in str(result)   # a hint, not the answer
+
+
+@pytest.mark.parametrize("check, answer, verdict", [
+    (checks.check_padding_by_hand, (5, 1), "o is right; p is not"),
+    (checks.check_padding_by_hand, (7, 2), "p is right; o is not"),
+    (checks.check_padding_even_kernel, (5, 6), "o1 is right; o2 is not"),
+    (checks.check_padding_even_kernel, (4, 6), "o1 and o2 are not right"),
+])
+def test_answer_checks_say_which_item_is_wrong(check, answer, verdict):
+    assert verdict in str(check(answer))
 
 
 @pytest.mark.parametrize("check", [checks.check_padding_by_hand, checks.check_padding_even_kernel])
@@ -34,7 +44,47 @@ def test_answer_checks_say_not_attempted_for_ellipsis(check):
 @pytest.mark.parametrize("check", [checks.check_padding_by_hand, checks.check_padding_even_kernel])
 def test_answer_checks_explain_a_single_number_where_a_pair_is_expected(check):
     result = check(5)
-    assert result.status == "failed" and "shape (2,)" in str(result)
+    assert result.status == "failed" and "expected 2 items" in str(result)
+
+
+# --- the corner under each padding mode -------------------------------------------
+
+# Input [[1, 2, 3], [4, 5, 6], [7, 8, 9]], a 3x3 window of ones on the top-left corner, padding 1:
+# zeros     [[0, 0, 0], [0, 1, 2], [0, 4, 5]]  -> 12
+# reflect   [[5, 4, 5], [2, 1, 2], [5, 4, 5]]  -> 33
+# replicate [[1, 1, 2], [1, 1, 2], [4, 4, 5]]  -> 21
+# circular  [[9, 7, 8], [3, 1, 2], [6, 4, 5]]  -> 45
+HAND_CORNERS = (12, 33, 21, 45)
+
+
+def test_modes_corner_input_is_the_one_worked_by_hand():
+    assert checks.MODES_INPUT.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+
+
+def test_modes_corner_matches_numpy_pad():
+    expected = [np.pad(checks.MODES_INPUT, 1, mode=mode)[:3, :3].sum()
+                for mode in ("constant", "reflect", "edge", "wrap")]
+    assert tuple(expected) == HAND_CORNERS
+
+
+def test_modes_corner_passes_the_hand_worked_answer():
+    assert checks.check_padding_modes_corner(HAND_CORNERS).passed
+    assert checks.check_padding_modes_corner(list(map(float, HAND_CORNERS))).passed
+
+
+def test_modes_corner_names_the_wrong_modes_only():
+    # "symmetric" (the mirror that repeats the edge pixel) instead of reflect: [[1,1,2],[1,1,2],[4,4,5]] = 21
+    text = str(checks.check_padding_modes_corner((12, 21, 21, 45)))
+    assert "zeros, replicate and circular are right; reflect is not" in text and "33" not in text
+
+
+def test_modes_corner_asks_for_four_numbers():
+    text = str(checks.check_padding_modes_corner((12, 33)))
+    assert "expected 4 items (zeros, reflect, replicate, circular)" in text
+
+
+def test_modes_corner_not_attempted():
+    assert not checks.check_padding_modes_corner(...).attempted
 
 
 # --- reflect padding ------------------------------------------------------------
@@ -62,6 +112,13 @@ def test_reflect_check_reports_what_the_learner_code_raised():
 
     result = checks.check_padding_reflect(broken)
     assert result.status == "failed" and "IndexError" in str(result)
+
+
+def test_reflect_check_that_calls_pad2d_is_told_to_write_it():
+    import cnnlib
+
+    result = checks.check_padding_reflect(lambda x, p: cnnlib.pad2d(x, p, mode="reflect"))
+    assert result.status == "failed" and "calls cnnlib.pad2d" in str(result)
 
 
 def test_reflect_check_says_not_attempted_for_the_stub():
@@ -119,6 +176,24 @@ def test_same_check_reports_an_exception():
 
     result = checks.check_padding_same_correlate(broken)
     assert result.status == "failed" and "ValueError: kernel too big" in str(result)
+
+
+def test_same_check_that_calls_conv2d_same_is_told_to_write_it():
+    import cnnlib
+
+    def borrowed(x, kernel):
+        return cnnlib.conv2d(np.asarray(x)[None, None], np.asarray(kernel)[None, None], padding="same")[0, 0]
+    result = checks.check_padding_same_correlate(borrowed)
+    assert result.status == "failed" and "calls cnnlib.conv2d" in str(result)
+
+
+def test_same_check_allows_pad2d_and_correlate2d():
+    import cnnlib
+
+    def allowed(x, kernel):
+        kh, kw = np.shape(kernel)
+        return cnnlib.correlate2d(cnnlib.pad2d(x, ((kh - 1) // 2, kh // 2, (kw - 1) // 2, kw // 2)), kernel)
+    assert checks.check_padding_same_correlate(allowed).passed
 
 
 def test_same_check_says_not_attempted_for_the_stub():

@@ -1,6 +1,9 @@
 """Every check of the pooling chapter: passes a right answer, explains a wrong one, never raises."""
 
+import inspect
+
 import numpy as np
+import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cnnlib import checks
@@ -12,65 +15,88 @@ def test_sizes_pass_the_hand_worked_values():
     assert checks.check_pool_output_sizes([3, 3, 7, 3]).passed
 
 
-def test_sizes_fail_when_the_default_stride_is_taken_as_one_with_a_hint():
+def test_sizes_fail_when_the_default_stride_is_taken_as_one_and_say_which_are_wrong():
     result = checks.check_pool_output_sizes([7, 8, 7, 3])  # (9-3)/1+1, (10-3)/1+1
     assert result.status == "failed"
-    assert "[7, 8, 7, 3] is not right" in str(result) and "defaults to its window size" in str(result)
+    assert "(c) and (d) are right; (a) and (b) are not" in str(result)
+    assert "defaults to its window size" in str(result) and "[7, 8, 7, 3]" not in str(result)
 
 
 def test_sizes_report_a_wrong_length():
-    assert "expected shape (4,), got shape (3,)" in str(checks.check_pool_output_sizes([3, 3, 7]))
+    assert "expected 4 items ((a), (b), (c), (d))" in str(checks.check_pool_output_sizes([3, 3, 7]))
+
+
+def test_sizes_compare_exactly():
+    assert not checks.check_pool_output_sizes([3, 3, 7, 3.4]).passed
 
 
 def test_sizes_not_attempted():
     assert checks.check_pool_output_sizes(...).status == "not attempted"
 
 
-# --- by hand: 2x2 max and average pooling of the 4x4 map -----------------------------------------
+# --- by hand: 2x2 max, min and average pooling of the 4x4 map -----------------------------------
 
 HAND_MAX = [[6, 2], [2, 9]]      # quarters {1,3,4,6} {2,0,1,1} {0,2,1,1} {5,7,3,9}
+HAND_MIN = [[1, 0], [0, 3]]
 HAND_AVG = [[3.5, 1], [1, 6]]
 
 
 def test_by_hand_passes_the_hand_worked_values():
-    assert checks.check_pool_by_hand([HAND_MAX, HAND_AVG]).passed
+    assert checks.check_pool_by_hand([HAND_MAX, HAND_MIN, HAND_AVG]).passed
+    assert checks.check_pool_by_hand((np.array(HAND_MAX), HAND_MIN, np.array(HAND_AVG))).passed
 
 
 def test_by_hand_fails_with_overlapping_windows_and_says_which_shape():
     x = checks.POOL_BY_HAND_INPUT
     stride_one = sliding_window_view(x, (2, 2)).max(axis=(-2, -1))  # 3x3: stride 1 by mistake
-    text = str(checks.check_pool_by_hand([stride_one, stride_one]))
-    assert "failed" in text and "expected shape (2, 2, 2), got shape (2, 3, 3)" in text
+    text = str(checks.check_pool_by_hand([stride_one, HAND_MIN, HAND_AVG]))
+    assert "failed" in text and "max_out: expected shape (2, 2), got shape (3, 3)" in text
 
 
-def test_by_hand_fails_on_a_wrong_value_without_giving_the_answer():
-    result = checks.check_pool_by_hand([HAND_MAX, [[3.5, 1], [1, 9]]])  # max instead of mean
-    assert result.status == "failed" and "hint" in str(result) and "6.0" not in str(result)
+def test_by_hand_says_which_pooling_is_wrong_without_giving_the_answer():
+    result = checks.check_pool_by_hand([HAND_MAX, HAND_MIN, [[3.5, 1], [1, 9]]])  # max instead of mean
+    text = str(result)
+    assert result.status == "failed" and "max_out and min_out are right; avg_out is not" in text
+    assert "hint" in text and "6" not in text.split("hint")[0].replace("6.", "")
+
+
+def test_by_hand_without_the_min_pool_asks_for_three_items():
+    assert "expected 3 items (max_out, min_out, avg_out)" in str(checks.check_pool_by_hand([HAND_MAX, HAND_AVG]))
 
 
 def test_by_hand_not_attempted():
     assert checks.check_pool_by_hand(...).status == "not attempted"
 
 
-# --- prediction: shifts 0..4 after which a 2x2 max pool only moves: multiples of the stride -------
+# --- prediction: shifts 0..4 after which a 3x3, stride-2 max pool only moves: multiples of the stride --
 
-def test_shift_prediction_passes_multiples_of_the_stride_in_any_order():
-    assert checks.check_pool_shift_prediction([0, 2, 4]).passed
-    assert checks.check_pool_shift_prediction((4, 2, 0)).passed
-
-
-def test_shift_prediction_fails_without_the_zero_shift():
-    result = checks.check_pool_shift_prediction([2, 4])
-    assert result.status == "failed" and "shape" in str(result)
+def test_shift_exercise_is_a_3x3_pool_at_stride_2():
+    assert checks.SHIFT_EXERCISE_POOL == {"size": 3, "stride": 2, "kind": "max"}
 
 
-def test_shift_prediction_fails_on_odd_shifts_with_a_hint():
-    result = checks.check_pool_shift_prediction([0, 1, 2])
-    assert result.status == "failed" and "[0, 1, 2] is not right" in str(result) and "stride" in str(result)
+def test_shift_prediction_passes_multiples_of_the_stride_in_any_order_and_form():
+    for answer in ([0, 2, 4], (4, 2, 0), {0, 2, 4}, range(0, 5, 2), np.array([0, 2, 4])):
+        assert checks.check_pool_shift_prediction(answer).passed, answer
 
 
-def test_shift_prediction_reports_a_non_list():
-    assert "expected a list of shifts" in str(checks.check_pool_shift_prediction(2))
+def test_shift_prediction_fails_without_the_zero_shift_without_counting():
+    text = str(checks.check_pool_shift_prediction([2, 4]))
+    assert "failed" in text and "a value is missing" in text and "shape" not in text and "3" not in text
+
+
+def test_shift_prediction_fails_on_multiples_of_the_window_with_a_hint():
+    text = str(checks.check_pool_shift_prediction([0, 3]))  # the window (3), not the stride (2)
+    assert "failed" in text and "does not belong" in text and "a value is missing" in text
+    assert "hint" in text
+
+
+def test_shift_prediction_with_an_extra_shift_does_not_say_how_many_are_expected():
+    text = str(checks.check_pool_shift_prediction([0, 1, 2, 4]))
+    assert "does not belong" in text and "missing" not in text and "shape" not in text
+
+
+def test_shift_prediction_compares_exactly():
+    assert not checks.check_pool_shift_prediction([0, 2, 4.5]).passed
 
 
 def test_shift_prediction_not_attempted():
@@ -133,10 +159,12 @@ def test_max_pool_catches_the_convolution_default_stride():
     assert '": expected shape (2, 2), got shape (3, 3)' in text
 
 
-def test_max_pool_reports_what_the_code_raised():
+def test_max_pool_reports_what_the_code_raised_at_the_learners_line():
     text = str(checks.check_max_pool2d(square_only))
+    source, first = inspect.getsourcelines(square_only)
+    line = first + next(i for i, s in enumerate(source) if "raise ValueError" in s)
     assert 'cases "4x6 input (not square), 2x2 window, stride 2" and "1x1 window (nothing changes)": ' \
-        'your function raised ValueError: only square inputs (line 109: raise ValueError("only square inputs"))' in text
+        f'your function raised ValueError: only square inputs (line {line}: raise ValueError("only square inputs"))' in text
 
 
 def test_max_pool_not_attempted():
@@ -148,3 +176,20 @@ def test_max_pool_not_attempted_on_an_ellipsis_body():
         ...
 
     assert checks.check_max_pool2d(stub).status == "not attempted"
+
+
+def calls_cnnlib(x, kernel_size, stride=None):
+    import cnnlib
+    return cnnlib.max_pool2d(x, kernel_size, stride=stride)
+
+
+def calls_min_pool_of_the_negative(x, kernel_size, stride=None):
+    import cnnlib
+    return -cnnlib.min_pool2d(-np.asarray(x, float), kernel_size, stride=stride)
+
+
+@pytest.mark.parametrize("solver", [calls_cnnlib, calls_min_pool_of_the_negative])
+def test_max_pool_that_calls_cnnlib_fails_and_says_so(solver):
+    result = checks.check_max_pool2d(solver)
+    assert result.status == "failed" and "your function calls cnnlib." in str(result)
+    assert "0 of 7 cases passed" in str(result)

@@ -1,173 +1,150 @@
 """Every check of the receptive-field chapter: passes a right answer, explains a wrong one, never raises."""
 
-import itertools
-
 import numpy as np
-from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
 from cnnlib import checks
 
 
-# --- compute by hand: conv3, conv3, pool2/2, conv3 -> r = 2 + 2 + 1 + 2*2 + 1 = 10, S = 2 ------------
+# --- prediction: four 5x5 stride-2 layers -> 1 + 4 + 8 + 16 + 32 = 61 ------------------------------------
 
-def test_by_hand_passes_the_hand_worked_answer():
-    assert checks.check_receptive_field_by_hand([10, 2]).passed
+def test_prediction_passes_61():
+    assert checks.check_region_prediction(61).passed
+    assert checks.check_region_prediction(np.int64(61)).passed
 
 
-def test_by_hand_fails_with_a_hint_and_without_the_answer():
-    result = checks.check_receptive_field_by_hand([8, 2])  # forgot that the last layer's taps are 2 apart
-    assert result.status == "failed"
+def test_prediction_fails_on_the_linear_guess_without_giving_the_answer():
+    result = checks.check_region_prediction(17)  # 4L + 1: strides ignored
     text = str(result)
-    assert "[8, 2] is not right" in text and "hint" in text and "10" not in text
+    assert result.status == "failed" and "17 is not right" in text and "hint" in text
+    assert "61" not in text and "32" not in text  # neither the answer nor its last term
 
 
-def test_by_hand_reports_a_wrong_shape():
-    result = checks.check_receptive_field_by_hand(10)
-    assert result.status == "failed" and "shape" in str(result)
-
-
-def test_by_hand_not_attempted_on_ellipsis():
-    assert checks.check_receptive_field_by_hand(...).status == "not attempted"
-
-
-# --- prediction: three 5x5 stride-2 layers -> 1 + 4 + 8 + 16 = 29 ---------------------------------------
-
-def test_prediction_passes_29():
-    assert checks.check_region_prediction(29).passed
-
-
-def test_prediction_fails_on_the_linear_guess():
-    result = checks.check_region_prediction(13)  # 4L + 1: strides ignored
-    assert result.status == "failed" and "13 is not right" in str(result) and "hint" in str(result)
+def test_prediction_fails_on_the_three_layer_value_and_on_a_stride_too_many():
+    assert not checks.check_region_prediction(29).passed   # the figure's three layers
+    assert not checks.check_region_prediction(125).passed  # the fourth layer's taps 16 apart
 
 
 def test_prediction_not_attempted_on_ellipsis():
     assert checks.check_region_prediction(...).status == "not attempted"
 
 
-# --- implement: receptive_field_size(layers) -------------------------------------------------------------
+# --- by hand: conv3, conv3, pool2/2, conv3 -> r = 2 + 2 + 1 + 2*2 + 1 = 10, S = 2, P = 1 + 1 + 0 + 1*2 = 4 --
 
-def size_by_brute_force(layers):
-    """Independent: push a 1-D impulse response of all-ones layers back down and measure its span."""
-    counts = np.ones(1)
+def test_by_hand_passes_the_hand_worked_answer_in_any_sequence_type():
+    for answer in ([10, 2, 4], (10, 2, 4), np.array([10, 2, 4])):
+        assert checks.check_receptive_field_by_hand(answer).passed, answer
+
+
+def test_by_hand_names_the_wrong_entry_without_its_value():
+    result = checks.check_receptive_field_by_hand([8, 2, 4])  # forgot that the last layer's taps are 2 apart
+    text = str(result)
+    assert result.status == "failed"
+    assert "S and P are right; r is not" in text and "hint" in text and "10" not in text
+
+
+def test_by_hand_catches_padding_summed_without_the_strides():
+    assert "P is not" in str(checks.check_receptive_field_by_hand([10, 2, 3]))  # 1 + 1 + 0 + 1
+
+
+def test_by_hand_reports_a_wrong_length_and_not_attempted():
+    assert "expected 3 items (r, S, P)" in str(checks.check_receptive_field_by_hand([10, 2]))
+    assert checks.check_receptive_field_by_hand(10).status == "failed"
+    assert checks.check_receptive_field_by_hand(...).status == "not attempted"
+
+
+# --- the ERF of 8 5x5 averaging layers: each step is uniform on {-2..2}, variance 2, so sigma = sqrt(16) ----
+
+def test_erf_width_passes_sqrt_2L():
+    assert checks.check_erf_width(4).passed
+    assert checks.check_erf_width(np.sqrt(2 * 8)).passed
+
+
+def test_erf_width_fails_on_the_3x3_formula_and_on_the_theoretical_field():
+    for wrong in (np.sqrt(2 * 8 / 3), 33, 16):  # variance 2/3 per step, r, sigma^2
+        result = checks.check_erf_width(wrong)
+        assert result.status == "failed" and "variance of one step" in str(result), wrong
+
+
+def test_erf_width_not_attempted_and_non_numbers():
+    assert checks.check_erf_width(...).status == "not attempted"
+    assert "expected a number" in str(checks.check_erf_width("4"))
+
+
+# --- implement: receptive_field_region(layers, index) ------------------------------------------------------
+
+def region_by_brute_force(layers, index):
+    """Independent: push the set of positions unit ``index`` reads down, layer by layer, padding included."""
+    positions = {index}
     for layer in reversed(layers):
         k, s, p, d = (tuple(layer) + (1,))[:4]
-        taps = np.zeros(d * (k - 1) + 1)
-        taps[::d] = 1
-        spread = np.zeros(s * (counts.size - 1) + 1)
-        spread[::s] = counts  # neighbouring units of this layer read windows s apart below
-        counts = np.convolve(spread, taps)
-    return int(counts.size)
+        positions = {j * s - p + m * d for j in positions for m in range(k)}
+    return min(positions), max(positions) + 1
 
 
-def forgets_strides(layers):
-    return 1 + sum((tuple(layer) + (1,))[3] * (layer[0] - 1) for layer in layers)
-
-
-def forgets_dilation(layers):
+def forgets_the_padding(layers, index):
     r, jump = 1, 1
     for layer in layers:
-        r += (layer[0] - 1) * jump
-        jump *= layer[1]
-    return r
+        k, s, p, d = (tuple(layer) + (1,))[:4]
+        r += d * (k - 1) * jump
+        jump *= s
+    return index * jump, index * jump + r
 
 
-def raises(layers):
-    return layers[10]
+def sums_the_padding_without_strides(layers, index):
+    r, jump, pad = 1, 1, 0
+    for layer in layers:
+        k, s, p, d = (tuple(layer) + (1,))[:4]
+        r += d * (k - 1) * jump
+        pad += p
+        jump *= s
+    return [index * jump - pad, index * jump - pad + r]
 
 
-def not_attempted(layers):
-    raise NotImplementedError("walk the layers")
+def calls_cnnlib(layers, index):
+    last = cnnlib.receptive_field(layers)[-1]
+    return index * last.stride - last.padding, index * last.stride - last.padding + last.size
 
 
-def test_size_passes_an_independent_solution():
-    result = checks.check_receptive_field_size(size_by_brute_force)
+def test_region_passes_an_independent_solution():
+    result = checks.check_receptive_field_region(region_by_brute_force)
     assert result.passed, result
+    assert "all 7 cases pass" in str(result)
 
 
-def test_size_names_the_strided_case_with_expected_and_got():
-    result = checks.check_receptive_field_size(forgets_strides)
-    text = str(result)
-    assert result.status == "failed"
-    assert 'case "conv, conv, 2x2 pool stride 2, conv": expected 10, got 8' in text
-    assert 'case "a 1x1 layer (sees one pixel)"' not in text  # that case passes
+def test_region_accepts_a_list_or_an_array():
+    assert checks.check_receptive_field_region(lambda layers, i: list(region_by_brute_force(layers, i))).passed
+    assert checks.check_receptive_field_region(lambda layers, i: np.array(region_by_brute_force(layers, i))).passed
 
 
-def test_size_catches_a_forgotten_dilation():
-    result = checks.check_receptive_field_size(forgets_dilation)
-    assert 'case "dilation 2 in the second layer (4-tuples)": expected 7, got 5' in str(result)
+def test_region_names_the_padded_cases_with_expected_and_got():
+    text = str(checks.check_receptive_field_region(forgets_the_padding))
+    assert 'case "one 3x3 layer with padding 1, unit 0 (starts in the padding)": 2 of 2 values differ' in text
+    assert "expected -1, got 0" in text
+    assert 'case "two 3x3 layers without padding, unit 2"' not in text  # no padding: that case passes
 
 
-def test_size_reports_what_the_code_raised():
-    result = checks.check_receptive_field_size(raises)
-    assert result.status == "failed" and "IndexError" in str(result)
+def test_region_catches_padding_that_ignores_the_strides():
+    text = str(checks.check_receptive_field_region(sums_the_padding_without_strides))
+    assert 'case "VGG-16\'s corner unit at pool5"' in text and "expected -90" in text
+    assert 'case "the chapter\'s worked example, unit 3"' not in text  # no padding after the stride
 
 
-def test_size_not_attempted_on_not_implemented():
-    result = checks.check_receptive_field_size(not_attempted)
-    assert result.status == "not attempted" and "not attempted yet" in str(result)
+def test_region_may_not_call_cnnlib():
+    result = checks.check_receptive_field_region(calls_cnnlib)
+    assert result.status == "failed" and "your function calls cnnlib.receptive_field" in str(result)
+    assert cnnlib.receptive_field([(3, 1, 1)])[-1].size == 3  # restored afterwards
 
 
-# --- implement: effective_receptive_field(kernels) -------------------------------------------------------
+def test_region_reports_what_the_code_raised_and_not_attempted():
+    assert "IndexError" in str(checks.check_receptive_field_region(lambda layers, i: layers[99]))
 
-def erf_by_one_hot(kernels):
-    """Independent: the gradient of a linear map is its response to each one-hot input (scipy)."""
-    shape = (1 + sum(np.shape(k)[0] - 1 for k in kernels), 1 + sum(np.shape(k)[1] - 1 for k in kernels))
-    grad = np.zeros(shape)
-    for i, j in itertools.product(range(shape[0]), range(shape[1])):
-        x = np.zeros(shape)
-        x[i, j] = 1.0
-        for k in kernels:
-            x = scipy_correlate2d(x, np.asarray(k, float), mode="valid")
-        grad[i, j] = x.item()
-    return grad
+    def stub(layers, index):
+        raise NotImplementedError("r, S and P first")
 
-
-def erf_wrong_order_flip(kernels):
-    """Correlates instead of convolving on the way back: right for symmetric kernels only."""
-    grad = np.ones((1, 1))
-    for k in reversed(kernels):
-        k = np.asarray(k, float)
-        grad = scipy_correlate2d(grad, k, mode="full")
-    return grad
-
-
-def test_erf_passes_an_independent_solution():
-    result = checks.check_effective_receptive_field(erf_by_one_hot)
-    assert result.passed, result
-
-
-def test_erf_names_the_failing_cases_and_the_first_differing_value():
-    result = checks.check_effective_receptive_field(erf_wrong_order_flip)
-    text = str(result)
-    assert result.status == "failed"
-    assert 'case "one 3x3 kernel (the gradient is the kernel itself)"' in text and "expected" in text
-    assert 'case "two 3x3 averaging kernels"' not in text  # symmetric: flipping changes nothing
-
-
-def test_erf_reports_a_wrong_shape():
-    result = checks.check_effective_receptive_field(lambda kernels: np.ones((1, 1)))
-    assert "expected shape (3, 3), got shape (1, 1)" in str(result)
-
-
-def test_erf_reports_what_the_code_raised_and_not_attempted():
-    assert "ZeroDivisionError" in str(checks.check_effective_receptive_field(lambda kernels: 1 / 0))
-    def stub(kernels):
-        raise NotImplementedError
-    assert checks.check_effective_receptive_field(stub).status == "not attempted"
-
-
-def test_checks_never_raise_on_a_non_function():
-    assert checks.check_receptive_field_size(3).status == "failed"
-    assert "expected a function" in str(checks.check_effective_receptive_field("grad"))
-
-
-def test_a_stub_whose_body_is_ellipsis_is_not_attempted():
-    def size_stub(layers):
+    def ellipsis_body(layers, index):
         ...
 
-    def erf_stub(kernels):
-        ...
-
-    assert checks.check_receptive_field_size(size_stub).status == "not attempted"
-    assert checks.check_effective_receptive_field(erf_stub).status == "not attempted"
+    assert checks.check_receptive_field_region(stub).status == "not attempted"
+    assert checks.check_receptive_field_region(ellipsis_body).status == "not attempted"
+    assert "expected a function" in str(checks.check_receptive_field_region(3))

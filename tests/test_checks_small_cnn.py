@@ -1,6 +1,8 @@
 """Chapter 11 checks: each passes a right answer and explains a wrong, raising or missing one."""
 
 import numpy as np
+import pytest
+import scipy.signal
 import torch
 import torch.nn.functional as F
 
@@ -19,16 +21,6 @@ def _text(result):
 
 
 # Independent solutions, written without cnnlib.
-
-def _relu_backward_by_hand(grad_output, x):
-    return np.where(np.asarray(x) > 0, grad_output, 0.0)
-
-
-def _relu_backward_torch(grad_output, x):
-    t = torch.tensor(np.asarray(x, dtype=float), requires_grad=True)
-    torch.relu(t).backward(torch.tensor(np.asarray(grad_output, dtype=float)))
-    return t.grad.numpy()
-
 
 def _max_pool_backward_by_hand(grad_output, x):
     """One 2x2 window at a time: the window's gradient goes to its first maximum."""
@@ -61,6 +53,10 @@ def test_param_count_without_the_dense_biases_fails_with_a_hint_not_the_answer()
     assert "2986" not in _text(result)
 
 
+def test_param_count_is_compared_exactly():
+    assert not checks.check_param_count_by_hand(2986.5).passed and not checks.check_param_count_by_hand(2985).passed
+
+
 def test_param_count_with_unpooled_maps_fails():
     assert not checks.check_param_count_by_hand(416 + (16 * 8 * 8 + 1) * 10).passed
 
@@ -69,66 +65,59 @@ def test_param_count_not_attempted():
     assert "not attempted" in _text(checks.check_param_count_by_hand(...))
 
 
-# --- prediction: how far the maps move ---------------------------------------------------------------
+# --- prediction: how far the maps of two conv -> ReLU -> pool stages move -----------------------------
 
 def test_shift_prediction_passes_the_equivariance_answer():
-    # Conv moves with the input (2 columns); the 2x2 pool halves that (1 column).
-    assert checks.check_shift_prediction([2, 1]).passed
+    # Conv moves with the input (4 columns); each 2x2 pool halves the move: 2, then 2, then 1.
+    assert checks.check_shift_prediction([4, 2, 2, 1]).passed
+    assert checks.check_shift_prediction((4, 2, 2, 1)).passed and checks.check_shift_prediction(np.array([4, 2, 2, 1])).passed
 
 
 def test_shift_prediction_measurement_agrees_with_the_reasoning():
-    assert measured_map_shifts(2) == [2, 1]
+    assert measured_map_shifts(4) == [4, 2, 2, 1]
 
 
-def test_shift_prediction_rejects_invariance():
-    result = checks.check_shift_prediction([0, 0])  # "CNNs are shift-invariant": the seed notes' mistake
-    assert not result.passed and "equivariant" in _text(result)
+def test_shift_prediction_measurement_agrees_with_torch():
+    # Independent: the same two stages in torch, and the move found by comparing whole columns.
+    image = torch.zeros(1, 1, 16, 16, dtype=torch.float64)
+    image[0, 0, 2:14, 3] = 1.0
+    kernel = torch.tensor([[[[-1.0, 2.0, -1.0]] * 3]], dtype=torch.float64)
+
+    def maps(x):
+        out = []
+        for _ in range(2):
+            x = torch.relu(F.conv2d(x, kernel, padding=1))
+            out.append(x[0, 0].numpy())
+            x = F.max_pool2d(x, 2)
+            out.append(x[0, 0].numpy())
+        return out
+
+    moved = torch.roll(image, 4, dims=3)  # the stroke stays far from the border, so roll is a shift
+    for before, after, expected in zip(maps(image), maps(moved), [4, 2, 2, 1]):
+        assert np.allclose(after[:, expected:], before[:, :before.shape[1] - expected])
 
 
-def test_shift_prediction_names_a_wrong_shape():
-    result = checks.check_shift_prediction(2)
-    assert not result.passed and "expected shape (2,)" in _text(result)
+def test_shift_prediction_rejects_invariance_and_says_which_maps_are_wrong():
+    result = checks.check_shift_prediction([0, 0, 0, 0])  # "CNNs are shift-invariant": the seed notes' mistake
+    assert not result.passed and "are not right" in _text(result) and "equivariant" in _text(result)
+
+
+def test_shift_prediction_that_forgets_the_second_pool_names_only_that_map():
+    text = _text(checks.check_shift_prediction([4, 2, 2, 2]))
+    assert "first feature map, first pooled map and second feature map are right; second pooled map is not" in text
+
+
+def test_shift_prediction_asks_for_four_maps():
+    result = checks.check_shift_prediction([2, 1])
+    assert not result.passed and "expected 4 items (first feature map, first pooled map" in _text(result)
+
+
+def test_shift_prediction_compares_exactly():
+    assert not checks.check_shift_prediction([4, 2, 2, 1.4]).passed
 
 
 def test_shift_prediction_not_attempted():
     assert not checks.check_shift_prediction(...).attempted
-
-
-# --- ReLU backward ---------------------------------------------------------------------------
-
-def test_relu_backward_passes_an_independent_solution():
-    result = checks.check_relu_backward(_relu_backward_by_hand)
-    assert result.passed, result
-    assert "(against cnnlib)" in _text(result) and "(against finite differences)" in _text(result)
-
-
-def test_relu_backward_passes_torch_autograd():
-    assert checks.check_relu_backward(_relu_backward_torch).passed
-
-
-def test_relu_backward_that_forgets_grad_output_names_the_case():
-    text = _text(checks.check_relu_backward(lambda g, x: (np.asarray(x) > 0).astype(float)))
-    # x = [[1, 1], [-1, 3]] with grad_output [[2, -3], [0.5, 7]]: expected 2 at (0, 0), the mask gives 1.
-    assert 'case "incoming gradient not all ones (does it multiply by grad_output?)"' in text
-    assert "first at index (0, 0): expected 2, got 1" in text
-    assert "finite differences give" in text  # the numerical referee disagrees too
-
-
-def test_relu_backward_with_derivative_1_at_zero_fails_only_the_convention_case():
-    text = _text(checks.check_relu_backward(lambda g, x: np.where(np.asarray(x) >= 0, g, 0.0)))
-    assert 'case "x exactly 0 (convention: the derivative there is 0)"' in text
-    assert "expected 0, got 5" in text and "4 of 5 cases passed (against cnnlib)" in text
-    assert "all 2 cases pass (against finite differences)" in text
-
-
-def test_relu_backward_that_raises_is_reported():
-    text = _text(checks.check_relu_backward(lambda g, x: g @ np.ones((7, 7))))
-    assert "your function raised ValueError" in text
-
-
-def test_relu_backward_not_implemented_is_not_attempted():
-    result = checks.check_relu_backward(_not_implemented)
-    assert not result.attempted and "not attempted yet" in _text(result)
 
 
 # --- max-pool backward ------------------------------------------------------------------------
@@ -177,3 +166,115 @@ def test_max_pool_backward_that_raises_is_reported():
 
 def test_max_pool_backward_not_implemented_is_not_attempted():
     assert not checks.check_max_pool_backward(_not_implemented).attempted
+
+
+def test_max_pool_backward_that_calls_cnnlib_fails_and_says_so():
+    import cnnlib
+
+    result = checks.check_max_pool_backward(lambda g, x: cnnlib.max_pool2d_backward(g, x, 2))
+    assert not result.passed and "your function calls cnnlib.max_pool2d_backward" in _text(result)
+
+
+# --- convolution backward (one channel, stride 1, no padding) ------------------------------------
+
+def _conv_backward_by_loops(grad_output, x, kernel):
+    """One output at a time: its gradient goes back to the window it read, and to the kernel."""
+    kh, kw = kernel.shape
+    grad_x, grad_kernel = np.zeros_like(x, dtype=float), np.zeros_like(kernel, dtype=float)
+    for i in range(grad_output.shape[0]):
+        for j in range(grad_output.shape[1]):
+            grad_x[i:i + kh, j:j + kw] += grad_output[i, j] * kernel
+            grad_kernel += grad_output[i, j] * x[i:i + kh, j:j + kw]
+    return grad_x, grad_kernel
+
+
+def _conv_backward_by_scipy(grad_output, x, kernel):
+    """The chapter's formulas: a full convolution for the input, a correlation for the kernel."""
+    return (scipy.signal.convolve2d(grad_output, kernel, mode="full"),
+            scipy.signal.correlate2d(x, grad_output, mode="valid"))
+
+
+def _conv_backward_by_torch(grad_output, x, kernel):
+    xt = torch.tensor(np.asarray(x, float)[None, None], requires_grad=True)
+    kt = torch.tensor(np.asarray(kernel, float)[None, None], requires_grad=True)
+    F.conv2d(xt, kt).backward(torch.tensor(np.asarray(grad_output, float)[None, None]))
+    return xt.grad.numpy()[0, 0], kt.grad.numpy()[0, 0]
+
+
+def test_conv_backward_passes_independent_solutions():
+    for solution in (_conv_backward_by_loops, _conv_backward_by_scipy, _conv_backward_by_torch):
+        result = checks.check_conv_backward(solution)
+        assert result.passed, result
+    text = _text(result)
+    assert "(grad_x against cnnlib)" in text and "(grad_kernel against finite differences)" in text
+
+
+def test_conv_backward_without_the_flip_fails_on_grad_x_only():
+    def no_flip(grad_output, x, kernel):  # a full correlation instead of a full convolution
+        kh, kw = kernel.shape
+        padded = np.pad(grad_output, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+        return scipy.signal.correlate2d(padded, kernel, mode="valid"), _conv_backward_by_loops(grad_output, x, kernel)[1]
+    text = _text(checks.check_conv_backward(no_flip))
+    assert "of 6 cases passed (grad_x against cnnlib)" in text
+    assert "all 6 cases pass (grad_kernel against cnnlib)" in text
+    assert 'case "a 1x1 kernel"' not in text  # a 1x1 kernel is its own flip
+
+
+def test_conv_backward_that_overwrites_overlapping_windows_fails_with_the_case():
+    def overwrites(grad_output, x, kernel):
+        kh, kw = kernel.shape
+        grad_x = np.zeros_like(x, dtype=float)
+        for i in range(grad_output.shape[0]):
+            for j in range(grad_output.shape[1]):
+                grad_x[i:i + kh, j:j + kw] = grad_output[i, j] * kernel  # = instead of +=
+        return grad_x, _conv_backward_by_loops(grad_output, x, kernel)[1]
+    text = _text(checks.check_conv_backward(overwrites))
+    assert "the chapter's example: 3x3 input, 2x2 kernel of ones, output gradient of ones" in text
+    assert "expected 2, got 1" in text
+
+
+def test_conv_backward_that_returns_one_array_is_told_to_return_a_pair():
+    text = _text(checks.check_conv_backward(lambda g, x, k: _conv_backward_by_loops(g, x, k)[0]))
+    assert "must return a pair (grad_x, grad_kernel), not ndarray" in text
+
+
+@pytest.mark.parametrize("helper", ["conv2d_backward", "numerical_gradient"])
+def test_conv_backward_that_calls_cnnlib_fails_and_says_so(helper):
+    import cnnlib
+
+    def calls(grad_output, x, kernel):
+        if helper == "conv2d_backward":
+            gx, gk, _ = cnnlib.conv2d_backward(grad_output[None, None], x[None, None], kernel[None, None])
+            return gx[0, 0], gk[0, 0]
+        loss = lambda v, k: np.sum(grad_output * cnnlib.correlate2d(v, k))  # noqa: E731
+        return (cnnlib.numerical_gradient(lambda v: loss(v, kernel), x),
+                cnnlib.numerical_gradient(lambda k: loss(x, k), kernel))
+    result = checks.check_conv_backward(calls)
+    assert not result.passed and f"your function calls cnnlib.{helper}" in _text(result)
+
+
+def test_conv_backward_may_use_correlate2d_and_convolve2d():
+    import cnnlib
+
+    def by_cnnlib_ops(grad_output, x, kernel):
+        kh, kw = kernel.shape
+        return cnnlib.convolve2d(grad_output, kernel, padding=(kh - 1, kw - 1)), cnnlib.correlate2d(x, grad_output)
+    assert checks.check_conv_backward(by_cnnlib_ops).passed
+
+
+def test_conv_backward_not_implemented_is_not_attempted():
+    result = checks.check_conv_backward(_not_implemented)
+    assert not result.attempted and "not attempted yet" in _text(result)
+    assert not checks.check_conv_backward(lambda g, x, k: None).attempted
+
+
+def test_the_chapters_self_check_of_a_right_conv_backward_is_far_below_the_threshold():
+    # The worked solution's self-check, as the learner runs it: relative errors below 1e-7.
+    import cnnlib
+
+    rng = np.random.default_rng(0)
+    x, kernel, g = rng.normal(size=(5, 5)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    for index, (point, loss) in enumerate([(x, lambda v: np.sum(g * cnnlib.correlate2d(v, kernel))),
+                                           (kernel, lambda k: np.sum(g * cnnlib.correlate2d(x, k)))]):
+        numeric = cnnlib.numerical_gradient(loss, point)
+        assert cnnlib.relative_error(_conv_backward_by_loops(g, x, kernel)[index], numeric) < 1e-7

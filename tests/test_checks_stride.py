@@ -16,20 +16,40 @@ from cnnlib import checks
 
 @pytest.mark.parametrize("check, right, wrong", [
     (checks.check_stride_by_hand, 3, 4),                # floor((11 + 2 - 5) / 3) + 1 = floor(8/3) + 1
-    (checks.check_stride_skipped, (2, 3), (2, 1)),      # windows on rows 0-1 and 3-4: rows 2, 5, 6 unread
-    (checks.check_stride_output_stride, (32, 7), (16, 14)),   # 2**5; 224 -> 112 -> 56 -> 28 -> 14 -> 7
+    # padded rows 0-9; windows on 0-1, 3-4, 6-7: rows 2, 5, 8 unread (real), 9 is padding
+    (checks.check_stride_skipped, (3, 3), (3, 4)),
+    # 2**5; 225 -> 113 -> 57 -> 29 -> 15 -> 8 (each layer rounds an odd size up)
+    (checks.check_stride_output_stride, (32, 8), (16, 15)),
 ])
 def test_answer_checks_pass_the_hand_worked_answer_and_hint_on_a_wrong_one(check, right, wrong):
     assert check(right).passed
     result = check(wrong)
-    assert result.status == "failed" and "not right" in str(result) and "hint" in str(result)
-    assert f"expected {right}" not in str(result)
+    text = str(result)
+    assert result.status == "failed" and ("not right" in text or "is not" in text) and "hint" in text
+    assert f"expected {right}" not in text and str(right) not in text
 
 
 @pytest.mark.parametrize("check", [checks.check_stride_by_hand, checks.check_stride_skipped,
                                    checks.check_stride_output_stride])
 def test_answer_checks_say_not_attempted_for_ellipsis(check):
     assert not check(...).attempted
+
+
+@pytest.mark.parametrize("check, answer, feedback", [
+    (checks.check_stride_skipped, (3, 4), "o is right; the number of unread rows is not"),
+    (checks.check_stride_skipped, (4, 3), "the number of unread rows is right; o is not"),
+    # 225 / 32 = 7.03: the classic slip of dividing instead of applying the floors
+    (checks.check_stride_output_stride, (32, 7), "the output stride is right; the size is not"),
+    (checks.check_stride_output_stride, (16, 8), "the size is right; the output stride is not"),
+])
+def test_pair_checks_say_which_part_is_wrong(check, answer, feedback):
+    result = check(answer)
+    assert result.status == "failed" and feedback in str(result)
+
+
+def test_pair_checks_accept_any_sequence_and_numpy_integers():
+    assert checks.check_stride_skipped([np.int64(3), 3]).passed
+    assert checks.check_stride_output_stride(np.array([32, 8])).passed
 
 
 def test_by_hand_check_rejects_a_non_number():
@@ -57,6 +77,22 @@ def test_output_size_check_names_the_case_when_rounding_up():
     assert result.status == "failed"
     assert 'case "i=6, k=3, s=2, p=0 (one row left over)": expected 2, got 3' in text
     assert "exact fit" not in text
+
+
+def test_output_size_check_catches_padding_on_one_side_only():
+    result = checks.check_stride_output_size(lambda i, k, s, p: (i + p - k) // s + 1)
+    text = str(result)
+    assert result.status == "failed"
+    # 5 + 2 - 3 + 1 = 5 with padding on both sides; one side gives 4
+    assert '"i=5, k=3, s=1, p=1 (same padding)"' in text and "expected 5, got 4" in text
+
+
+def test_output_size_check_refuses_cnnlib_conv_output_size():
+    import cnnlib
+
+    result = checks.check_stride_output_size(lambda i, k, s, p: cnnlib.conv_output_size(i, k, s, p))
+    assert result.status == "failed" and "calls cnnlib.conv_output_size" in str(result)
+    assert cnnlib.conv_output_size(5, 3) == 3  # restored after the check
 
 
 def test_output_size_check_points_at_true_division():
@@ -122,6 +158,23 @@ def test_correlate_check_reports_an_exception():
 
     result = checks.check_stride_correlate2d(broken)
     assert result.status == "failed" and "IndexError" in str(result)
+
+
+def test_correlate_check_refuses_cnnlib_correlate2d():
+    import cnnlib
+
+    result = checks.check_stride_correlate2d(lambda x, kernel, stride: cnnlib.correlate2d(x, kernel, stride=stride))
+    assert result.status == "failed" and "calls cnnlib.correlate2d" in str(result)
+
+
+def test_correlate_check_refuses_the_convolution_matrix():
+    import cnnlib
+
+    def by_matrix(x, kernel, stride):
+        o = [(n - k) // stride + 1 for n, k in zip(np.shape(x), np.shape(kernel))]
+        return (cnnlib.conv_matrix(np.shape(x), kernel, stride) @ np.ravel(x)).reshape(o)
+
+    assert "calls cnnlib.conv_matrix" in str(checks.check_stride_correlate2d(by_matrix))
 
 
 def test_correlate_check_says_not_attempted():

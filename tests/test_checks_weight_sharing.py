@@ -3,7 +3,10 @@
 import numpy as np
 from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
 from cnnlib import checks
+
+SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])  # independent of cnnlib
 
 
 # --- by hand: 3x3 kernel on 5x5 -> 3x3 output: 9 rows, 25 columns, 9 * 9 = 81 non-zeros ----------------
@@ -12,38 +15,58 @@ def test_by_hand_passes_the_hand_worked_answer():
     assert checks.check_conv_matrix_by_hand([9, 25, 81]).passed
 
 
-def test_by_hand_fails_with_a_hint_not_the_answer():
+def test_by_hand_passes_in_any_sequence_type():
+    assert checks.check_conv_matrix_by_hand((9, 25, 81)).passed
+    assert checks.check_conv_matrix_by_hand(np.array([9, 25, 81])).passed
+
+
+def test_by_hand_names_the_wrong_entries_without_their_values():
     result = checks.check_conv_matrix_by_hand([25, 9, 81])  # rows and columns swapped
     text = str(result)
-    assert result.status == "failed" and "[25, 9, 81] is not right" in text and "hint" in text
+    assert result.status == "failed" and "non_zeros is right; rows and columns are not" in text
+    assert "hint" in text and "expected" not in text
 
 
-def test_by_hand_reports_a_wrong_shape_and_not_attempted():
-    assert "shape" in str(checks.check_conv_matrix_by_hand([9, 25]))
+def test_by_hand_reports_a_wrong_length_and_not_attempted():
+    assert "expected 3 items (rows, columns, non_zeros)" in str(checks.check_conv_matrix_by_hand([9, 25]))
     assert checks.check_conv_matrix_by_hand(...).status == "not attempted"
 
 
-# --- prediction: stride 2 is equivariant to even shifts only -------------------------------------------
+# --- prediction: a stride-2 layer and a 2x2 stride-2 max-pool: a step of 4 input pixels ----------------
 
-def test_equivariant_shifts_match_the_stride():
+def test_equivariant_shifts_match_the_effective_stride():
     assert checks.equivariant_shifts(1) == list(range(8))
     assert checks.equivariant_shifts(2) == [0, 2, 4, 6]
+    assert checks.equivariant_shifts(2, pool=2, shifts=range(12)) == [0, 4, 8]  # S = 2 * 2
 
 
-def test_prediction_passes_in_any_order():
-    assert checks.check_stride_prediction([6, 0, 4, 2]).passed
-    assert checks.check_stride_prediction((0, 2, 4, 6)).passed
+def test_pooled_feature_map_is_the_layer_then_the_pool():
+    scene = np.random.default_rng(5).random((12, 16))
+    fmap = scipy_correlate2d(np.pad(scene, 1), SOBEL_X, mode="valid")[::2, ::2]  # 6x8
+    by_hand = fmap.reshape(3, 2, 4, 2).max(axis=(1, 3))
+    np.testing.assert_allclose(checks.pooled_feature_map(scene), by_hand)
 
 
-def test_prediction_fails_on_every_shift_and_on_nonsense_without_raising():
-    result = checks.check_stride_prediction([0, 1, 2, 3, 4, 5, 6, 7])  # stride-1 thinking
-    assert result.status == "failed" and "hint" in str(result)
-    assert checks.check_stride_prediction([1, "a"]).status == "failed"
-    assert checks.check_stride_prediction([1, 3, 5, 7]).status == "failed"
+def test_stack_prediction_passes_in_any_form():
+    for answer in ([0, 4, 8], [8, 4, 0], (0, 4, 8), {0, 4, 8}, range(0, 12, 4), np.array([0, 4, 8])):
+        assert checks.check_stack_shift_prediction(answer).passed, answer
 
 
-def test_prediction_not_attempted_on_ellipsis():
-    assert checks.check_stride_prediction(...).status == "not attempted"
+def test_stack_prediction_fails_on_the_one_layer_answer_without_giving_the_answer():
+    result = checks.check_stack_shift_prediction([0, 2, 4, 6, 8, 10])  # the stride-2 layer alone
+    text = str(result)
+    assert result.status == "failed" and "includes a value that does not belong" in text and "hint" in text
+    assert "missing" not in text and "shape" not in text
+
+
+def test_stack_prediction_says_a_value_is_missing_and_never_raises():
+    assert "a value is missing" in str(checks.check_stack_shift_prediction([0, 4]))
+    assert checks.check_stack_shift_prediction([1, "a"]).status == "failed"
+    assert checks.check_stack_shift_prediction(4).status == "failed"
+
+
+def test_stack_prediction_not_attempted_on_ellipsis():
+    assert checks.check_stack_shift_prediction(...).status == "not attempted"
 
 
 # --- implement: my_conv_matrix(input_shape, kernel, stride=1) ------------------------------------------
@@ -85,6 +108,14 @@ def test_matrix_reports_expected_and_got_values_for_a_flipped_kernel():
     text = str(checks.check_conv_matrix(flips_kernel))
     assert 'case "3x3 kernel on a 4x4 input":' in text and "expected" in text and "got" in text
     assert 'case "1x1 kernel (the matrix is diagonal)"' not in text  # a 1x1 kernel has nothing to flip
+
+
+def test_matrix_may_not_call_cnnlib_conv_matrix():
+    def calls_cnnlib(input_shape, kernel, stride=1):
+        return cnnlib.conv_matrix(input_shape, kernel, stride=stride)
+    result = checks.check_conv_matrix(calls_cnnlib)
+    assert result.status == "failed" and "your function calls cnnlib.conv_matrix" in str(result)
+    assert cnnlib.conv_matrix((2, 2), [[1.0]]).shape == (4, 4)  # restored afterwards
 
 
 def test_matrix_reports_what_the_code_raised():

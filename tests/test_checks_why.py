@@ -26,18 +26,41 @@ def _text(result):
     return str(result)
 
 
-# --- predict y[4] ---------------------------------------------------------------------------
+# --- predict y[4] and y[5] after x[6] changes -------------------------------------------------
 
-def test_prediction_passes_the_hand_worked_value():
-    # x[4:7] = [4, 1, 0] under the flipped kernel [-1, 1, 2]: -4 + 1 + 0 = -3.
-    assert checks.check_flip_and_slide_prediction(-3).passed
+# x = [1, 3, 0, 2, 4, 1, 3, 2] (x[6] = 3 instead of 0) under the flipped kernel [-1, 1, 2]:
+# y[4] = 4*(-1) + 1*1 + 3*2 = 3 and y[5] = 1*(-1) + 3*1 + 2*2 = 6.
+HAND_PREDICTION = (3, 6)
 
 
-def test_prediction_fails_with_a_hint_but_not_the_answer():
-    result = checks.check_flip_and_slide_prediction(9)  # what the unflipped kernel gives: 8 + 1 + 0
+def test_the_changed_signal_differs_from_the_running_example_in_x6_only():
+    assert checks.CHANGED_SIGNAL.tolist() == [1, 3, 0, 2, 4, 1, 3, 2]
+
+
+def test_prediction_passes_the_hand_worked_values():
+    assert checks.check_flip_and_slide_prediction(HAND_PREDICTION).passed
+    assert checks.check_flip_and_slide_prediction([3.0, np.float64(6)]).passed
+
+
+def test_prediction_names_the_wrong_output_with_a_hint_but_not_the_answer():
+    result = checks.check_flip_and_slide_prediction((3, 3))  # y[5] left at its old value
     assert not result.passed and result.attempted
-    assert "your answer 9 is not right" in _text(result) and "flipped kernel [-1, 1, 2]" in _text(result)
-    assert "-3" not in _text(result)
+    assert "y[4] is right; y[5] is not" in _text(result) and "flipped kernel [-1, 1, 2]" in _text(result)
+    assert "expected" not in _text(result)
+
+
+def test_prediction_of_the_old_outputs_fails():
+    # The running example's outputs before the change: y[4] = -3, y[5] = 3.
+    assert "y[4] and y[5] are not right" in _text(checks.check_flip_and_slide_prediction((-3, 3)))
+
+
+def test_prediction_without_the_flip_fails():
+    # Unflipped [2, 1, -1]: 4*2 + 1*1 + 3*(-1) = 6 and 1*2 + 3*1 + 2*(-1) = 3.
+    assert not checks.check_flip_and_slide_prediction((6, 3)).passed
+
+
+def test_prediction_of_one_number_asks_for_the_pair():
+    assert "expected 2 items (y[4], y[5])" in _text(checks.check_flip_and_slide_prediction(3))
 
 
 def test_prediction_left_as_ellipsis_is_not_attempted():
@@ -50,14 +73,15 @@ def test_weight_counts_by_hand_pass_the_hand_worked_numbers():
     assert checks.check_weight_counts_by_hand((64 * 64 * 62 * 62, 62 * 62 * 9, 9)).passed
 
 
-def test_weight_counts_by_hand_reject_an_off_by_one_in_billions():
+def test_weight_counts_by_hand_name_the_count_that_is_off_by_one_in_billions():
     result = checks.check_weight_counts_by_hand((64 * 64 * 62 * 62 + 1, 62 * 62 * 9, 9))
-    assert not result.passed and "the output is 62x62" in _text(result)
+    assert not result.passed and "sparse and shared are right; dense is not" in _text(result)
+    assert "the output is 62x62" in _text(result) and "15,745,024" not in _text(result)
 
 
-def test_weight_counts_by_hand_name_a_wrong_shape():
+def test_weight_counts_by_hand_ask_for_three_numbers():
     result = checks.check_weight_counts_by_hand(9)
-    assert not result.passed and "expected shape (3,)" in _text(result)
+    assert not result.passed and "expected 3 items (dense, sparse, shared)" in _text(result)
 
 
 def test_weight_counts_by_hand_not_attempted():
@@ -97,6 +121,20 @@ def test_convolve1d_that_raises_is_reported_not_raised():
     assert "your function raised IndexError" in text and "0 of 6 cases passed" in text
 
 
+@pytest.mark.parametrize("call", ["convolve1d", "correlate1d", "convolve2d"])
+def test_convolve1d_that_calls_cnnlib_is_told_to_write_it(call):
+    import cnnlib
+
+    def borrowed(x, w):
+        if call == "correlate1d":
+            return cnnlib.correlate1d(x, np.asarray(w)[::-1])
+        if call == "convolve2d":
+            return cnnlib.convolve2d(np.asarray(x)[None], np.asarray(w)[None])[0]
+        return cnnlib.convolve1d(x, w)
+    result = checks.check_my_convolve1d(borrowed)
+    assert not result.passed and f"calls cnnlib.{call}" in _text(result)
+
+
 def test_convolve1d_not_implemented_is_not_attempted():
     assert not checks.check_my_convolve1d(_not_implemented).attempted
 
@@ -112,8 +150,35 @@ def test_weight_counts_with_output_equal_to_input_size_fails_by_case():
     def same_size(height, width, kh, kw):  # forgets that the output shrinks
         return (height * width * height * width, height * width * kh * kw, kh * kw)
     text = _text(checks.check_my_weight_counts(same_size))
-    assert 'case "280x320 image, 1x2 kernel"' in text and "expected 8,003,072,000" in text
+    # 280x320 -> 280x319 outputs: dense 89,600 * 89,320; sparse 89,320 * 2.
+    assert ('case "280x320 image, 1x2 kernel": dense: expected 8,003,072,000, got 8,028,160,000; '
+            'sparse: expected 178,640, got 179,200') in text
     assert 'case "1x1 kernel"' not in text  # a 1x1 kernel keeps the size: that case passes
+    assert "shared:" not in text and "1 of 5 cases passed" in text
+
+
+def test_weight_counts_off_by_one_names_the_count_in_full():
+    def one_more(height, width, kh, kw):
+        dense, sparse, shared = _hand_weight_counts(height, width, kh, kw)
+        return (dense + 1, sparse, shared)
+    text = _text(checks.check_my_weight_counts(one_more))
+    assert 'case "280x320 image, 1x2 kernel": dense: expected 8,003,072,000, got 8,003,072,001' in text
+    assert "sparse:" not in text and "0 of 5 cases passed" in text
+
+
+def test_weight_counts_returning_a_dict_asks_for_the_tuple():
+    def as_dict(height, width, kh, kw):
+        return dict(zip(("dense", "sparse", "shared"), _hand_weight_counts(height, width, kh, kw)))
+    assert "expected a tuple (dense, sparse, shared), got {'dense'" in _text(checks.check_my_weight_counts(as_dict))
+
+
+def test_weight_counts_that_calls_the_chapter_counter_is_told_to_write_it():
+    import cnnlib.figures
+
+    def borrowed(height, width, kh, kw):  # as a notebook would call it
+        return tuple(cnnlib.figures.why.parameter_counts(height, width, (kh, kw)).values())
+    result = checks.check_my_weight_counts(borrowed)
+    assert not result.passed and "calls cnnlib.figures.why.parameter_counts" in _text(result)
 
 
 def test_weight_counts_that_raises_is_reported():

@@ -214,6 +214,15 @@ def test_no_solution_or_hidden_test_survives_in_the_student_notebook(path):
     assert not re.search(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|\{solution", text)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_student_notebook_does_not_mention_solutions_it_no_longer_has(path):
+    student = editions.student_notebook(load(path), path.name)
+    prose = [editions.source(c) for c in student["cells"]
+             if c["cell_type"] == "markdown" and "{exercise}" not in editions.source(c)]
+    mentions = [m.group(0) for text in prose for m in re.finditer(r"[^.\n]*\b(solutions?|drop-?down)\b[^.\n]*", text, re.I)]
+    assert not mentions, f"the student edition has no worked solutions, yet it says: {mentions}"
+
+
 # ----- what `make student` wrote ------------------------------------------------------------------
 
 TEXT_SUFFIXES = {".ipynb", ".md", ".txt", ".py", ".yml"}
@@ -285,4 +294,38 @@ def test_the_instructor_guide_table_matches_the_chapters():
                              sum(editions.nbgrader(ex.check)["points"] for ex in found))
     assert table == actual
     chapter3 = actual["03_padding"][3]
-    assert f"scores {chapter3} of {chapter3} on chapter 3" in guide
+    assert f"every answer right: {chapter3} of {chapter3};" in guide
+
+
+def test_the_student_kit_installs_cnnlib_without_the_repository():
+    import zipfile
+
+    requirements = (STUDENT / "requirements.txt").read_text().splitlines()
+    wheels = sorted((STUDENT / "dist").glob("cnnlib-*.whl"))
+    assert len(wheels) == 1, "make student builds one cnnlib wheel into _build/student/dist"
+    names = zipfile.ZipFile(wheels[0]).namelist()
+    assert "cnnlib/checks/_core.py" in names and "cnnlib/widgets.py" in names
+    assert not [n for n in names if n.endswith(".ipynb") or n.startswith("book/")], "no lesson (answer key)"
+    pins = [f"./dist/{wheels[0].name}" if line == "-e ." else line
+            for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert [line for line in requirements if not line.startswith("#")] == [line for line in pins if not line.startswith("#")]
+
+
+def test_the_full_website_shows_solutions_only_when_asked():
+    # The full edition is the answer key, but a reader must ask for each solution: it sits in
+    # the folded "Show the solution code" cell or the worked-solution drop-down. Nothing else on
+    # the page (check outputs, check cells, prose) may give it away.
+    from bs4 import BeautifulSoup
+
+    site = ROOT / "_build" / "html" / "book"
+    assert (site / "03_padding.html").exists(), "make test builds the full edition first"
+    found = []
+    for path in NOTEBOOKS:
+        page = BeautifulSoup((site / f"{path.stem}.html").read_text(), "html.parser")
+        for body in page.find_all("article"):
+            for folded in body.select("details, .solution"):
+                folded.decompose()
+            text = body.get_text(" ")
+            found += [(path.stem, *leak) for leak in leaks(text, editions.solution_fingerprints(load(path)))]
+            assert "HIDDEN TESTS" not in text, path.stem
+    assert not found, f"solutions visible without a click: {found[:5]}"

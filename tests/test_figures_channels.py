@@ -57,7 +57,8 @@ def test_rgb_filter_feature_map_is_the_sum_of_the_per_channel_responses():
     weights = np.random.default_rng(1).normal(size=(3, 3, 3))
     fig = fig_channels.draw_rgb_filter(weights, size=48)
     axes = fig.axes
-    assert len(axes) == 8
+    assert len(axes) == 9  # 8 panels and the sign key
+    assert [t.get_text() for t in axes[8].texts] == ["negative", "0", "positive"]
     rgb = fig_channels.sample_photo_rgb(48)
     per_channel = [scipy_correlate2d(rgb[c], weights[c], mode="valid") for c in range(3)]
     for c in range(3):
@@ -65,18 +66,48 @@ def test_rgb_filter_feature_map_is_the_sum_of_the_per_channel_responses():
     assert np.allclose(image_of(axes[7]), sum(per_channel))
 
 
-@pytest.mark.parametrize("c, f, k, n, conv, dense", [
-    (3, 16, 3, 32, 16 * (3 * 9 + 1), (3 * 32 * 32 + 1) * 16 * 32 * 32),   # 448 and 50,348,032
-    (64, 64, 1, 8, 64 * (64 + 1), (64 * 64 + 1) * 64 * 64),
-    (64, 64, 3, 224, 36_928, (64 * 224 * 224 + 1) * 64 * 224 * 224),
+@pytest.mark.parametrize("c, f, k, n, conv_w, dense_w", [
+    (3, 16, 3, 32, 16 * 3 * 9, (3 * 32 * 32) * (16 * 32 * 32)),      # 432 and 50,331,648
+    (3, 16, 3, 8, 16 * 3 * 9, (3 * 8 * 8) * (16 * 8 * 8)),           # 432 and 196,608
+    (64, 64, 1, 8, 64 * 64, (64 * 64) * (64 * 64)),
+    (64, 64, 3, 224, 36_864, (64 * 224 * 224) ** 2),
 ])
-def test_param_counter_writes_both_counts_and_draws_log_lengths(c, f, k, n, conv, dense):
+def test_param_counter_writes_weights_and_biases_and_draws_log_lengths(c, f, k, n, conv_w, dense_w):
     fig = fig_channels.draw_param_counter(c, f, k, n)
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
-    assert f"{conv:,}" in texts and f"{dense:,}" in texts
+    conv_b, dense_b = f, f * n * n  # one bias per filter; one per output number
+    assert f"{conv_w:,} weights + {conv_b:,} biases = {conv_w + conv_b:,}" in texts
+    assert f"{dense_w:,} weights + {dense_b:,} biases = {dense_w + dense_b:,}" in texts
     assert f"conv {k}x{k}" in texts
     widths = sorted(p.get_width() for p in ax.patches)
-    assert widths == pytest.approx(sorted([np.log10(conv), np.log10(dense)]))
-    assert ax.get_title().startswith(f"{c}x{n}x{n} -> {f}x{n}x{n}")
-    assert f"{dense / conv:,.0f}x" in ax.get_title()
+    assert widths == pytest.approx(sorted([np.log10(conv_w + conv_b), np.log10(dense_w + dense_b)]))
+    assert ax.get_title().startswith(f"{c}x{n}x{n} → {f}x{n}x{n}")
+    assert f"{(dense_w + dense_b) / (conv_w + conv_b):,.0f}x" in ax.get_title()
+    alt = fig_channels.describe_param_counter(c, f, k, n)
+    assert f"{conv_w:,} weights" in alt and f"{dense_w:,} weights" in alt
+
+
+def test_counter_weights_grow_256_times_from_n_8_to_32():
+    # the exercise asks for this factor from the slider figure: its weights must show it
+    def dense_weights(n):
+        fig = fig_channels.draw_param_counter(3, 16, 3, n)
+        text = [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith(f"{48 * n ** 4:,} weights")]
+        return int(text[0].split(" weights")[0].replace(",", ""))
+
+    assert dense_weights(32) // dense_weights(8) == 256 == 4 ** 4
+
+
+@pytest.mark.parametrize("draw", [lambda: fig_channels.draw_param_counter(64, 64, 3, 224),
+                                  lambda: fig_channels.draw_filter_bank("emboss", size=64),
+                                  lambda: fig_channels.draw_rgb_filter(size=48)])
+def test_text_in_the_figures_is_at_least_9_points(draw):
+    fig = draw()
+    sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + [ax.title] if t.get_text()]
+    assert sizes and min(sizes) >= 9
+
+
+def test_rgb_filter_titles_use_the_correlation_star_not_the_convolution_asterisk():
+    titles = [ax.get_title() for ax in fig_channels.draw_rgb_filter(size=48).axes]
+    assert r"red $\star$ slice 0" in titles and not any("*" in t for t in titles)
+    assert "white 0" in fig_channels.describe_rgb_filter()

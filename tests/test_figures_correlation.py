@@ -21,9 +21,18 @@ def _window(ax):
 
 
 def _cells(ax, x_from, x_to):
-    """Return {(row, col): text} for the cell texts (centred) whose x lies in [x_from, x_to)."""
-    return {(int(t.get_position()[1]), int(t.get_position()[0] - x_from)): t.get_text() for t in ax.texts
-            if t.get_va() == "center" and x_from <= t.get_position()[0] < x_to}
+    """Return {(row, col): text} for the cell texts (centred) whose x lies in [x_from, x_to).
+
+    A cell with several texts (a value and its weight) gets them joined by a newline, top first.
+    """
+    texts = ax.texts + [t for t in ax.figure.texts if t.get_transform() is ax.transData]
+    found = sorted((t.get_position()[1], t.get_position()[0], t.get_text()) for t in texts
+                   if t.get_va() == "center" and x_from <= t.get_position()[0] < x_to)
+    cells = {}
+    for y, x, text in found:
+        key = (int(y), int(x - x_from))
+        cells[key] = f"{cells[key]}\n{text}" if key in cells else text
+    return cells
 
 
 def _title(ax, name):
@@ -76,6 +85,27 @@ def test_sliding_kernel_fills_outputs_in_reading_order(position, filled):
     assert outputs[position[0] + 1, position[1]] == f"{HAND_CORRELATION[position]}"  # the output grid starts at row 1
 
 
+@pytest.mark.parametrize("operation", ["correlate", "convolve"])
+def test_sliding_kernel_draws_the_kernel_as_it_is_laid_on_the_window(operation):
+    # Left of the input: K itself, or K rotated by 180 degrees, with its rows and columns labelled
+    # m and n, so that the rotation reads m = 2, 1, 0 downwards and n = 2, 1, 0 across.
+    ax = correlation.draw_sliding_kernel((0, 0), operation).axes[0]
+    kernel_cells = _cells(ax, -5.3, -0.1)   # column 0: the row labels; 1 to 3: the kernel
+    values = [[kernel_cells[r, c] for c in range(1, 4)] for r in range(3)]
+    rotated = np.rot90(correlation.WORKED_KERNEL, 2) if operation == "convolve" else correlation.WORKED_KERNEL
+    assert values == rotated.astype(str).tolist()
+    order = ["2", "1", "0"] if operation == "convolve" else ["0", "1", "2"]
+    assert [kernel_cells[r, 0] for r in range(3)] == [f"m={m}" for m in order]
+    headers = [t.get_text() for t in ax.texts if t.get_text().startswith("n=")]
+    assert headers == [f"n={n}" for n in order]
+    assert _title(ax, "K ") == ("K rotated 180°" if operation == "convolve" else "K as it is")
+
+
+def test_sliding_kernel_writes_every_label_at_9_points_or_more():
+    fig = correlation.draw_sliding_kernel((1, 1), "convolve")
+    assert min(t.get_fontsize() for t in fig.axes[0].texts + fig.texts) >= 9
+
+
 def test_sliding_kernel_rejects_positions_outside_the_output():
     with pytest.raises(ValueError, match="outside the 3x3 output"):
         correlation.draw_sliding_kernel((3, 0))
@@ -101,7 +131,7 @@ def test_filter_photo_matches_scipy_both_ways(name):
 @pytest.mark.parametrize("operation", ["correlate", "convolve"])
 def test_filtered_photo_draws_the_filtered_image_and_the_applied_kernel(operation):
     fig = correlation.draw_filtered_photo("Sobel x", operation)
-    ax_photo, ax_kernel, ax_out = fig.axes
+    ax_photo, ax_kernel, ax_out, _ = fig.axes
     shown = ax_out.images[0].get_array()
     expected = getattr(scipy.signal, f"{operation}2d")(sample_photo(128), correlation.KERNELS["Sobel x"], mode="valid")
     assert np.allclose(shown, expected)
@@ -109,6 +139,11 @@ def test_filtered_photo_draws_the_filtered_image_and_the_applied_kernel(operatio
     assert kernel_title == ("Sobel x, flipped" if operation == "convolve" else "Sobel x")
     assert np.array_equal(ax_kernel.images[0].get_array(),
                           np.flip(correlation.KERNELS["Sobel x"]) if operation == "convolve" else correlation.KERNELS["Sobel x"])
+
+
+def test_filtered_photo_has_a_sign_key():
+    key = correlation.draw_filtered_photo("Sobel x", "correlate").axes[3]
+    assert [t.get_text() for t in key.texts] == ["negative", "0", "positive"]
 
 
 def test_filtered_photo_uses_one_colour_scale_for_both_operations():
@@ -122,6 +157,16 @@ def test_sliding_kernel_alt_text_gives_the_output_value(position, operation, val
     text = correlation.sliding_kernel_alt(position, operation)
     assert text.endswith(f"The {operation}d output there is {value}.")
     assert ("rotated by 180 degrees" in text) == (operation == "convolve")
+    assert ("K(2,2)" in text) == (operation == "convolve")
+
+
+def test_filtered_photo_alt_text_gives_the_colours_of_puor():
+    # PuOr maps negative values to orange and positive ones to purple.
+    from matplotlib import colormaps
+    low, high = colormaps["PuOr"](0.0)[:3], colormaps["PuOr"](1.0)[:3]
+    assert low[0] > low[2] and high[2] > high[1]          # orange-brown, then purple
+    text = correlation.filtered_photo_alt("Sobel x", "correlate")
+    assert "orange negative" in text and "purple positive" in text
 
 
 def test_filtered_photo_alt_text_names_the_kernel_and_the_flip():

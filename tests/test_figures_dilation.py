@@ -7,7 +7,10 @@ import pytest
 from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.figure import Figure
 
+from scipy.signal import correlate2d as scipy_correlate2d
+
 from cnnlib.figures import dilation as fig_dilation
+from cnnlib.figures import sample_photo
 from cnnlib.widgets import Slider
 
 TAP_SLIDERS = {"kernel_size": Slider("kernel size k", [2, 3, 4]),
@@ -98,9 +101,70 @@ def test_stack_figure_rejects_a_schedule_shorter_than_the_depth():
         fig_dilation.draw_dilated_stack(depth=3, schedule="1, 2")
 
 
-def test_photo_figure_has_one_panel_per_dilation_plus_the_photo():
-    fig = fig_dilation.draw_dilated_photo(dilations=(1, 2, 4))
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["photo", "d = 1 (span 3)", "d = 2 (span 5)", "d = 4 (span 9)"]
-    photo_shape = fig.axes[0].images[0].get_array().shape
-    assert all(ax.images[0].get_array().shape == photo_shape for ax in fig.axes[1:])  # same padding
+def test_stack_figure_text_is_at_least_9_points():
+    fig = fig_dilation.draw_dilated_stack(depth=4, schedule="1, 2, 4, 8")
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= 9
+
+
+@pytest.mark.parametrize("depth, schedule, r_plain, r_dilated, holes", [
+    (3, "1, 2, 4, 8", 7, 15, ""), (3, "2, 2, 2, 2", 7, 13, "only 7 of them reach it")])
+def test_stack_alt_text_gives_both_receptive_fields(depth, schedule, r_plain, r_dilated, holes):
+    alt = fig_dilation.describe_dilated_stack(depth, schedule)
+    assert f"receptive field r = {r_plain}" in alt and f"receptive field r = {r_dilated}" in alt
+    assert holes in alt and ("only" in alt) == bool(holes)
+
+
+def test_taps_alt_text_states_span_and_output():
+    alt = fig_dilation.describe_dilated_taps(3, 4)
+    # span 4*(3-1)+1 = 9 on a 13-wide input: 13 - 9 + 1 = 5 positions
+    assert "9 orange taps" in alt and "span 9 pixels" in alt and "output is 5x5" in alt
+
+
+def holed_correlation_with_reflect_padding(image, kernel, d):
+    """Independent: pad by reflection with numpy, insert the holes, correlate with scipy."""
+    k = kernel.shape[0]
+    holed = np.zeros((d * (k - 1) + 1,) * 2)
+    holed[::d, ::d] = kernel
+    padded = np.pad(image, d * (k - 1) // 2, mode="reflect")
+    return scipy_correlate2d(padded, holed, mode="valid")
+
+
+def test_photo_figure_shows_each_dilation_with_reflect_padding():
+    fig = fig_dilation.draw_dilated_photo(dilations=(1, 2, 4, 8), size=64)
+    titles = [ax.get_title() for ax in fig.axes[:4]]
+    assert titles == [f"d = {d}: taps {d} apart, span {2 * d + 1}" for d in (1, 2, 4, 8)]
+    photo = sample_photo(64)
+    for ax, d in zip(fig.axes, (1, 2, 4, 8)):
+        shown = np.asarray(ax.images[0].get_array())
+        assert shown.shape == photo.shape  # same size as the photo
+        assert np.allclose(shown, holed_correlation_with_reflect_padding(photo, fig_dilation.SOBEL_X, d))
+    # a sign key tells the reader which colour is positive
+    assert any("positive" in t.get_text() for ax in fig.axes for t in ax.texts)
+
+
+def test_photo_figure_has_no_zero_padding_band_at_the_border():
+    fig = fig_dilation.draw_dilated_photo(dilations=(8,), size=64)
+    shown = np.abs(np.asarray(fig.axes[0].images[0].get_array()))
+    holed = np.zeros((17, 17))
+    holed[::8, ::8] = fig_dilation.SOBEL_X
+    zeros = np.abs(scipy_correlate2d(np.pad(sample_photo(64), 8), holed, mode="valid"))
+    border = (slice(None), np.r_[0:8, -8:0])   # the 8 columns on each side
+    # zero padding makes the border answer to the jump from the photo to black ...
+    assert zeros[border].mean() > 1.3 * zeros[:, 8:-8].mean()
+    # ... reflection does not: there the border answers no more than the inside
+    assert shown[border].mean() < shown[:, 8:-8].mean()
+
+
+def test_gridding_figure_counts_the_pixels_that_reach_the_output():
+    fig = fig_dilation.draw_gridding(schedules=((2, 2, 2), (1, 2, 3)))
+    for ax, dilations, reached in zip(fig.axes, [(2, 2, 2), (1, 2, 3)], [49, 169]):
+        counts = ax.images[0].get_array()
+        offsets = reached_by_enumeration(list(dilations))
+        centre = (counts.shape[0] - 1) // 2
+        expected = np.zeros(counts.shape, bool)
+        expected[np.ix_(np.add(offsets, centre), np.add(offsets, centre))] = True
+        assert np.array_equal(~np.ma.getmaskarray(counts), expected)   # holes are masked
+        assert counts.sum() == 3 ** (2 * len(dilations))              # every 2-D path counted
+        assert f"{reached} of {counts.shape[0] ** 2} pixels" in ax.get_title()
+    alt = fig_dilation.describe_gridding()
+    assert "only 49 of 169 pixels reach" in alt and "all 169 pixels reach" in alt

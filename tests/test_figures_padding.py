@@ -87,15 +87,66 @@ def test_padding_grid_says_when_the_kernel_does_not_fit():
 def test_padding_comparison_titles_name_each_output_size():
     fig = padfig.draw_padding_comparison(5, 3, (0, 1, 2), ["valid", "same", "full"])
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["valid\np = 0: output 3×3", "same\np = 1: output 5×5", "full\np = 2: output 7×7"]
+    assert titles == ["valid\np = 0 on every side\noutput 3×3", "same\np = 1 on every side\noutput 5×5",
+                      "full\np = 2 on every side\noutput 7×7"]
     close(fig)
 
 
 def test_padding_comparison_draws_uneven_padding_for_an_even_kernel():
+    # 5 + 1 + 2 - 4 + 1 = 5: the title says which side gets which padding, not an ambiguous pair.
     fig = padfig.draw_padding_comparison(5, 4, [(1, 2)], ["same"])
     ax = fig.axes[0]
-    assert ax.get_title() == "same\np = (1, 2): output 5×5"
+    assert ax.get_title() == "same\np = 1 top/left, 2 bottom/right\noutput 5×5"
     assert len(_dots(ax, COLORS["output"])) == 25
+    close(fig)
+
+
+def _blind_by_loops(i, k, p):
+    """Windows (stride 1) whose k x k cells all lie in the padding ring of an i x i input."""
+    o = i + 2 * p - k + 1
+    inside = lambda r, c: p <= r < p + i and p <= c < p + i  # noqa: E731
+    return np.array([[not any(inside(r + m, c + n) for m in range(k) for n in range(k)) for c in range(o)]
+                     for r in range(o)])
+
+
+@pytest.mark.parametrize("i, k, p", [(5, 2, 2), (4, 2, 2), (5, 3, 2), (6, 4, 2), (5, 3, 1), (4, 1, 1)])
+def test_blind_windows_match_a_loop(i, k, p):
+    assert np.array_equal(padfig.blind_windows(i, k, p), _blind_by_loops(i, k, p))
+
+
+def test_padding_grid_greys_the_outputs_of_windows_in_the_padding():
+    # k = 2, p = 2 on a 5x5 input: the whole outer ring of the 8x8 output, 8*8 - 6*6 = 28 cells.
+    from matplotlib.colors import to_hex
+    from matplotlib.patches import Rectangle
+
+    fig = padfig.draw_padding_grid(5, 2, 2)
+    ax = fig.axes[0]
+    grey = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_fill()
+            and to_hex(p.get_facecolor()) == "#bdbdbd"]
+    assert len(grey) == 28
+    assert any("28 windows lie entirely in the padding" in t.get_text() for t in fig.texts)
+    assert len(_dots(ax, COLORS["output"])) == 64   # still one dot per window
+    close(fig)
+
+
+def test_padding_grid_greys_nothing_when_every_window_reads_the_input():
+    fig = padfig.draw_padding_grid(5, 3, 2)
+    assert not any("padding and read only zeros" in t.get_text() for t in fig.texts)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, p, phrase", [(4, 2, 2, "into an 8x8 grid"), (6, 1, 1, "gives an 8x8 output"),
+                                             (5, 3, 1, "into a 7x7 grid")])
+def test_padding_grid_alt_text_uses_the_right_article(i, k, p, phrase):
+    assert phrase in padfig.describe_padding_grid(i, k, p)
+
+
+def test_padding_grid_draws_dots_and_zeros_large_enough_to_see():
+    fig = padfig.draw_padding_grid(5, 3, 1)
+    ax = fig.axes[0]
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    (zeros,) = [line for line in ax.lines if line.get_marker() is not None]
+    assert dots.get_sizes()[0] >= 25 and zeros.get_markersize() >= 7
     close(fig)
 
 
@@ -153,6 +204,14 @@ def test_padding_modes_edge_filter_uses_a_3x3_kernel():
     fig = padfig.draw_padding_modes("reflect", "edges")
     assert fig.axes[1].get_title() == "input padded by 1 (reflect)"
     close(fig)
+
+
+def test_padding_modes_keys_the_signs_of_the_edge_filter_only():
+    edges, blur = padfig.draw_padding_modes("zeros", "edges"), padfig.draw_padding_modes("zeros", "blur")
+    assert [t.get_text() for t in edges.axes[3].texts] == ["negative", "0", "positive"]
+    assert len(blur.axes) == 3
+    close(edges)
+    close(blur)
 
 
 def test_padding_modes_rejects_an_unknown_filter():

@@ -3,25 +3,39 @@
 
 import numpy as np
 import pytest
-from matplotlib.collections import QuadMesh
+from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.figures import pooling as fig_pool
 from cnnlib.figures import sample_photo
-from cnnlib.widgets import Slider
+from cnnlib.widgets import Slider, render_frames
 
-POOL = {"kind": Slider("pooling", ["max", "avg"]), "size": Slider("window k", [2, 3]),
+# The sliders of the chapter's two interactive figures.
+POOL = {"kind": Slider("pooling", ["max", "avg", "min"]), "size": Slider("window k", [2, 3]),
         "stride": Slider("stride s", [1, 2, 3], value=2)}
-SHIFT = {"shift": Slider("shift (pixels)", [0, 1, 2, 4]), "size": Slider("window k", [2, 4]),
+SHIFT = {"shift": Slider("shift (pixels)", [0, 1, 2, 3, 4]), "size": Slider("window k", [2, 4]),
          "kind": Slider("pooling", ["max", "avg"])}
 SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
 
 
 def edges_by_scipy(width=64):
-    """Independent: ReLU of scipy's same-size correlation with Sobel x (zero border)."""
-    return np.maximum(scipy_correlate2d(sample_photo(width), SOBEL_X, mode="same"), 0)
+    """Independent: ReLU of scipy's correlation with Sobel x of the photo padded by reflection."""
+    return np.maximum(scipy_correlate2d(np.pad(sample_photo(width), 1, mode="reflect"), SOBEL_X, mode="valid"), 0)
+
+
+def test_edge_map_is_the_relu_of_the_sobel_response_with_a_reflected_border():
+    assert np.allclose(fig_pool.edge_map(64), edges_by_scipy(64))
+
+
+def test_edge_map_has_no_artificial_edge_at_the_border():
+    # Zero padding makes the last column a step from the photo to black: an edge that is not there.
+    edges = fig_pool.edge_map(128)
+    inside = edges[:, 1:-1].mean()
+    assert edges[:, -1].mean() < 3 * inside and edges[:, 0].mean() < 3 * inside
+    zero_padded = np.maximum(scipy_correlate2d(sample_photo(128), SOBEL_X, mode="same"), 0)
+    assert zero_padded[:, -1].mean() > 5 * inside  # the artefact the reflection removes
 
 
 def pool_by_loops(x, k, s, reduce):
@@ -46,6 +60,29 @@ def grid_values(ax):
     return np.asarray(mesh.get_array())
 
 
+# Every label the figures can write: the integers 0..9 and one-decimal means.
+LABELS = {id(fig_pool._label_path(label)): label
+          for label in [str(v) for v in range(10)] + [f"{v / 10:.1f}" for v in range(100)]}
+
+
+def written(ax):
+    """Return {(x, y): label} of the values written on ``ax`` (as glyph outlines at cell centres)."""
+    out = {}
+    for collection in ax.collections:
+        if isinstance(collection, PathCollection):
+            for (x, y), path in zip(collection.get_offsets(), collection.get_paths()):
+                out[(float(x), float(y))] = LABELS[id(path)]
+    return out
+
+
+def written_grid(ax, shape, origin=(0, 0), scale=1):
+    """Return the labels written in the cells of a grid, row by row ('' where nothing is written)."""
+    labels = written(ax)
+    r0, c0 = origin
+    return [[labels.get((c0 + scale * (c + 0.5), r0 + scale * (r + 0.5)), "") for c in range(shape[1])]
+            for r in range(shape[0])]
+
+
 @pytest.mark.parametrize("kind, k, s", [("max", 2, 2), ("avg", 3, 1), ("max", 3, 2), ("avg", 2, 3), ("min", 2, 1)])
 def test_pooling_figure_draws_the_pooled_grid_and_the_formula(kind, k, s):
     fig = fig_pool.draw_pooling(kind, k, s)
@@ -58,7 +95,8 @@ def test_pooling_figure_draws_the_pooled_grid_and_the_formula(kind, k, s):
     drawn = np.asarray(grid_values(ax_out)).reshape(o, o)
     assert np.allclose(drawn, expected)
     fmt = "{:.1f}" if kind == "avg" else "{:.0f}"
-    assert [t.get_text() for t in ax_out.texts] == [fmt.format(v) for v in expected.ravel()]
+    assert written_grid(ax_out, (o, o)) == [[fmt.format(v) for v in row] for row in expected]
+    assert written_grid(ax_in, (6, 6)) == [[f"{v:.0f}" for v in row] for row in x]
     assert f"o = floor((6 - {k})/{s}) + 1 = {o}" in fig._suptitle.get_text()
     assert ("the default" in fig._suptitle.get_text()) == (k == s)
 
@@ -87,44 +125,125 @@ def test_unknown_pooling_is_rejected():
         fig_pool.draw_pooling("median", 2, 2)
 
 
-def fractions_by_hand(shift, k, kind):
-    """Independent: the 16x16 window at (24, 16) of the scipy edge map, moved, pooled by loops."""
-    edges = edges_by_scipy()
-    before = pool_by_loops(edges[24:40, 16:16 + 16 + shift + k], k, k, REDUCE[kind])
-    after = pool_by_loops(edges[24:40, 16 + shift:32 + shift], k, k, REDUCE[kind])
-    n, cells = after.shape[1], shift // k
-    return (np.mean(np.isclose(after, before[:, :n])), np.mean(np.isclose(after, before[:, cells:cells + n])))
+SHIFT_MAP = fig_pool.SHIFT_MAP
 
 
-@pytest.mark.parametrize("shift, k, kind", [(0, 2, "max"), (1, 2, "max"), (1, 2, "avg"), (2, 2, "max"),
-                                            (3, 2, "max"), (1, 4, "max"), (4, 4, "avg")])
-def test_shift_fractions_match_an_independent_computation(shift, k, kind):
-    assert np.allclose(fig_pool.shift_fractions(shift, k, kind), fractions_by_hand(shift, k, kind))
+def fractions_by_hand(shift, k, kind, stride=None, fmap=SHIFT_MAP):
+    """Independent: 4 columns fewer than the map, moved, pooled by loops, non-empty windows compared."""
+    s = k if stride is None else stride
+    width = fmap.shape[1] - 4
+    before = pool_by_loops(fmap, k, s, REDUCE[kind])
+    after = pool_by_loops(fmap[:, shift:shift + width], k, s, REDUCE[kind])
+    n = after.shape[1]
+    out = []
+    for cells in (0, shift // s):
+        reference = before[:, cells:cells + n]
+        counted = ~(np.isclose(after, 0) & np.isclose(reference, 0))  # rounding leaves some 1e-17s
+        out.append(np.mean(np.isclose(after, reference)[counted]))
+    return tuple(out)
+
+
+def test_the_shift_map_is_integers_0_to_9_with_strokes_that_enter_from_the_right():
+    assert SHIFT_MAP.shape == (8, 16) and set(np.unique(SHIFT_MAP)) <= set(range(10))
+    assert SHIFT_MAP[:, 12:].any() and SHIFT_MAP.max() == 9
+
+
+@pytest.mark.parametrize("shift, k, kind, stride", [(0, 2, "max", None), (1, 2, "max", None), (1, 2, "avg", None),
+                                                    (2, 2, "max", None), (3, 2, "max", None), (1, 4, "max", None),
+                                                    (4, 4, "avg", None), (3, 3, "max", 2), (2, 3, "max", 2)])
+def test_shift_fractions_match_an_independent_computation(shift, k, kind, stride):
+    assert np.allclose(fig_pool.shift_fractions(shift, k, kind, stride), fractions_by_hand(shift, k, kind, stride))
+
+
+def test_shift_fractions_on_the_photos_edge_map():
+    edges = edges_by_scipy(64)
+    assert np.allclose(fig_pool.shift_fractions(1, 2, "max", fmap=edges), fractions_by_hand(1, 2, "max", fmap=edges))
 
 
 def test_shifts_by_the_stride_move_the_output_and_others_do_not():
     assert fig_pool.shift_fractions(0) == (1.0, 1.0)
     for k in (2, 4):
         assert fig_pool.shift_fractions(k, k, "max")[1] == 1.0
-    assert fig_pool.shift_fractions(1, 2, "max")[1] < 1.0
+    for shift in (1, 3):
+        assert fig_pool.shift_fractions(shift, 2, "max")[1] < 1.0
+        assert fig_pool.shift_fractions(shift, 3, "max", stride=2)[1] < 1.0  # the stride decides, not the window
+    assert fig_pool.shift_fractions(2, 3, "max", stride=2)[1] == 1.0
+    assert fig_pool.shift_fractions(3, 4, "max")[1] < 1.0
 
 
-@pytest.mark.parametrize("shift, k, kind", [(0, 2, "max"), (1, 2, "max"), (2, 2, "max"), (1, 4, "avg")])
-def test_shift_figure_colours_unchanged_values_and_titles_the_fraction(shift, k, kind):
+def test_a_shift_beyond_the_map_is_refused():
+    with pytest.raises(ValueError, match="between 0 and 4"):
+        fig_pool.pooled_after_shift(5)
+
+
+def status_of(fig, k, n_cols):
+    """Return the status colour of each pooled value after the shift: 0 blue, 1 orange, 2 grey."""
+    (ax,) = fig.axes
+    meshes = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    return np.asarray(meshes[-1].get_array()).reshape(8 // k, n_cols)
+
+
+@pytest.mark.parametrize("shift, k, kind", [(0, 2, "max"), (1, 2, "max"), (2, 2, "max"), (3, 2, "max"),
+                                            (1, 4, "avg"), (4, 4, "max")])
+def test_shift_figure_colours_agree_with_the_title_and_the_fractions(shift, k, kind):
     fig = fig_pool.draw_pool_shift(shift, k, kind)
-    ax_in, ax_pool, ax_same = fig.axes
-    unchanged, moved = fractions_by_hand(shift, k, kind)
-    n = 16 // k
-    assert ax_pool.images[0].get_array().shape == (n, n)
-    mask = ax_same.images[0].get_array()
-    blue = np.all(np.isclose(mask, fig_pool._rgb("#0072B2")), axis=-1)
-    assert blue.mean() == unchanged
+    n = 12 // k
+    status = status_of(fig, k, n)
+    _, moved = fractions_by_hand(shift, k, kind)
+    blue, orange = (status == 0).sum(), (status == 1).sum()
+    assert blue / (blue + orange) == pytest.approx(moved)  # blue: as before, moved shift // k cells
     title = fig._suptitle.get_text()
-    assert f"shift {shift} px: {unchanged:.0%} of the {n * n} pooled values unchanged" in title
-    assert ("moved" in title) == (moved == 1 and shift > 0)
+    pixels = "1 pixel" if shift == 1 else f"{shift} pixels"
+    assert title.startswith(f"after {pixels}: ") if shift else title.startswith("no move yet")
+    if shift and orange == 0:
+        assert f"all {blue} non-empty pooled values as before" in title
+    elif shift:
+        assert f"{blue} of {blue + orange} non-empty pooled values as before" in title
+    cells = shift // k
+    if shift:
+        assert title.endswith("in place" if cells == 0 else f"moved {cells} cell{'s' if cells > 1 else ''} left")
 
 
-def test_pooled_photo_titles_give_the_floored_sizes():
+def test_shift_figure_is_all_blue_at_a_shift_of_the_stride():
+    # The review of an earlier version: at shift = stride the title said "all moved" over an all-orange map.
+    status = status_of(fig_pool.draw_pool_shift(2, 2, "max"), 2, 6)
+    assert not (status == 1).any() and (status == 0).any()
+
+
+def test_shift_figure_writes_the_moved_input_and_both_outputs():
+    fig = fig_pool.draw_pool_shift(1, 2, "max")
+    (ax,) = fig.axes
+    labels = written(ax)
+    before, after = fig_pool.pooled_after_shift(1, 2, "max")
+    # Four panels: the input, moved input (zeros blank), the pooled outputs at the windows' scale.
+    moved_top = 1.4 + 8 + 1.4
+    moved = written_grid(ax, (8, 12), origin=(moved_top, 0))
+    assert moved == [[f"{v:.0f}" if v else "" for v in row] for row in SHIFT_MAP[:, 1:13]]
+    assert written_grid(ax, (4, 6), origin=(moved_top, 13.5), scale=2) == [[f"{v:.0f}" for v in row] for row in after]
+    assert written_grid(ax, (4, 6), origin=(1.4, 13.5), scale=2) == [[f"{v:.0f}" for v in row]
+                                                                     for row in before[:, :6]]
+    assert len(labels) == np.count_nonzero(SHIFT_MAP[:, :12]) + np.count_nonzero(SHIFT_MAP[:, 1:13]) + 2 * 24
+
+
+def test_shift_alt_text_gives_the_count():
+    assert "5 of 20 non-empty pooled values as before" in fig_pool.describe_pool_shift(1, 2, "max")
+    assert "all" in fig_pool.describe_pool_shift(2, 2, "max")
+
+
+def test_pooled_photo_titles_give_the_floored_sizes_height_first():
     fig = fig_pool.draw_pooled_photo(4, photo_width=128)
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["edges 128x150", "4x4 max: 32x37", "4x4 average: 32x37", "4x4 min: 32x37"]
+    assert titles == ["edge map, 150x128", "4x4 max pool, 37x32", "4x4 average pool, 37x32", "4x4 min pool, 37x32"]
+    assert "150 by 128 pixels (height by width)" in fig_pool.describe_pooled_photo(4)
+    assert "37 by 32 each" in fig_pool.describe_pooled_photo(4)
+
+
+def test_pooling_alt_text_names_the_unread_rows():
+    assert "rows and columns [2, 5] are never read" in fig_pool.describe_pooling("max", 2, 3)
+    assert fig_pool.describe_pooling("avg", 3, 1).startswith("Average pooling of a 6x6 feature map")
+
+
+@pytest.mark.parametrize("draw, sliders", [(fig_pool.draw_pooling, POOL), (fig_pool.draw_pool_shift, SHIFT)])
+def test_the_chapters_interactive_figures_fit_the_frame_bound(draw, sliders):
+    frames = render_frames(draw, sliders, alt="frame")
+    assert len(frames) in (18, 20) and all(png.startswith(b"\x89PNG") for _, png, _ in frames)

@@ -103,6 +103,12 @@ def test_vgg_figure_outlines_the_five_pool_fields_with_hand_worked_sizes():
     assert sides == [6, 16, 44, 100, 212]  # 2+... by hand: 6, 6+2*(4+1)=16, 16+4*(6+1)=44, 100, 212
     texts = [t.get_text() for t in ax_plot.texts]
     assert "pool5: r = 212, S = 32" in texts and "pool3: r = 44, S = 8" in texts
+    legend = [t for t in ax_plot.texts if t.get_text().startswith("pool")]
+    assert {t.get_color() for t in legend} == {fig_rf.COLORS["text"]}  # dark text, coloured markers
+    assert all(t.get_fontsize() >= 9 for t in ax_plot.texts)
+    # the x axis names the pools at their layers (3, 6, 10, 14, 18), not fractional layer numbers
+    assert [t.get_text() for t in ax_plot.get_xticklabels()] == [f"pool{b}" for b in range(1, 6)]
+    assert list(ax_plot.get_xticks()) == [3, 6, 10, 14, 18]
 
 
 def numpy_erf(kernels):
@@ -134,16 +140,31 @@ def test_average_stack_profile_is_the_trinomial_and_concentrates():
     assert fig_rf.mass_inside(grad, 17) > 0.95  # half the side: sigma = sqrt(16*2/3) ~ 3.3, 8/3.3 ~ 2.4 sigma
 
 
-@pytest.mark.parametrize("depth, r", [(1, 3), (4, 9), (16, 33)])
+@pytest.mark.parametrize("depth, r", [(2, 5), (4, 9), (16, 33)])
 def test_erf_figure_outlines_the_theoretical_square_and_a_smaller_90_percent_square(depth, r):
     fig = fig_rf.draw_effective_rf(depth=depth, kind="average")
     ax_map = fig.axes[0]
     outer, inner = [p.get_width() for p in ax_map.patches]
     assert outer == r
-    assert inner <= r and (depth == 1 or inner < r)
+    assert inner <= r and (depth <= 2 or inner < r)  # at L = 2, 90% needs the whole 5x5
     assert f"layers: r = {r} (orange)" in fig._suptitle.get_text()
     assert f"central {inner}x{inner}" in fig._suptitle.get_text()
     assert ax_map.images[0].get_array().shape == (35, 35)
+
+
+def test_profile_sigma_is_the_central_limit_width():
+    # one 3x3 averaging layer moves by -1, 0 or 1 (variance 2/3); a 5x5 one by -2..2 (variance 2)
+    for depth, k, variance in [(6, 3, 2 / 3), (8, 5, 2.0), (1, 3, 2 / 3)]:
+        grad = fig_rf.effective_receptive_field(fig_rf.erf_kernels(depth, "average", kernel_size=k))
+        assert np.isclose(fig_rf.profile_sigma(grad), np.sqrt(depth * variance))
+    assert np.isclose(fig_rf.profile_sigma(np.array([[0.0, 0.0, -3.0]])), 0.0)  # one column: no width
+
+
+def test_erf_figure_explains_the_shaded_band_and_says_layer_for_one():
+    fig = fig_rf.draw_effective_rf(depth=1)
+    assert "shaded: inside r" in fig.axes[1].get_xlabel()
+    assert "1 average 3x3 layer:" in fig._suptitle.get_text()
+    assert "layers:" in fig_rf.draw_effective_rf(depth=2)._suptitle.get_text()
 
 
 def test_erf_kernels_rejects_an_unknown_kind():

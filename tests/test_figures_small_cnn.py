@@ -99,6 +99,15 @@ def test_training_shows_the_filters_of_that_epoch(epoch):
     assert fig.axes[0].images[0].get_clim() == (-largest, largest)
 
 
+def test_training_says_which_colour_is_positive():
+    # PuOr maps negative values to orange and positive ones to purple.
+    import matplotlib
+
+    cmap = matplotlib.colormaps["PuOr"]
+    assert cmap(1.0)[2] > cmap(1.0)[0] and cmap(0.0)[0] > cmap(0.0)[2]   # purple high, orange low
+    assert "(purple > 0 > orange)" in small_cnn.draw_training(0, history=_history()).axes[0].get_title()
+
+
 def test_training_rejects_an_epoch_outside_the_history():
     with pytest.raises(ValueError, match=f"epoch={N_EPOCHS + 1} is outside the history"):
         small_cnn.draw_training(N_EPOCHS + 1, history=_history())
@@ -132,6 +141,44 @@ def test_shifted_digit_shows_the_input_moved_by_hand(shift):
     ax = fig.axes[0]
     np.testing.assert_array_equal(ax.images[0].get_array(), expected)
     assert f"input (a 3), shift {shift:+d}" in _texts(fig)
+
+
+def test_shifted_digit_takes_a_named_example():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    examples = {"a 4": 2, "a 3": 0}
+    fig = small_cnn.draw_shifted_digit("a 4", 0, images=images, labels=labels, cnn=cnn, mlp=mlp, examples=examples)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), images[2, 0])
+    assert "input (a 4), shift +0" in _texts(fig)
+
+
+def test_shifted_digit_alt_text_names_the_digit_and_both_guesses():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    text = small_cnn.describe_shifted_digit("a 1", -1, images=images, labels=labels, cnn=cnn, mlp=mlp,
+                                            examples={"a 1": 1})
+    moved = np.zeros_like(images[1:2])
+    moved[..., :-1] = images[1:2, ..., 1:]
+    guesses = int(cnn.forward(moved).argmax()), int(mlp.forward(moved).argmax())
+    assert text.startswith("Test digit 1 moved 1 pixel left")
+    assert f"the CNN says {guesses[0]}, the dense network {guesses[1]}" in text
+
+
+def test_every_text_of_the_chapters_figures_is_at_least_9_points():
+    images, labels = _digits()
+    cnn, mlp = _models()
+    figs = [small_cnn.draw_training(3, history=_history()),
+            small_cnn.draw_shifted_digit(0, 1, images=images, labels=labels, cnn=cnn, mlp=mlp),
+            small_cnn.draw_shift_accuracy([-1, 0, 1], [0.5, 0.9, 0.6], [0.4, 0.8, 0.3]),
+            small_cnn.draw_augmentation([-1, 0, 1], {"sideways": [0.2, 0.9, 0.3], "up or down": [0.1, 0.9, 0.2]},
+                                        {"sideways": [0.8, 0.85, 0.9], "up or down": [0.15, 0.85, 0.25]}),
+            small_cnn.draw_feature_maps(images[0, 0], cnn.layers[0].params["weight"], np.ones((8, 8, 8)),
+                                        np.ones((8, 4, 4)))]
+    for fig in figs:
+        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+                 if t.get_text().strip()]
+        assert texts and min(t.get_fontsize() for t in texts) >= 9, [
+            (t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < 9]
 
 
 def test_shifted_digit_feature_map_is_the_relu_of_the_correlation():
@@ -193,6 +240,14 @@ def test_augmentation_plots_both_models_sideways_and_up_or_down():
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["trained on shifted copies", "trained as before"]
 
 
+def test_augmentation_alt_text_gives_the_accuracies_at_the_largest_shifts():
+    plain = {"sideways": [0.2, 0.9, 0.4], "up or down": [0.1, 0.9, 0.3]}
+    augmented = {"sideways": [0.8, 0.85, 0.9], "up or down": [0.15, 0.85, 0.25]}
+    text = small_cnn.describe_augmentation([-1, 0, 1], plain, augmented)
+    assert "Shifted sideways by 1 pixel, the augmented CNN keeps 85% and the other 30%" in text
+    assert "shifted up or down, 20% and 20%." in text
+
+
 # --- measuring a shift --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("shift", [0, 1, 2, 3])
@@ -223,8 +278,9 @@ def test_every_interactive_figure_of_the_chapter_fits_the_frame_bound():
     grids = [
         (small_cnn.bind_data(small_cnn.draw_training, history=_history()),
          {"epoch": Slider("epoch", [0, 1, 2, 3, 4, 6, 8, 10, 12])}),
-        (small_cnn.bind_data(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp),
-         {"index": Slider("test digit", [0, 2]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2])}),
+        (small_cnn.bind_data(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp,
+                             examples={"a 3": 0, "a 4": 2}),
+         {"index": Slider("test digit", ["a 3", "a 4"]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2])}),
     ]
     for draw, sliders in grids:
         frames = render_frames(draw, sliders, alt="frame")

@@ -16,7 +16,9 @@ from cnnlib.figures import stride as stridefig
 
 
 def _texts(fig):
-    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+    """Every text of the figure, a text broken over two lines read as one line."""
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+    return [text.replace("\n", " ") for text in texts]
 
 
 def _window_centres(fig):
@@ -67,13 +69,29 @@ def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
 
 
 @pytest.mark.parametrize("i, k, s, p, expected", [
-    (6, 3, 2, 0, "1 row and column never read: (i + 2p − k) mod s = 1"),
-    (7, 2, 3, 0, "3 rows and columns never read: gaps, as s > k; (i + 2p − k) mod s = 2"),
+    (6, 3, 2, 0, "1 row and column never read: (i + 2p − k) mod s = 1 left over"),
+    (7, 2, 3, 0, "3 rows and columns never read: gaps, as s > k; (i + 2p − k) mod s = 2 left over"),
     (5, 3, 2, 0, "every input row and column is read"),
+    # the left-over row is padding: nothing real is lost
+    (6, 3, 2, 1, "every input row and column is read: the 1 row left over is padding"),
+    # 2 rows left over after the last window, the second of them padding
+    (6, 3, 3, 1, "1 row and column never read: (i + 2p − k) mod s = 2 left over, 1 of them padding"),
+    # every unread row is in a gap; the row left over is padding
+    (6, 1, 2, 1, "3 rows and columns never read: gaps, as s > k; the 1 row left over is padding"),
 ])
 def test_stride_grid_says_how_many_rows_are_skipped_and_why(i, k, s, p, expected):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     assert expected in _texts(fig)
+    assert expected.split(" never")[0] in stridefig.describe_stride_grid(i, k, s, p)
+    close(fig)
+
+
+@pytest.mark.parametrize("i, k, s, p", [(6, 3, 3, 1), (6, 1, 2, 1), (6, 1, 3, 1), (5, 3, 3, 1)])
+def test_stride_grid_caption_count_matches_the_filled_cells(i, k, s, p):
+    fig = stridefig.draw_stride_grid(i, k, s, p)
+    caption = [t for t in _texts(fig) if "read" in t][0]
+    unread = _never_read_by_loop(i, k, s, p)
+    assert caption.startswith(f"{unread} row") if unread else caption.startswith("every")
     close(fig)
 
 
@@ -83,17 +101,18 @@ def test_stride_grid_says_when_the_kernel_does_not_fit():
     close(fig)
 
 
-@pytest.mark.parametrize("i, k, s, p", [(6, 3, 2, 0), (7, 2, 3, 0), (5, 3, 2, 1), (9, 1, 4, 0), (6, 2, 3, 1)])
-def test_skipped_count_matches_a_loop(i, k, s, p):
-    assert stridefig.skipped_count(i, k, s, p) == _never_read_by_loop(i, k, s, p)
-
-
-def test_zone_plate_reaches_the_finest_pattern_at_the_edges():
+def test_zone_plate_rings_are_finest_in_the_corners_but_never_aliased():
     z = stridefig.zone_plate(64)
     assert z.shape == (64, 64) and z[32, 32] == 1.0
-    # along the middle row near the edge, neighbouring pixels alternate dark and light
-    edge = z[32, 1:5]
-    assert np.all(np.abs(np.diff(edge)) > 0.8)
+    # rings get finer outwards: the corner changes faster between neighbours than the centre
+    assert np.abs(np.diff(z[0, :4])).mean() > np.abs(np.diff(z[32, 32:36])).mean()
+    # the original holds (almost) no detail near the grid's limit of 0.5 cycles per pixel
+    # along either axis, so it shows no false pattern itself (the old r^2/size plate held 36%)
+    for size in (64, 96):
+        z = stridefig.zone_plate(size)
+        power = np.abs(np.fft.fft2(z - z.mean())) ** 2
+        fx, fy = np.meshgrid(np.fft.fftfreq(size), np.fft.fftfreq(size))
+        assert power[np.maximum(abs(fx), abs(fy)) > 0.4].sum() < 0.05 * power.sum()
 
 
 @pytest.mark.parametrize("s", [1, 2, 3, 4])
@@ -111,8 +130,8 @@ def test_aliasing_figure_subsamples_by_slicing(s):
 def test_blur_before_stride_removes_the_aliased_rings():
     zone = stridefig.zone_plate(96)
     plain, blurred = stridefig.subsample(zone, 4), stridefig.blur_subsample(zone, 4)
-    ring = np.hypot(*np.meshgrid(np.arange(24) * 4 - 48, np.arange(24) * 4 - 48)) > 30
-    # beyond radius 30 the rings are finer than the 4-pixel grid: plain subsampling keeps
+    ring = np.hypot(*np.meshgrid(np.arange(24) * 4 - 48, np.arange(24) * 4 - 48)) > 34
+    # beyond radius 34 the rings are finer than the 4-pixel grid: plain subsampling keeps
     # full-contrast (false) rings, blurring first leaves them nearly flat grey
     assert plain[ring].std() > 0.3 and blurred[ring].std() < 0.05
 
@@ -135,7 +154,8 @@ def test_output_stride_figure_shows_the_feature_map_size(output_stride, n):
 
 
 def test_describe_functions_state_the_numbers():
-    assert "2x2 output positions; 1 input row and 1 column" in stridefig.describe_stride_grid(6, 3, 2, 0)
-    assert "3 input rows and 3 columns" in stridefig.describe_stride_grid(7, 2, 3, 0)
+    assert "2x2 output positions; 1 row and column never read" in stridefig.describe_stride_grid(6, 3, 2, 0)
+    assert "3 rows and columns never read" in stridefig.describe_stride_grid(7, 2, 3, 0)
+    assert "−" not in stridefig.describe_stride_grid(7, 2, 3, 0)  # plain ASCII minus for screen readers
     assert "stride 4" in stridefig.describe_stride_aliasing(4)
     assert "14x14" in stridefig.describe_output_stride(16)

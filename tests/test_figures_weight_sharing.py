@@ -49,6 +49,29 @@ def test_conv_matrix_figure_curriculum_size_6_has_144_nonzeros():
     assert "144 of 576 entries non-zero, 9 distinct" in fig.axes[1].get_title()
 
 
+def written_values(fig):
+    """Return {(row, column): value} of the digits written on the matrix (one marker line per digit)."""
+    cells = {}
+    for line in fig.axes[1].lines:
+        marker = line.get_marker()
+        if isinstance(marker, str) and marker.startswith("$"):
+            for x, y in zip(line.get_xdata(), line.get_ydata()):
+                cells[(int(y - 0.5), int(x - 0.5))] = float(marker.strip("$"))
+    return cells
+
+
+@pytest.mark.parametrize("size, stride, k", [(4, 1, 3), (4, 1, 2), (3, 2, 3), (3, 1, 2)])
+def test_conv_matrix_figure_writes_each_weight_in_its_cell_for_small_inputs(size, stride, k):
+    expected = matrix_by_hand(size, stride, k)
+    cells = written_values(fig_ws.draw_conv_matrix(size=size, stride=stride, kernel_size=k))
+    assert cells == {(r, c): v for (r, c), v in np.ndenumerate(expected) if v}
+
+
+def test_conv_matrix_figure_leaves_large_matrices_to_colour_and_counts_one_output():
+    assert written_values(fig_ws.draw_conv_matrix(size=6, stride=1, kernel_size=3)) == {}
+    assert "M: 1 output x 9 inputs" in fig_ws.draw_conv_matrix(size=3, stride=1, kernel_size=3).axes[1].get_title()
+
+
 def test_shift_scene_moves_the_object_and_keeps_it_whole():
     a, b = fig_ws.shift_scene(0), fig_ws.shift_scene(5)
     assert a.shape == (40, 48)
@@ -71,8 +94,15 @@ def test_shift_figure_says_when_the_map_is_a_shifted_copy(shift, stride, equivar
 
 
 def test_shift_figure_global_max_is_the_same_for_every_shift_at_stride_1():
-    texts = {" ".join(t.get_text() for t in fig_ws.draw_shift(shift=s, stride=1).axes[0].texts) for s in range(6)}
-    assert len(texts) == 1 and "global max-pool" in texts.pop()
+    # written under the feature map, the panel it is computed from
+    texts = {" ".join(t.get_text() for t in fig_ws.draw_shift(shift=s, stride=1).axes[1].texts) for s in range(6)}
+    assert len(texts) == 1 and "global max-pool of |map|" in texts.pop()
+
+
+def test_shift_figure_titles_name_the_moved_image_and_the_moved_map():
+    titles = [ax.get_title() for ax in fig_ws.draw_shift(shift=3, stride=2).axes]
+    assert titles[0] == "image: x moved 3"
+    assert titles[2] == "f(x moved 3) − (f(x) moved 1)"
 
 
 def test_composed_kernel_figure_shows_the_full_convolution():

@@ -84,8 +84,39 @@ def test_edge_detector_titles_give_both_shapes():
     photo = sample_photo(64)
     edges = photo[:, 1:] - photo[:, :-1]
     fig = why.draw_edge_detector(photo, edges)
-    titles = [ax.get_title() for ax in fig.axes]
+    titles = [ax.get_title() for ax in fig.axes[:2]]
     assert titles == ["input, 75x64", "edges, 75x63 (2 weights)"]
+
+
+def test_edge_detector_shows_one_image_pixel_per_figure_pixel():
+    # At 100 dpi a one-pixel edge must not be averaged with its neighbours.
+    photo = sample_photo(64)
+    fig = why.draw_edge_detector(photo, photo[:, 1:] - photo[:, :-1])
+    fig.set_dpi(100)
+    widths = [ax.get_window_extent().width for ax in fig.axes[:2]]
+    heights = [ax.get_window_extent().height for ax in fig.axes[:2]]
+    assert widths == pytest.approx([64, 63], abs=0.5) and heights == pytest.approx([75, 75], abs=0.5)
+
+
+def test_edge_detector_has_a_sign_key_on_the_edge_map_scale():
+    photo = sample_photo(64)
+    fig = why.draw_edge_detector(photo, photo[:, 1:] - photo[:, :-1])
+    key = fig.axes[2]
+    assert [t.get_text() for t in key.texts] == ["negative", "0", "positive"]
+    assert key.images[0].get_cmap().name == fig.axes[1].images[0].get_cmap().name == "PuOr"
+
+
+def test_flip_and_slide_keeps_one_colour_scale_across_positions():
+    # The flipped kernel [-1, 1, 2] under x; the largest product is 4 * 2 = 8 (x[4] meets w[0]).
+    limits = {tuple(im.get_clim()) for position in range(6)
+              for im in why.draw_flip_and_slide(position).axes[0].images if im.get_cmap().name == "PuOr"}
+    assert limits == {(-8.0, 8.0)}
+
+
+@pytest.mark.parametrize("position", [0, 5])
+def test_flip_and_slide_writes_every_label_at_9_points_or_more(position):
+    fig = why.draw_flip_and_slide(position)
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= 9
 
 
 def test_flip_and_slide_alt_text_gives_the_hand_worked_output():

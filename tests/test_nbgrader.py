@@ -20,7 +20,7 @@ import editions  # noqa: E402
 from test_editions import leaks  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
-GRADED = "03_padding"  # the chapter autograded below (4 exercises, 6 points)
+GRADED = "03_padding"  # the chapter autograded below (5 exercises, 7 points)
 NBGRADER_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
@@ -70,6 +70,7 @@ def test_nbgrader_releases_each_chapter_without_its_solutions(course, path):
 
 
 def submit(course, student, notebook):
+    """Put ``notebook`` where nbgrader looks for ``student``'s submission of chapter 3."""
     folder = course / "submitted" / student / GRADED
     folder.mkdir(parents=True)
     (folder / f"{GRADED}.ipynb").write_text(json.dumps(notebook))
@@ -83,44 +84,92 @@ def grades(course, student):
         return {g.name: (g.score, g.max_score, g.needs_manual_grade) for g in notebook.grades}
 
 
-@pytest.fixture(scope="module")
-def autograded(course):
-    """Two submissions of chapter 3: every answer right, and the release handed in untouched."""
-    full = json.loads((ROOT / "book" / f"{GRADED}.ipynb").read_text())
-    answers = {ex.label: editions.source(ex.answer) for ex in editions.exercises(full)}
-    complete = released(course, GRADED)
-    for c in complete["cells"]:
+# Answers that call the very cnnlib function an implement exercise asks for (the checks forbid them).
+SHORTCUTS = {
+    "ex-padding-reflect": "def reflect_pad(x, p):\n    return cnnlib.pad2d(x, p, mode='reflect')",
+    "ex-padding-same-correlate": ("def same_correlate2d(x, kernel):\n"
+                                  "    return cnnlib.conv2d(np.asarray(x)[None, None], "
+                                  "np.asarray(kernel)[None, None], padding='same')[0, 0]"),
+}
+
+
+def with_answers(course, answers):
+    """The released chapter 3 with the answer cells in ``answers`` (cell id -> source) filled in."""
+    notebook = released(course, GRADED)
+    for c in notebook["cells"]:
         if c["id"] in answers:
             editions.set_source(c, answers[c["id"]])
-    submit(course, "ada", complete)
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def autograded(course):
+    """Four submissions of chapter 3, as students hand them in.
+
+    ada answers everything right; bo hands in the release untouched; cy answers only the
+    first exercise; dee answers the implement exercises by calling cnnlib's own functions.
+    """
+    full = json.loads((ROOT / "book" / f"{GRADED}.ipynb").read_text())
+    answers = {ex.label: editions.source(ex.answer) for ex in editions.exercises(full)}
+    first = next(iter(answers))
+    submit(course, "ada", with_answers(course, answers))
     submit(course, "bo", released(course, GRADED))
+    submit(course, "cy", with_answers(course, {first: answers[first]}))
+    submit(course, "dee", with_answers(course, {**answers, **SHORTCUTS}))
     start = time.perf_counter()
     log = nbgrader(course, "autograde", GRADED, "--create")
-    print(f"\nnbgrader autograde of 2 submissions of {GRADED}: {time.perf_counter() - start:.1f} s")
+    print(f"\nnbgrader autograde of 4 submissions of {GRADED}: {time.perf_counter() - start:.1f} s")
     nbgrader(course, "generate_feedback", GRADED)
-    return log, grades(course, "ada"), grades(course, "bo"), answers
+    return log, {name: grades(course, name) for name in ("ada", "bo", "cy", "dee")}, answers
+
+
+def feedback(course, student):
+    return (course / "feedback" / student / GRADED / f"{GRADED}.html").read_text()
 
 
 def test_autograde_gives_full_marks_to_the_solutions(autograded):
-    _, ada, _, answers = autograded
+    _, graded, answers = autograded
+    ada = graded["ada"]
     checks = {name: g for name, g in ada.items() if name.endswith("-check")}
     assert set(checks) == {f"{label}-check" for label in answers}
     assert {name: score for name, (score, _, _) in checks.items()} == {
         "ex-padding-by-hand-check": 1, "ex-padding-even-kernel-check": 1,
-        "ex-padding-reflect-check": 2, "ex-padding-same-correlate-check": 2}
-    assert sum(score for score, _, _ in ada.values()) == sum(top for _, top, _ in ada.values()) == 6
+        "ex-padding-reflect-check": 2, "ex-padding-same-correlate-check": 2, "ex-padding-modes-corner-check": 1}
+    assert sum(score for score, _, _ in ada.values()) == sum(top for _, top, _ in ada.values()) == 7
     assert not any(manual for _, _, manual in ada.values()), "nothing is left to grade by hand"
 
 
 def test_the_feedback_shows_the_checks_messages(course, autograded):
-    ada = (course / "feedback" / "ada" / GRADED / f"{GRADED}.html").read_text()
-    bo = (course / "feedback" / "bo" / GRADED / f"{GRADED}.html").read_text()
-    assert "reflect padding: passed" in ada and "Score: 6.0 / 6.0" in ada
-    assert "reflect padding: not attempted" in bo and "Score: 0.0 / 6.0" in bo
+    ada, bo = feedback(course, "ada"), feedback(course, "bo")
+    assert "reflect padding: passed" in ada and "Score: 7.0 / 7.0" in ada
+    assert "reflect padding: not attempted" in bo and "Score: 0.0 / 7.0" in bo
 
 
-def test_autograde_gives_zero_to_an_empty_submission_without_crashing(autograded):
-    _, _, bo, _ = autograded  # the fixture asserts that nbgrader exited with status 0
+def test_autograde_gives_zero_to_an_empty_submission_without_crashing(course, autograded):
+    _, graded, answers = autograded  # the fixture asserts that nbgrader exited with status 0
+    bo = graded["bo"]
     assert bo, "the empty submission was graded"
     assert {name: score for name, (score, _, _) in bo.items()} == {name: 0 for name in bo}
     assert not any(manual for _, _, manual in bo.values())
+    # every exercise, value answers included, says "not attempted" (no NameError, no stale answer)
+    assert feedback(course, "bo").count('class="cnnlib-check cnnlib-check-not-attempted"') == len(answers)
+    assert "NameError" not in feedback(course, "bo")
+
+
+def test_a_partly_done_submission_is_graded_exercise_by_exercise(course, autograded):
+    _, graded, answers = autograded
+    first, *rest = answers
+    cy = {name: score for name, (score, _, _) in graded["cy"].items() if name.endswith("-check")}
+    assert cy == {f"{first}-check": 1, **{f"{label}-check": 0 for label in rest}}
+    text = feedback(course, "cy")
+    assert text.count('class="cnnlib-check cnnlib-check-not-attempted"') == len(rest), \
+        "the later exercises are not judged by the first exercise's answer"
+    assert "expected shape" not in text and "expected 2 items" not in text
+
+
+def test_implement_exercises_cannot_be_passed_by_calling_cnnlib(course, autograded):
+    _, graded, _ = autograded
+    dee = {name: score for name, (score, _, _) in graded["dee"].items() if name.endswith("-check")}
+    assert all(dee[f"{label}-check"] == 0 for label in SHORTCUTS), dee
+    assert sum(dee.values()) == 3, "the by-hand points only"
+    assert "which this exercise asks you to do without" in feedback(course, "dee")

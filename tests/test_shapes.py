@@ -6,7 +6,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnlib.shapes import conv2d_params, conv_output_size, dense_params, effective_kernel_size
+from cnnlib.shapes import (conv2d_params, conv_output_size, dense_params, effective_kernel_size,
+                           unread_positions)
 
 
 def count_window_positions(size, kernel_size, stride, padding, dilation):
@@ -120,3 +121,31 @@ def test_dense_params_matches_torch_layer(n_in, n_out, bias):
 
 def test_numpy_integers_are_accepted():
     assert conv_output_size(np.int64(5), np.int32(3), stride=np.int16(2)) == 2
+
+
+@given(size=st.integers(1, 30), kernel_size=st.integers(1, 5), stride=st.integers(1, 6),
+       padding=st.integers(0, 3), dilation=st.integers(1, 3))
+def test_unread_positions_are_those_with_zero_gradient_in_torch(size, kernel_size, stride, padding, dilation):
+    # Independent oracle: an input position no window reads gets no gradient from any output.
+    if dilation * (kernel_size - 1) + 1 > size + 2 * padding:
+        return
+    x = torch.ones(1, 1, size, requires_grad=True)
+    w = torch.ones(1, 1, kernel_size)
+    torch.nn.functional.conv1d(x, w, stride=stride, padding=padding, dilation=dilation).sum().backward()
+    expected = torch.nonzero(x.grad[0, 0] == 0).flatten().tolist()
+    assert unread_positions(size, kernel_size, stride, padding, dilation) == expected
+
+
+def test_unread_positions_padding_absorbs_the_left_over_rows():
+    # (6 + 2 - 3) mod 3 = 2 rows left over at the end of the padded input; one is padding
+    assert unread_positions(6, 3, stride=3, padding=1) == [5]
+    # (6 + 2 - 1) mod 2 = 1 left-over row is padding; the unread rows are the gaps (s > k)
+    assert unread_positions(6, 1, stride=2, padding=1) == [0, 2, 4]
+    assert unread_positions(224, 3, stride=2) == [223]
+
+
+def test_unread_positions_rejects_bad_input_with_the_argument_named():
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        unread_positions(3, 5)
+    with pytest.raises(ValueError, match="stride"):
+        unread_positions(6, 3, stride=0)

@@ -42,6 +42,18 @@ VISIBLE_FRAME_JS = """
 """
 
 
+# Runs in the page: what a screen reader announces for the slider holding `handle`, and what a
+# sighted reader sees (its label and the value shown beside it).
+NAME_JS = """
+(handle) => {
+  const slider = handle.closest('.widget-slider');
+  return {label: handle.getAttribute('aria-label') || '', valuetext: handle.getAttribute('aria-valuetext') || '',
+          text: slider.querySelector('.widget-label').textContent.trim(),
+          readout: slider.querySelector('.widget-readout').textContent.trim()};
+}
+"""
+
+
 def _pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
 
@@ -96,7 +108,7 @@ def _slider_count(html: str) -> int:
 def _visit(browser, url: str, expected_sliders: int) -> dict:
     page = browser.new_page()
     report = {"requests": [], "failed": [], "errors": [], "bytes": 0, "moved": 0, "changed": 0,
-              "latencies": [], "unlabelled": []}
+              "latencies": [], "unlabelled": [], "unnamed": []}
     page.on("request", lambda r: report["requests"].append(r.url))
     page.on("requestfailed", lambda r: report["failed"].append(f"{r.url} ({r.failure})"))
     page.on("console", lambda m: report["errors"].append(m.text) if m.type == "error" else None)
@@ -118,6 +130,9 @@ def _visit(browser, url: str, expected_sliders: int) -> dict:
         shown = json.loads(before)
         if not shown or any(not alt.strip() for _, alt in shown):
             report["unlabelled"].append(before[:80])
+        named = handle.evaluate(NAME_JS)
+        if not named["label"] or named["label"] != named["text"] or named["valuetext"] != named["readout"]:
+            report["unnamed"].append(named)
         at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         handle.focus()
         page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
@@ -132,6 +147,10 @@ def _visit(browser, url: str, expected_sliders: int) -> dict:
             continue
         report["changed"] += 1
         report["latencies"].append(latency)
+        page.wait_for_timeout(50)  # the value a screen reader hears follows the new readout
+        moved = handle.evaluate(NAME_JS)
+        if moved["valuetext"] != moved["readout"] or moved["readout"] == named["readout"]:
+            report["unnamed"].append(moved)
     page.close()
     return report
 
@@ -153,7 +172,8 @@ def test_every_slider_on_every_page_responds_without_a_kernel(site, server, brow
         weights[rel] = report["bytes"]
         foreign = sorted({u for u in report["requests"] if not u.startswith(server) and not u.startswith("data:")})
         for kind, items in [("console errors", report["errors"]), ("failed requests", report["failed"]),
-                            ("requests to other hosts", foreign), ("frames without alt text", report["unlabelled"])]:
+                            ("requests to other hosts", foreign), ("frames without alt text", report["unlabelled"]),
+                            ("slider handles without their label or value for screen readers", report["unnamed"])]:
             if items:
                 problems.append(f"{rel}: {kind}: {items[:5]}")
         if report["moved"] != expected:

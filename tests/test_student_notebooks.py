@@ -43,3 +43,27 @@ def test_a_student_notebook_runs_and_every_check_is_not_attempted(path, tmp_path
     assert sorted(checks) == sorted(f"{label}-check" for label in labels)
     for cell_id, text in checks.items():
         assert "not attempted" in text and "passed" not in text, f"{cell_id} said: {text[:300]}"
+
+
+def test_plain_hand_in_marks_every_exercise_even_after_an_error(tmp_path):
+    # The instructor guide's batch command for notebooks handed in without nbgrader: it runs
+    # every cell whatever fails, so each exercise's check still reports.
+    import subprocess
+
+    path = ROOT / "book" / "03_padding.ipynb"
+    full = json.loads(path.read_text())
+    exercises = editions.exercises(full, path.name)
+    student = editions.student_notebook(full, path.name)
+    by_id = {c["id"]: c for c in student["cells"]}
+    editions.set_source(by_id[exercises[0].label], "answer = (5, 2  # a typo: the bracket is never closed")
+    editions.set_source(by_id[exercises[-1].label], editions.source(exercises[-1].answer))  # solved
+    handed_in = tmp_path / "ada_03_padding.ipynb"
+    handed_in.write_text(json.dumps(student))
+    jupyter = Path(sys.executable).parent / "jupyter"
+    subprocess.run([str(jupyter), "nbconvert", "--to", "html", "--execute", "--allow-errors",
+                    "--ExecutePreprocessor.timeout=300", str(handed_in)], check=True, capture_output=True,
+                   cwd=ROOT / "book")
+    page = handed_in.with_suffix(".html").read_text()
+    assert "SyntaxError" in page and "NameError" in page  # exercise 1: its answer cell never ran
+    assert page.count('class="cnnlib-check cnnlib-check-not-attempted"') == len(exercises) - 2
+    assert page.count('class="cnnlib-check cnnlib-check-passed"') == 1  # the last one, solved

@@ -31,7 +31,9 @@ import copy
 import json
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,14 +49,15 @@ INSTRUCTOR_PAGES = ["book/instructor_guide"]
 # book/index.md marks what only the full edition says: <!-- edition: full --> ... <!-- edition: end -->
 EDITION_BLOCK = re.compile(r"<!-- edition: full -->\n(.*?)<!-- edition: end -->\n?", re.S)
 STUDENT_INDEX = [
-    """- **In JupyterLab or Colab.** The download icon at the top of a chapter gives you its
-  notebook. It imports `cnnlib`, the course's library: install it as your instructor says,
-  or on Colab run `%pip install git+https://github.com/cnn-course/cnn-course` first.
+    """- **In JupyterLab.** Your instructor hands out the chapter notebooks with the course's
+  library, `cnnlib`, and a `requirements.txt`: in that folder, run
+  `pip install -r requirements.txt`, then `jupyter lab`. (The download icon at the top of a
+  chapter also gives you its notebook.)
 
-Each chapter takes 30 to 45 minutes: objectives at the top, then intuition,
-definition, a worked example, the code, the pitfalls, a summary and exercises.
-Write your answer in the cell under each exercise and run the check below it: it
-tells you what is right, or which case is wrong and why.
+A chapter takes 30 to 45 minutes (the last one, which trains networks, 45 to 60):
+objectives at the top, then intuition, definition, a worked example, the code, the
+pitfalls, a summary and exercises. Write your answer in the cell under each exercise
+and run the check below it: it tells you what is right, or which case is wrong and why.
 """,
     "",
 ]
@@ -308,12 +311,41 @@ def build_student(dest: Path, root: Path = ROOT) -> list[Path]:
     return written
 
 
+def build_kit(dest: Path, root: Path = ROOT) -> Path:
+    """Write what students install beside their notebooks: cnnlib as a wheel, and a requirements file.
+
+    Students then need neither the repository (which holds the answer key) nor a network
+    beyond the package index: ``pip install -r requirements.txt`` in ``dest`` installs the
+    versions the course is tested with, and cnnlib from ``dist/``.
+    """
+    dest, dist = Path(dest), Path(dest) / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp:  # build from a copy: the repository stays clean
+        source = Path(tmp) / "cnnlib-source"
+        shutil.copytree(root / "cnnlib", source / "cnnlib", ignore=shutil.ignore_patterns("__pycache__"))
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy(root / name, source / name)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                        "--wheel-dir", str(dist), str(source)], check=True)
+    (wheel,) = dist.glob("cnnlib-*.whl")
+    pins = (root / "requirements.txt").read_text()
+    if "\n-e .\n" not in pins:
+        raise EditionError("requirements.txt: expected a line '-e .' (cnnlib itself) to replace by the wheel")
+    (dest / "requirements.txt").write_text(
+        "# The course's pinned environment, with cnnlib from the wheel beside this file.\n"
+        "# In this folder: pip install -r requirements.txt\n"
+        + pins.replace("\n-e .\n", f"\n./dist/{wheel.name}\n"))
+    return wheel
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 3 or argv[1] != "student":
         print("usage: python tools/editions.py student DEST", file=sys.stderr)
         return 2
     written = build_student(Path(argv[2]))
-    print(f"Student edition: {len(written)} notebooks in {Path(argv[2]) / 'book'}")
+    wheel = build_kit(Path(argv[2]))
+    print(f"Student edition: {len(written)} notebooks in {Path(argv[2]) / 'book'}; "
+          f"cnnlib for students: {wheel}")
     return 0
 
 

@@ -6,6 +6,9 @@
 - The theme's colour mode defaults to "auto" (light or dark as the reader's
   system prefers) instead of an empty value the theme complains about in the
   browser console.
+- ``{{ colab_install }}`` in a page is the command that installs the course
+  from its repository, made from ``repository.url`` in ``_config.yml``: a fork
+  changes that one setting.
 - The hidden tests of the exercises' check cells (``### BEGIN HIDDEN TESTS`` to
   ``### END HIDDEN TESTS``) are for nbgrader, not for readers: the page shows a
   check cell without them, as the student edition does.
@@ -33,6 +36,10 @@ def _theme_defaults(app, config):
     context = dict(config.html_context or {})
     context.setdefault("default_mode", "auto")
     config.html_context = context
+    url = (config.html_theme_options or {}).get("repository_url", "")
+    substitutions = dict(config.myst_substitutions or {})
+    substitutions.setdefault("colab_install", f"`%pip install git+{url}`")
+    config.myst_substitutions = substitutions
 
 
 def _drop_hidden_tests(app, doctree):

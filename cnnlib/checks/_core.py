@@ -154,26 +154,43 @@ class _Forbidden(Exception):
     """Raised by a cnnlib function that an exercise asks the learner to write themselves."""
 
 
+def _public_name(function: Callable) -> str:
+    """Return the name a learner would call ``function`` by: np.pad, cnnlib.pad2d, cnnlib.figures.why.x."""
+    module, name = getattr(function, "__module__", "") or "", function.__name__
+    if module.startswith("numpy"):
+        return f"np.{name}"
+    top = sys.modules.get("cnnlib")
+    return f"cnnlib.{name}" if getattr(top, name, None) is function else f"{module}.{name}"
+
+
 @contextlib.contextmanager
-def _unavailable(functions: Sequence[Callable]):
-    """Make ``functions`` raise wherever cnnlib's modules hold them, for the duration of the block."""
-    found = [(module, name, value) for key, module in list(sys.modules.items())
+def _unavailable(functions: Sequence[Callable], learner_globals: dict):
+    """Make ``functions`` raise while the block runs, wherever the learner could reach them.
+
+    That is: their own module (``np.pad`` in ``numpy``), every cnnlib module, and the
+    learner's notebook namespace (``from cnnlib import pad2d`` binds a name there).
+    """
+    homes = [module for key, module in list(sys.modules.items())
              if key == "cnnlib" or key.startswith("cnnlib.")
-             for name, value in list(vars(module).items())
-             if any(value is f for f in functions)]
+             or key in {getattr(f, "__module__", None) for f in functions}]
+    namespaces = [vars(module) for module in homes] + [learner_globals]
+    found = [(namespace, name, value) for namespace in namespaces
+             for name, value in list(namespace.items()) if any(value is f for f in functions)]
+
+    names = {id(f): _public_name(f) for f in functions}  # before any of them is replaced
 
     def stub_for(function):
         def stub(*args, **kwargs):
-            raise _Forbidden(f"cnnlib.{function.__name__}")
+            raise _Forbidden(names[id(function)])
         return stub
 
-    for module, name, value in found:
-        setattr(module, name, stub_for(value))
+    for namespace, name, value in found:
+        namespace[name] = stub_for(value)
     try:
         yield
     finally:
-        for module, name, value in found:
-            setattr(module, name, value)
+        for namespace, name, value in found:
+            namespace[name] = value
 
 
 def check_function(exercise: str, candidate: Callable, reference: Callable,
@@ -184,9 +201,10 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     The result is "not attempted" while ``candidate`` raises
     NotImplementedError (or is a stub whose body is ``...``, which returns
     None), "failed" with one line per reason a case failed (what was expected,
-    what came back, or what the candidate raised), else "passed". The cnnlib
-    functions in ``forbid`` (those that would solve the exercise outright)
-    raise while ``candidate`` runs, so that the learner writes them.
+    what came back, or what the candidate raised), else "passed". The
+    functions in ``forbid`` (cnnlib's or numpy's, those that would solve the
+    exercise outright) raise while ``candidate`` runs, so that the learner
+    writes them.
 
     Examples
     --------
@@ -207,14 +225,14 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     for number, case in enumerate(cases):
         expected = reference(*case.args, **case.kwargs)
         try:
-            with _unavailable(forbid):
+            with _unavailable(forbid, getattr(candidate, "__globals__", {})):
                 got = candidate(*case.args, **case.kwargs)
         except NotImplementedError:
             return CheckResult(exercise, NOT_ATTEMPTED,
                                ["not attempted yet: replace the `raise NotImplementedError` line with your code"])
         except _Forbidden as err:
             failures.append((case.description, f"your function calls {err}, which this exercise asks you "
-                                               "to write yourself"))
+                                               "to do without"))
             continue
         except Exception as err:  # a learner's bug must not stop the notebook
             failures.append((case.description, f"your function raised {_raised(err)}"))

@@ -2,75 +2,78 @@
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
-from ..figures.activation import gradient_through_stack
-from ..ops import convolve2d
-from ._core import FAILED, NOT_ATTEMPTED, Case, CheckResult, check_answer, check_function  # noqa: F401
+from ..activations import leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
+from ..figures.activation import backprop_norms
+from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
 
-__all__ = ["check_derivatives_by_hand", "check_vanishing_prediction", "check_compose_kernels"]
+__all__ = ["DERIVATIVE_NAMES", "check_derivatives_by_hand", "PREDICTION_DEPTH", "check_xavier_prediction",
+           "check_backprop_norms"]
+
+#: The five derivatives of the by-hand exercise, as the feedback names them.
+DERIVATIVE_NAMES = ("sigmoid'(0)", "tanh'(0)", "ReLU'(3)", "ReLU'(0)", "leaky ReLU'(-2)")
 
 
 def check_derivatives_by_hand(answer):
-    """Check ``[sigmoid'(0), tanh'(0), relu'(3), relu'(0), leaky_relu'(-2)]`` (negative slope 0.1)."""
+    """Check ``[sigmoid'(0), tanh'(0), relu'(3), relu'(0), leaky_relu'(-2)]`` (negative slope 0.1).
+
+    The feedback names the entries that are wrong, without their values.
+    """
     zero, three, minus_two = np.zeros(1), np.full(1, 3.0), np.full(1, -2.0)
     expected = [float(sigmoid_grad(zero)[0]), float(tanh_grad(zero)[0]), float(relu_grad(three)[0]),
                 float(relu_grad(zero)[0]), float(leaky_relu_grad(minus_two, 0.1)[0])]
-    return check_answer("derivatives by hand", answer, expected,
-                        hint="sigmoid' = g(1 - g), tanh' = 1 - tanh^2; ReLU's slope is 1 for x > 0 "
-                             "and 0 for x < 0, and at 0 the convention is 0; leaky ReLU keeps its "
-                             "small slope for x < 0")
-
-
-#: The depth and the threshold of the vanishing-gradient prediction.
-PREDICTION_DEPTH, PREDICTION_THRESHOLD = 30, 1e-3
-
-
-def check_vanishing_prediction(answer):
-    """Check the set of activation names whose layer-1 gradient, in a 30-layer stack, is below 1/1000 of the top's.
-
-    ``answer`` is a list (or set) of names from ``cnnlib.ACTIVATIONS``; one
-    name alone may be given as a string. The stack is the chapter's
-    :func:`cnnlib.figures.activation.gradient_through_stack`.
-    """
-    exercise = "which activations vanish through 30 layers"
-    if answer is ... or answer is None:
-        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your answer"])
-    names = {answer} if isinstance(answer, str) else answer
+    hint = ("sigmoid' = g(1 - g), tanh' = 1 - tanh^2; ReLU's slope is 1 for x > 0 and 0 for x < 0, "
+            "and at 0 the convention is 0; leaky ReLU keeps its small slope for x < 0")
     try:
-        names = set(names)
-    except TypeError:
-        return CheckResult(exercise, FAILED, [f"expected a list of names such as ['relu', 'tanh'], got {answer!r}"])
-    unknown = sorted(str(n) for n in names if n not in ACTIVATIONS)
-    if unknown:
-        return CheckResult(exercise, FAILED, [f"unknown name(s) {unknown}; use the names of "
-                                                f"cnnlib.ACTIVATIONS: {sorted(ACTIVATIONS)}"])
-    expected = {name for name in ACTIVATIONS
-                if gradient_through_stack(name, PREDICTION_DEPTH)[0] < PREDICTION_THRESHOLD}
-    return check_answer(exercise, names, expected,
-                        hint="what is the largest value each derivative can take, and is the "
-                             "derivative of a unit that is 'on' close to that largest value? "
-                             "Set the sliders to depth 30 and compare")
+        default_slope = np.isclose(float(answer[4]), leaky_relu_grad(minus_two)[0])
+    except (TypeError, ValueError, IndexError, KeyError):
+        default_slope = False
+    if default_slope:
+        hint = "this exercise's leaky ReLU has slope 0.1, not cnnlib's default 0.01; " + hint
+    return check_answer("derivatives by hand", answer, expected, parts=DERIVATIVE_NAMES, hint=hint)
 
 
-def _cases():
-    rng = np.random.default_rng(9)
+#: The depth of the stack in the initialisation exercise: the gradient takes depth - 1 steps down.
+PREDICTION_DEPTH = 30
+
+
+def check_xavier_prediction(answer):
+    """Check the gain rule's prediction of layer 1's gradient ratio in a 30-layer ReLU stack with Xavier weights.
+
+    Xavier weights have variance 1 / width, so each of the 29 steps from the
+    top layer to layer 1 multiplies the gradient's norm by
+    sqrt(1 * E[ReLU'(z)^2]) = sqrt(1/2). Answers within 20% are accepted
+    (0.707 ** 29 is fine; a factor sqrt(2) off, 30 or 28 steps, is not).
+    """
+    expected = 0.5 ** ((PREDICTION_DEPTH - 1) / 2)
+    return check_answer("gradient at layer 1 of a 30-layer ReLU stack with Xavier weights", answer, expected,
+                        rtol=0.2, hint="each step down multiplies the squared norm by (weight variance "
+                        "x width) x E[ReLU'(z)^2]; how many steps lie between the top layer and layer 1?")
+
+
+def _stack(rng, widths, batch, grad):
+    """Return (weights, pre_activations, grad, delta_top) of a small random stack of the given widths."""
+    weights = [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(widths, widths[1:])]
+    pre = [rng.normal(size=(batch, n)) for n in widths[1:]]
+    return weights, pre, grad, rng.normal(size=(batch, widths[-1]))
+
+
+def _backprop_cases():
+    rng = np.random.default_rng(12)
     return [
-        Case("3x3 then 3x3 (the chapter's Sobel x and Sobel y)",
-             (np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float),
-              np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], float))),
-        Case("3x3 random, then 3x3 random", (rng.integers(-3, 4, (3, 3)), rng.integers(-3, 4, (3, 3)))),
-        Case("2x2 then 3x3 (different sizes)", (rng.integers(-3, 4, (2, 2)), rng.integers(-3, 4, (3, 3)))),
-        Case("1x1 then 3x3 (a 1x1 kernel only scales)", (np.array([[2.0]]), rng.integers(-3, 4, (3, 3)))),
-        Case("3x1 then 1x3 (a separable pair)", (rng.integers(-3, 4, (3, 1)), rng.integers(-3, 4, (1, 3)))),
-        Case("2x3 then 3x2 (non-square)", (rng.integers(-3, 4, (2, 3)), rng.integers(-3, 4, (3, 2)))),
+        Case("one layer: only the top's norm", _stack(rng, [4, 3], 2, relu_grad)),
+        Case("two ReLU layers of width 4", _stack(rng, [4, 4, 4], 3, relu_grad)),
+        Case("widths 5 -> 3 -> 4 -> 2 (a missing or extra transpose shows here)",
+             _stack(rng, [5, 3, 4, 2], 2, tanh_grad)),
+        Case("four sigmoid layers, a batch of one example", _stack(rng, [3, 3, 3, 3, 3], 1, sigmoid_grad)),
+        Case("leaky ReLU, widths 2 -> 6 -> 6 -> 3", _stack(rng, [2, 6, 6, 3], 4, leaky_relu_grad)),
     ]
 
 
-def _composed(k1, k2):
-    k2 = np.asarray(k2)
-    return convolve2d(k1, k2, padding=(k2.shape[0] - 1, k2.shape[1] - 1))
+def check_backprop_norms(func):
+    """Check ``func(weights, pre_activations, grad, delta_top) -> norms``, layer 1 first.
 
-
-def check_compose_kernels(func):
-    """Check ``func(k1, k2)``: the one kernel K with correlate2d(correlate2d(x, k1), k2) == correlate2d(x, K)."""
-    return check_function("compose two linear layers into one kernel", func, _composed, _cases())
+    The reference is :func:`cnnlib.figures.activation.backprop_norms`, which the
+    learner's function may not call.
+    """
+    return check_function("backpropagation through a dense stack", func, backprop_norms, _backprop_cases(),
+                          forbid=[backprop_norms])

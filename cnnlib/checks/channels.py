@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from ..ops import conv2d
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
+                   correlate2d_naive)
 from ..shapes import conv2d_params, dense_params
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+from ._core import Case, check_answer, check_function
 
 __all__ = ["check_conv_params_by_hand", "check_dense_growth_prediction",
            "check_multichannel_conv", "check_fc_as_conv"]
@@ -22,7 +23,8 @@ def check_dense_growth_prediction(answer):
     small = dense_params(3 * 8 * 8, 16 * 8 * 8, bias=False)
     large = dense_params(3 * 32 * 32, 16 * 32 * 32, bias=False)
     return check_answer("growth of the dense layer", answer, large // small,
-                        hint="the number of inputs and the number of outputs both scale with n*n")
+                        hint="count weights only (the counter shows biases separately): the "
+                             "number of inputs and the number of outputs both scale with n*n")
 
 
 def _conv_cases():
@@ -47,26 +49,49 @@ def _conv_cases():
 def check_multichannel_conv(func):
     """Check ``func(x, weight, bias)``: x (C, H, W), weight (F, C, kh, kw), bias (F,) -> (F, Ho, Wo).
 
-    The reference is :func:`cnnlib.conv2d` with stride 1 and no padding.
+    The reference is :func:`cnnlib.conv2d` with stride 1 and no padding; ``func``
+    may not call cnnlib's correlations, convolutions or convolution matrix.
     """
     return check_function("multi-channel convolution layer", func,
-                          lambda x, weight, bias: conv2d(x, weight, bias), _conv_cases())
+                          lambda x, weight, bias: conv2d(x, weight, bias), _conv_cases(),
+                          forbid=[conv2d, conv2d_naive, correlate2d, correlate2d_naive,
+                                  convolve2d, convolve2d_naive, conv_matrix])
 
 
 def _fc_cases():
     rng = np.random.default_rng(7)
-    shapes = [("2 outputs, input 3x2x2", 2, (3, 2, 2)), ("1 output, input 1x3x3", 1, (1, 3, 3)),
+    shapes = [("2 outputs, input 3x2x2", 2, (3, 2, 2)), ("1 output, input 1x3x3 (one channel)", 1, (1, 3, 3)),
               ("4 outputs, input 2x1x1 (a 1x1 map)", 4, (2, 1, 1)),
               ("3 outputs, non-square input 2x2x3", 3, (2, 2, 3))]
     return [Case(text, (rng.integers(-3, 4, size=(f, int(np.prod(shape)))).astype(float), shape))
             for text, f, shape in shapes]
 
 
-def check_fc_as_conv(func):
-    """Check ``func(W, input_shape)``: the conv weight (F, C, H, W) that computes the dense layer ``W @ x.ravel()``.
+def _bank_for_channels_last(A, input_shape):
+    """The filter bank (F, C, H, W) of a dense layer ``A`` that reads ``x.transpose(1, 2, 0).ravel()``."""
+    C, H, W = input_shape
+    return A.reshape(A.shape[0], H, W, C).transpose(0, 3, 1, 2)
 
-    ``W`` has shape (F, C*H*W) for an input x of shape ``input_shape`` = (C, H, W)
-    flattened in NCHW order; the one right answer is ``W.reshape(F, C, H, W)``.
+
+def check_fc_as_conv(func):
+    """Check ``func(A, input_shape)``: the filter bank (F, C, H, W) of a dense layer on a channels-last flattening.
+
+    ``A`` has shape (F, C*H*W) and multiplies ``x.transpose(1, 2, 0).ravel()``,
+    the (H, W, C) flattening of an input x of shape ``input_shape`` = (C, H, W);
+    the bank must satisfy ``conv2d(x, bank)[:, 0, 0] == A @ x.transpose(1, 2, 0).ravel()``.
     """
-    return check_function("dense layer as a convolution", func,
-                          lambda W, input_shape: W.reshape(W.shape[0], *input_shape), _fc_cases())
+    result = check_function("dense layer as a convolution", func, _bank_for_channels_last, _fc_cases())
+    return result if result.passed or not callable(func) else _flag_nchw_reshape(result, func)
+
+
+def _flag_nchw_reshape(result, func):
+    """Reshaping straight to (F, C, H, W) is the classic slip here: say so."""
+    A, shape = _fc_cases()[0].args
+    try:
+        got = np.asarray(func(A, shape), dtype=float)
+    except Exception:
+        return result
+    if got.shape == (A.shape[0], *shape) and np.array_equal(got, A.reshape(A.shape[0], *shape)):
+        result.lines.append("hint: your bank is A.reshape(F, C, H, W), which is right for a (C, H, W) "
+                            "flattening; this dense layer read x in (H, W, C) order")
+    return result

@@ -3,11 +3,13 @@
 import numpy as np
 
 from ..figures.correlation import WORKED_INPUT, WORKED_KERNEL
-from ..ops import convolve2d, correlate2d
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
+                   correlate2d_naive)
 from ._core import Case, CheckResult, check_answer, check_function
 
-__all__ = ["SMALL_INPUT", "SMALL_KERNEL", "check_convolution_prediction", "check_correlation_by_hand",
-           "check_my_correlate2d", "check_my_convolve2d"]
+__all__ = ["SMALL_INPUT", "SMALL_KERNEL", "STACKED_KERNELS", "check_convolution_prediction",
+           "check_correlation_by_hand", "check_my_correlate2d", "check_my_convolve2d",
+           "check_stacked_correlations"]
 
 #: The small grid of the compute-by-hand exercise.
 SMALL_INPUT = np.array([[1, 2, 0],
@@ -15,6 +17,12 @@ SMALL_INPUT = np.array([[1, 2, 0],
                         [2, 1, 1]])
 SMALL_KERNEL = np.array([[1, 2],
                          [0, -1]])
+#: The kernels (A, B) of two correlation layers applied one after the other (the last exercise).
+STACKED_KERNELS = (SMALL_KERNEL, np.array([[0, 1],
+                                           [2, 0]]))
+
+# The cnnlib functions that would do the implement-it exercises for the learner.
+_SOLVERS = [correlate2d, convolve2d, correlate2d_naive, convolve2d_naive, conv2d, conv2d_naive, conv_matrix]
 
 
 def check_convolution_prediction(answer) -> CheckResult:
@@ -27,22 +35,17 @@ def check_convolution_prediction(answer) -> CheckResult:
 
 
 def check_correlation_by_hand(answer) -> CheckResult:
-    """Check ``(correlation, convolution)`` of SMALL_INPUT with SMALL_KERNEL, each a 2x2 grid."""
-    expected = np.stack([correlate2d(SMALL_INPUT, SMALL_KERNEL), convolve2d(SMALL_INPUT, SMALL_KERNEL)])
-    result = check_answer("correlation and convolution by hand", answer, expected,
-                          hint="give (S, C), each a 2x2 list of lists; S uses K as is, "
-                               f"C uses K rotated by 180 degrees, {np.flip(SMALL_KERNEL).tolist()}")
-    if result.passed or not result.attempted:
-        return result
-    try:  # say which of the two grids is wrong, without giving either away
-        got = np.asarray(answer, dtype=float)
-        if got.shape == expected.shape:
-            wrong = [name for name, g, e in zip(("cross-correlation", "convolution"), got, expected)
-                     if not np.allclose(g, e)]
-            result.lines.append(f"wrong: the {' and the '.join(wrong)}")
-    except (TypeError, ValueError):
-        pass
-    return result
+    """Check ``(S, C)``: the correlation and convolution of SMALL_INPUT with SMALL_KERNEL, 2x2 each.
+
+    Examples
+    --------
+    >>> check_correlation_by_hand(([[4, -1], [1, 6]], [[4, -1], [1, 6]])).lines[0].startswith("S is right")
+    True
+    """
+    expected = (correlate2d(SMALL_INPUT, SMALL_KERNEL), convolve2d(SMALL_INPUT, SMALL_KERNEL))
+    return check_answer("correlation and convolution by hand", answer, expected, parts=("S", "C"),
+                        hint="give (S, C), each a 2x2 list of lists; S uses K as is, "
+                             f"C uses K rotated by 180 degrees, {np.flip(SMALL_KERNEL).tolist()}")
 
 
 def _cases():
@@ -59,9 +62,40 @@ def _cases():
 
 def check_my_correlate2d(my_correlate2d) -> CheckResult:
     """Check ``my_correlate2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.correlate2d`."""
-    return check_function("my_correlate2d", my_correlate2d, correlate2d, _cases())
+    return check_function("my_correlate2d", my_correlate2d, correlate2d, _cases(), forbid=_SOLVERS)
 
 
 def check_my_convolve2d(my_convolve2d) -> CheckResult:
     """Check ``my_convolve2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.convolve2d`."""
-    return check_function("my_convolve2d", my_convolve2d, convolve2d, _cases())
+    return check_function("my_convolve2d", my_convolve2d, convolve2d, _cases(), forbid=_SOLVERS)
+
+
+def check_stacked_correlations(answer) -> CheckResult:
+    """Check the 3x3 kernel C with (I ⋆ A) ⋆ B = I ⋆ C for the two kernels of STACKED_KERNELS.
+
+    C is the full convolution of A with B. The full cross-correlation of the
+    two kernels, the likely slip, gets its own hint.
+
+    Examples
+    --------
+    >>> check_stacked_correlations([[0, 2, 4], [1, 2, -2], [0, -1, 0]]).passed
+    False
+    """
+    a, b = STACKED_KERNELS
+    full = (b.shape[0] - 1, b.shape[1] - 1)
+    expected = convolve2d(a, b, padding=full)
+    result = check_answer("one kernel for two correlation layers", answer, expected,
+                          hint="give C as a 3x3 list of lists; C(t, u) adds up A(m, n) B(m', n') over "
+                               "m + m' = t and n + n' = u: stamp a copy of B, times each weight of A, "
+                               "at that weight's position")
+    slips = {"that is the full cross-correlation of A with B; the layers combine by the other operation":
+             correlate2d(a, b, padding=full),
+             "that is the right kernel rotated by 180 degrees (a single 1 passed through correlation "
+             "layers comes out as their kernel rotated)": np.flip(expected)}
+    try:
+        got = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return result
+    result.lines += [why for why, wrong in slips.items()
+                     if not result.passed and np.array_equal(got, wrong)]
+    return result

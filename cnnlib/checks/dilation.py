@@ -3,10 +3,14 @@
 import numpy as np
 
 from ..figures.dilation import paths_to_output
-from ..ops import correlate2d
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
+                   correlate2d_naive)
 from ..receptive import receptive_field
 from ..shapes import conv_output_size
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+from ._core import Case, check_answer, check_function
+
+#: The schedule of the gridding exercise: a 3x3 layer of dilation 1, then two of dilation 4.
+_GRIDDING_DILATIONS = (1, 4, 4)
 
 __all__ = ["check_dilation_by_hand", "check_gridding_prediction", "check_dilated_correlate2d"]
 
@@ -19,17 +23,20 @@ def check_dilation_by_hand(answer):
 
 
 def check_gridding_prediction(answer):
-    """Check ``[r, reached]`` for three 3x3 layers, all with dilation 2 (stride 1).
+    """Check ``[r, reached]`` for three 3x3 layers with dilations 1, 4 and 4 (stride 1).
 
     r is the receptive field along one axis; reached is how many of the r x r
     input pixels in that square have at least one path to the output unit.
     """
-    r = receptive_field([(3, 1, 0, 2)] * 3)[-1].size
-    along_one_axis = paths_to_output([2, 2, 2])
+    layers = [(3, 1, 0, d) for d in _GRIDDING_DILATIONS]
+    r = receptive_field(layers)[-1].size
+    along_one_axis = paths_to_output(_GRIDDING_DILATIONS)
     reached = int(np.count_nonzero(np.outer(along_one_axis, along_one_axis)))
     return check_answer("gridding prediction [r, reached]", answer, [r, reached],
-                        hint="each layer adds d(k-1) = 4 to r; in 1-D, can an odd offset from "
-                             "the centre be reached when every dilation is even? then square it")
+                        parts=("r", "reached"),
+                        hint="r = 1 + sum of d(k-1); for reached, list the offsets from the "
+                             "centre one axis can reach after each layer (after layer 1: -1, 0, "
+                             "1), then count pixels in 2-D")
 
 
 def _cases():
@@ -46,6 +53,12 @@ def _cases():
 
 
 def check_dilated_correlate2d(func):
-    """Check ``func(x, kernel, dilation)``: a dilated 2-D cross-correlation, no padding, stride 1."""
+    """Check ``func(x, kernel, dilation)``: a dilated 2-D cross-correlation, no padding, stride 1.
+
+    The reference is :func:`cnnlib.correlate2d`; ``func`` may not call cnnlib's
+    correlations or convolutions.
+    """
     return check_function("dilated cross-correlation", func,
-                          lambda x, kernel, dilation: correlate2d(x, kernel, dilation=dilation), _cases())
+                          lambda x, kernel, dilation: correlate2d(x, kernel, dilation=dilation),
+                          _cases(), forbid=[correlate2d, correlate2d_naive, convolve2d,
+                                            convolve2d_naive, conv2d, conv2d_naive, conv_matrix])

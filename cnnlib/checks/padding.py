@@ -6,12 +6,16 @@ and reports on the learner's answer without raising.
 
 import numpy as np
 
-from ..ops import conv2d, pad2d
+from ..ops import conv2d, conv2d_naive, correlate2d, pad2d
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
 
-__all__ = ["check_padding_by_hand", "check_padding_even_kernel", "check_padding_reflect",
-           "check_padding_same_correlate"]
+__all__ = ["MODES_INPUT", "check_padding_by_hand", "check_padding_even_kernel", "check_padding_modes_corner",
+           "check_padding_reflect", "check_padding_same_correlate"]
+
+#: The 3x3 input of the padding-modes exercise, and the modes it asks about, in order.
+MODES_INPUT = np.arange(1, 10).reshape(3, 3)
+_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _same_padding(size, kernel_size):
@@ -34,7 +38,7 @@ def check_padding_by_hand(answer):
     False
     """
     expected = (conv_output_size(7, 5, padding=1), _same_padding(7, 5))
-    return check_answer("output size and same padding by hand", answer, expected,
+    return check_answer("output size and same padding by hand", answer, expected, parts=("o", "p"),
                         hint="give a pair (o, p); o = i + 2p - k + 1, and 'same' asks for o = i")
 
 
@@ -47,9 +51,26 @@ def check_padding_even_kernel(answer):
     False
     """
     expected = (conv_output_size(6, 4, padding=1), conv_output_size(6, 4, padding=2))
-    return check_answer("even kernel prediction", answer, expected,
+    return check_answer("even kernel prediction", answer, expected, parts=("o1", "o2"),
                         hint="give a pair (o1, o2); each extra ring of padding adds 2 to o, "
                              "and 2p - k + 1 is odd when k is even")
+
+
+def check_padding_modes_corner(answer):
+    """Check the top-left output of a 3x3 sum of MODES_INPUT padded by 1, per mode (zeros, reflect, ...).
+
+    ``answer`` is a 4-tuple in the order zeros, reflect, replicate, circular.
+
+    Examples
+    --------
+    >>> check_padding_modes_corner((12, 0, 0, 0)).lines[0].startswith("zeros is right")
+    True
+    """
+    expected = tuple(correlate2d(pad2d(MODES_INPUT, 1, mode=mode), np.ones((3, 3)))[0, 0] for mode in _MODES)
+    return check_answer("the corner under each padding mode", answer, expected, parts=_MODES,
+                        hint="give four numbers (zeros, reflect, replicate, circular); write out the "
+                             "padded row above the input and the padded column left of it for each mode, "
+                             "then add the 3x3 window in the top-left corner")
 
 
 def _reflect_cases():
@@ -77,8 +98,8 @@ def check_padding_reflect(candidate):
     >>> check_padding_reflect(reflect_pad).attempted
     False
     """
-    return check_function("reflect padding", candidate,
-                                  lambda x, p: pad2d(x, p, mode="reflect"), _reflect_cases())
+    return check_function("reflect padding", candidate, lambda x, p: pad2d(x, p, mode="reflect"),
+                          _reflect_cases(), forbid=[pad2d])
 
 
 def _same_reference(x, kernel):
@@ -111,4 +132,6 @@ def check_padding_same_correlate(candidate):
     >>> check_padding_same_correlate(lambda x, kernel: x).passed
     False
     """
-    return check_function("same cross-correlation", candidate, _same_reference, _same_cases())
+    # pad2d and correlate2d are allowed; conv2d(..., padding="same") would do the exercise outright.
+    return check_function("same cross-correlation", candidate, _same_reference, _same_cases(),
+                          forbid=[conv2d, conv2d_naive])

@@ -3,12 +3,13 @@
 import numpy as np
 
 from ..figures.pooling import shift_fractions
-from ..pooling import avg_pool2d, max_pool2d
+from ..layers import MaxPool2d
+from ..pooling import avg_pool2d, max_pool2d, max_pool2d_naive, min_pool2d, min_pool2d_naive, pool2d_naive
 from ..shapes import conv_output_size
-from ._core import FAILED, NOT_ATTEMPTED, Case, CheckResult, check_answer, check_function  # noqa: F401
+from ._core import Case, check_answer, check_function
 
-__all__ = ["POOL_SIZE_CASES", "POOL_BY_HAND_INPUT", "check_pool_output_sizes", "check_pool_by_hand",
-           "check_pool_shift_prediction", "check_max_pool2d"]
+__all__ = ["POOL_SIZE_CASES", "POOL_BY_HAND_INPUT", "SHIFT_EXERCISE_POOL", "check_pool_output_sizes",
+           "check_pool_by_hand", "check_pool_shift_prediction", "check_max_pool2d"]
 
 #: (input size i, window k, stride s or None for the default) of the output-size exercise.
 POOL_SIZE_CASES = [(9, 3, None), (10, 3, None), (8, 2, 1), (7, 3, 2)]
@@ -20,32 +21,30 @@ POOL_BY_HAND_INPUT = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 
 def check_pool_output_sizes(answer):
     """Check the list of output sizes for :data:`POOL_SIZE_CASES` (no padding)."""
     expected = [conv_output_size(i, k, k if s is None else s) for i, k, s in POOL_SIZE_CASES]
-    return check_answer("pooling output sizes", answer, expected,
+    return check_answer("pooling output sizes", answer, expected, parts=("(a)", "(b)", "(c)", "(d)"),
                         hint="o = floor((i - k)/s) + 1, and a pooling layer's stride defaults to "
                              "its window size k, not to 1")
 
 
 def check_pool_by_hand(answer):
-    """Check ``[max_out, avg_out]``: 2x2 max and average pooling (default stride) of the 4x4 map."""
-    expected = np.stack([max_pool2d(POOL_BY_HAND_INPUT, 2), avg_pool2d(POOL_BY_HAND_INPUT, 2)])
-    return check_answer("2x2 max and average pooling by hand", answer, expected,
+    """Check ``[max_out, min_out, avg_out]``: 2x2 max, min and average pooling (default stride) of the 4x4 map."""
+    expected = [pool(POOL_BY_HAND_INPUT, 2) for pool in (max_pool2d, min_pool2d, avg_pool2d)]
+    return check_answer("2x2 max, min and average pooling by hand", answer, expected,
+                        parts=("max_out", "min_out", "avg_out"),
                         hint="the default stride is 2, so the four windows are the four 2x2 "
                              "quarters of the map and do not overlap")
 
 
+#: The pooling of the shift exercise: a 3x3 max pool at stride 2, whose windows overlap.
+SHIFT_EXERCISE_POOL = {"size": 3, "stride": 2, "kind": "max"}
+
+
 def check_pool_shift_prediction(answer):
-    """Check the shifts in 0..4 after which a 2x2 max pool's output is the old output moved by whole cells."""
-    exercise = "shifts that only move the pooled output"
-    if answer is ... or answer is None:
-        return CheckResult(exercise, NOT_ATTEMPTED, ["not attempted yet: replace `...` with your answer"])
-    try:
-        shifts = sorted(int(s) for s in answer)
-    except (TypeError, ValueError):
-        return CheckResult(exercise, FAILED, [f"expected a list of shifts such as [0, 3], got {answer!r}"])
-    expected = [s for s in range(5) if shift_fractions(s, 2, "max")[1] == 1.0]
-    return check_answer(exercise, shifts, expected,
-                        hint="the windows sit on a grid with spacing 2 (the stride); which shifts "
-                             "carry every window onto another window exactly?")
+    """Check the shifts in 0..4 after which a 3x3, stride-2 max pool's output is the old output moved by whole cells."""
+    expected = [s for s in range(5) if shift_fractions(s, **SHIFT_EXERCISE_POOL)[1] == 1.0]
+    return check_answer("shifts that only move the pooled output", answer, expected, unordered=True,
+                        hint="a shift carries every window exactly onto another window only if it is a "
+                             "whole number of steps from one window's start to the next")
 
 
 def _cases():
@@ -64,8 +63,12 @@ def _cases():
     ]
 
 
+#: cnnlib's own max pooling, in every form: the exercise asks the learner to write it.
+_SOLVERS = [max_pool2d, max_pool2d_naive, min_pool2d, min_pool2d_naive, pool2d_naive, MaxPool2d]
+
+
 def check_max_pool2d(func):
     """Check ``func(x, kernel_size, stride=None)``: 2-D max pooling, no padding, stride defaulting to the window."""
     return check_function("max pooling", func,
                           lambda x, kernel_size, stride=None: max_pool2d(x, kernel_size, stride=stride),
-                          _cases())
+                          _cases(), forbid=_SOLVERS)

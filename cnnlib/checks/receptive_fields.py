@@ -2,67 +2,75 @@
 
 import numpy as np
 
-from ..figures.receptive_fields import effective_receptive_field
-from ..receptive import receptive_field
+from ..figures.receptive_fields import effective_receptive_field, erf_kernels, profile_sigma
+from ..receptive import receptive_field, receptive_field_region
 from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
 
-__all__ = ["BY_HAND_LAYERS", "check_receptive_field_by_hand", "check_region_prediction",
-           "check_receptive_field_size", "check_effective_receptive_field"]
+__all__ = ["BY_HAND_LAYERS", "check_region_prediction", "check_receptive_field_by_hand",
+           "ERF_DEPTH", "check_erf_width", "check_receptive_field_region"]
 
 #: The stack of the compute-by-hand exercise: conv 3x3, conv 3x3, 2x2 max-pool stride 2, conv 3x3 (k, s, p).
 BY_HAND_LAYERS = [(3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)]
 
 
-def check_receptive_field_by_hand(answer):
-    """Check ``[r, S]``: receptive field and effective stride after the last layer of :data:`BY_HAND_LAYERS`."""
-    last = receptive_field(BY_HAND_LAYERS)[-1]
-    return check_answer("receptive field and effective stride by hand", answer, [last.size, last.stride],
-                        hint="r grows by (k - 1) times the product of the strides *below* the layer; "
-                             "S is the product of all the strides")
-
-
 def check_region_prediction(answer):
-    """Check the predicted r of three 5x5 layers, each with stride 2 (no dilation)."""
-    expected = receptive_field([(5, 2, 2)] * 3)[-1].size
-    return check_answer("predicted receptive field of three 5x5 stride-2 layers", answer, expected,
-                        hint="layer l adds (k - 1) * 2**(l - 1), the stride below it: 4, then 8, then 16, "
-                             "on top of 1")
+    """Check the predicted r of four 5x5 layers, each with stride 2 (no dilation)."""
+    expected = receptive_field([(5, 2, 2)] * 4)[-1].size
+    return check_answer("predicted receptive field of four 5x5 stride-2 layers", answer, expected,
+                        hint="each layer adds k - 1 steps, and a step is as long as the product of the "
+                             "strides below that layer; do not forget the 1 a single unit sees")
 
 
-def _size_cases():
+def check_receptive_field_by_hand(answer):
+    """Check ``[r, S, P]``: receptive field, effective stride and padding after :data:`BY_HAND_LAYERS`.
+
+    The feedback says which of r, S and P are wrong, without their values.
+    """
+    last = receptive_field(BY_HAND_LAYERS)[-1]
+    return check_answer("receptive field, effective stride and effective padding by hand", answer,
+                        [last.size, last.stride, last.padding], parts=("r", "S", "P"),
+                        hint="r and P grow by (k - 1) and p times the product of the strides *below* "
+                             "the layer; S is the product of all the strides")
+
+
+#: The depth of the effective-receptive-field exercise: this many 5x5 averaging layers.
+ERF_DEPTH = 8
+
+
+def check_erf_width(answer):
+    """Check sigma, in pixels, of the effective receptive field's profile after ERF_DEPTH 5x5 averaging layers."""
+    expected = profile_sigma(effective_receptive_field(erf_kernels(ERF_DEPTH, "average", kernel_size=5)))
+    return check_answer(f"width of the effective receptive field of {ERF_DEPTH} 5x5 averaging layers",
+                        answer, expected, rtol=0.005,
+                        hint="one layer adds a step of -2, -1, 0, 1 or 2 pixels, each with probability "
+                             "1/5: what is the variance of one step, and of a sum of independent steps?")
+
+
+def _region_cases():
     return [
-        Case("one 3x3 layer", ([(3, 1, 1)],)),
-        Case("a 1x1 layer (sees one pixel)", ([(1, 1, 0)],)),
-        Case("two 3x3 layers", ([(3, 1, 1), (3, 1, 1)],)),
-        Case("conv, conv, 2x2 pool stride 2, conv", ([(3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)],)),
-        Case("a stride-2 layer first: the next one's taps are 2 apart", ([(3, 2, 1), (3, 1, 1)],)),
-        Case("dilation 2 in the second layer (4-tuples)", ([(3, 1, 1, 1), (3, 1, 2, 2)],)),
-        Case("AlexNet-like: 11x11 stride 4, 3x3 pool stride 2, 5x5",
-             ([(11, 4, 2), (3, 2, 0), (5, 1, 2)],)),
+        Case("one 3x3 layer with padding 1, unit 0 (starts in the padding)", ([(3, 1, 1)], 0)),
+        Case("two 3x3 layers without padding, unit 2", ([(3, 1, 0), (3, 1, 0)], 2)),
+        Case("the chapter's worked example, unit 3", ([(3, 1, 1), (3, 1, 1), (2, 2, 0)], 3)),
+        Case("a stride-2 first layer: the next one's taps are 2 apart, unit 1",
+             ([(3, 2, 1), (3, 1, 1)], 1)),
+        Case("dilation 2 in the second layer (4-tuples), unit 4", ([(3, 1, 1, 1), (3, 1, 2, 2)], 4)),
+        Case("AlexNet-like: 11x11 stride 4, 3x3 pool stride 2, 5x5 padding 2, unit 5",
+             ([(11, 4, 2), (3, 2, 0), (5, 1, 2)], 5)),
+        Case("VGG-16's corner unit at pool5",
+             ([(3, 1, 1)] * 2 + [(2, 2, 0)] + [(3, 1, 1)] * 2 + [(2, 2, 0)]
+              + ([(3, 1, 1)] * 3 + [(2, 2, 0)]) * 3, 0)),
     ]
 
 
-def _reference_size(layers):
-    return receptive_field(layers)[-1].size
+def _reference_region(layers, index):
+    return np.array(receptive_field_region(layers, index))  # an array: any sequence of two numbers compares
 
 
-def check_receptive_field_size(func):
-    """Check ``func(layers) -> r``: the receptive field of the last layer of a stack of (k, s, p[, d]) layers."""
-    return check_function("receptive field of a stack", func, _reference_size, _size_cases())
+def check_receptive_field_region(func):
+    """Check ``func(layers, index) -> (start, stop)``: the input positions unit ``index`` of the last layer sees.
 
-
-def _erf_cases():
-    rng = np.random.default_rng(7)
-    return [
-        Case("one 3x3 kernel (the gradient is the kernel itself)", ([rng.integers(-2, 3, (3, 3))],)),
-        Case("two 3x3 averaging kernels", ([np.full((3, 3), 1 / 9)] * 2,)),
-        Case("a 1x1 kernel then a 3x3 kernel", ([np.array([[2.0]]), rng.integers(-2, 3, (3, 3))],)),
-        Case("three random 3x3 kernels", (list(rng.normal(size=(3, 3, 3))),)),
-        Case("a 2x2 kernel then a 3x2 kernel (non-square)",
-             ([rng.integers(-2, 3, (2, 2)), rng.integers(-2, 3, (3, 2))],)),
-    ]
-
-
-def check_effective_receptive_field(func):
-    """Check ``func(kernels) -> gradient``: d(output unit)/d(input) through stacked valid correlations."""
-    return check_function("effective receptive field", func, effective_receptive_field, _erf_cases())
+    ``func`` may return a tuple, a list or an array of the two numbers. It may
+    not call :func:`cnnlib.receptive_field` or :func:`cnnlib.receptive_field_region`.
+    """
+    return check_function("receptive field region", func, _reference_region, _region_cases(),
+                          forbid=[receptive_field, receptive_field_region])

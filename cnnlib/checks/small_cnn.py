@@ -8,18 +8,17 @@ backward pass at all.
 import numpy as np
 
 from ..activations import relu
-from ..backward import max_pool2d_backward, numerical_gradient
+from ..backward import (conv2d_backward, conv2d_backward_naive, max_pool2d_backward, max_pool2d_backward_naive,
+                        numerical_gradient)
 from ..figures.small_cnn import shift_of_feature_map
-from ..layers import Activation, shift_images
-from ..ops import conv2d
+from ..layers import Conv2d, MaxPool2d, shift_images
+from ..ops import conv2d, correlate2d
 from ..pooling import max_pool2d
 from ..shapes import conv2d_params, dense_params
 from ._core import FAILED, PASSED, Case, CheckResult, check_answer, check_function
 
-__all__ = ["check_param_count_by_hand", "check_shift_prediction", "check_relu_backward", "check_max_pool_backward"]
-
-# Parameter counts must be exact: an off-by-one (a forgotten bias) has to fail.
-_EXACT = {"rtol": 0.0, "atol": 0.5}
+__all__ = ["check_param_count_by_hand", "check_shift_prediction", "check_max_pool_backward",
+           "check_conv_backward"]
 
 
 def _merge(exercise, results):
@@ -30,12 +29,9 @@ def _merge(exercise, results):
     return CheckResult(exercise, status, [line for r in results for line in r.lines])
 
 
-def _against_finite_differences(exercise, func, forward, cases):
-    """Check ``func(grad_output, x)`` against the numerical gradient of sum(grad_output * forward(x))."""
-    def numerical(grad_output, x):
-        return numerical_gradient(lambda v: float(np.sum(grad_output * forward(v))), x)
-
-    result = check_function(exercise, func, numerical, cases, rtol=1e-5, atol=1e-6)
+def _against_finite_differences(exercise, func, numerical, cases, forbid):
+    """Check ``func`` against ``numerical`` (a finite-difference gradient) on ``cases``."""
+    result = check_function(exercise, func, numerical, cases, forbid=forbid, rtol=1e-5, atol=1e-6)
     return CheckResult(result.exercise, result.status,
                        [line.replace("expected", "finite differences give", 1) if line.startswith("case") else
                         line for line in result.lines])
@@ -60,79 +56,62 @@ def check_param_count_by_hand(answer):
     return check_answer("parameters of the wider CNN", answer, expected,
                         hint="count the conv layer as F*(C*kh*kw + 1); padding 2 keeps the maps 8x8, the pool "
                              "makes them 4x4, so the dense layer sees 16*4*4 inputs, each of its 10 units with a bias; "
-                             "ReLU, pooling and flatten have no parameters", **_EXACT)
+                             "ReLU, pooling and flatten have no parameters")
 
 
 # ---------------------------------------------------------------------------
-# 2. Prediction: how far do the maps move?
+# 2. Prediction: how far do the maps of a two-stage network move?
 # ---------------------------------------------------------------------------
 
+#: The maps whose moves the shift exercise asks for, in the order of the answer.
+SHIFT_PARTS = ("first feature map", "first pooled map", "second feature map", "second pooled map")
 
-def _bar_image():
-    """A 1x1x8x8 image with a bright vertical stroke in column 2, like a digit 1."""
-    image = np.zeros((1, 1, 8, 8))
-    image[0, 0, 1:7, 2] = 1.0
+
+def _stroke_image(size=16, column=3):
+    """A 1x1xsize x size image with a bright vertical stroke in ``column``, like a digit 1."""
+    image = np.zeros((1, 1, size, size))
+    image[0, 0, 2:size - 2, column] = 1.0
     return image
 
 
-def measured_map_shifts(shift=2):
-    """Return [columns the feature map moves, columns the pooled map moves] when the input moves ``shift`` right.
-
-    Measured, not derived: the stroke image goes through a vertical-edge 3x3 filter
-    (padding 1), ReLU and 2x2 max-pooling, before and after the shift.
-    """
+def _two_stages(image):
+    """Return the four maps of conv 3x3 (padding 1) -> ReLU -> 2x2 max-pool, twice, each (H, W)."""
     kernel = np.array([[[[-1.0, 2.0, -1.0]] * 3]])  # responds to a thin vertical stroke
-    before, after = _bar_image(), shift_images(_bar_image(), 0, shift)
-    maps = [relu(conv2d(image, kernel, padding=1))[0, 0] for image in (before, after)]
-    pooled = [max_pool2d(m, 2) for m in maps]
-    return [shift_of_feature_map(*maps), shift_of_feature_map(*pooled)]
+    maps, x = [], image
+    for _ in range(2):
+        x = relu(conv2d(x, kernel, padding=1))
+        maps.append(x[0, 0])
+        x = max_pool2d(x, 2)
+        maps.append(x[0, 0])
+    return maps
+
+
+def measured_map_shifts(shift=4):
+    """Return the columns each of the four maps of :data:`SHIFT_PARTS` moves when the input moves ``shift`` right.
+
+    Measured, not derived: a stroke image (16x16, so that nothing reaches the border)
+    goes through a vertical-stroke 3x3 filter (padding 1), ReLU and 2x2 max-pooling,
+    twice, before and after the shift.
+    """
+    before, after = _stroke_image(), shift_images(_stroke_image(), 0, shift)
+    return [shift_of_feature_map(a, b, max_shift=min(shift, a.shape[-1] - 1))
+            for a, b in zip(_two_stages(before), _two_stages(after))]
 
 
 def check_shift_prediction(answer):
-    """Check ``[feature-map shift, pooled-map shift]`` predicted for a digit moved 2 pixels right."""
-    return check_answer("prediction: how far the maps move", answer, measured_map_shifts(2),
+    """Check ``[first feature map, first pooled map, second feature map, second pooled map]`` for a 4-pixel move."""
+    return check_answer("prediction: how far the maps move", answer, measured_map_shifts(4), parts=SHIFT_PARTS,
                         hint="a convolution is equivariant: its output moves exactly as its input does; "
-                             "a 2x2 max-pool with stride 2 keeps one number per 2 columns", **_EXACT)
+                             "a 2x2 max-pool with stride 2 keeps one number per 2 columns, so a move by an "
+                             "even number of columns becomes a move by half as many")
 
 
 # ---------------------------------------------------------------------------
-# 3. ReLU backward
+# 3. Max-pool backward
 # ---------------------------------------------------------------------------
 
-
-def _relu_backward(grad_output, x):
-    layer = Activation("relu")
-    layer.forward(x)
-    return layer.backward(grad_output)
-
-
-def check_relu_backward(relu_backward):
-    """Check ``relu_backward(grad_output, x) -> grad_x`` against cnnlib and against finite differences."""
-    rng = np.random.default_rng(11)
-    away_from_zero = rng.choice([-1.0, 1.0], size=(2, 3, 4, 4)) * rng.uniform(0.1, 2.0, size=(2, 3, 4, 4))
-    cnnlib_cases = [
-        Case("mixed signs, 1-D", (np.array([1.0, -2.0, 3.0, -4.0]), np.array([-1.0, -0.5, 0.5, 2.0]))),
-        Case("incoming gradient not all ones (does it multiply by grad_output?)",
-             (np.array([[2.0, -3.0], [0.5, 7.0]]), np.array([[1.0, 1.0], [-1.0, 3.0]]))),
-        Case("x exactly 0 (convention: the derivative there is 0)", (np.array([5.0, 5.0, 5.0]), np.array([-1.0, 0.0, 1.0]))),
-        Case("every x negative (no gradient passes)", (np.ones((2, 2)), -np.ones((2, 2)))),
-        Case("a batch of feature maps (N, C, H, W)", (rng.normal(size=(2, 3, 4, 4)), rng.normal(size=(2, 3, 4, 4)))),
-    ]
-    fd_cases = [
-        Case("finite differences, 1-D", (np.array([0.5, -1.5, 2.0]), np.array([0.3, 0.7, -0.2]))),
-        Case("finite differences, (N, C, H, W)", (rng.normal(size=(2, 3, 4, 4)), away_from_zero)),
-    ]
-    ours = _label(check_function("relu_backward", relu_backward, _relu_backward, cnnlib_cases), "against cnnlib")
-    if not ours.attempted:
-        return ours
-    numerical = _label(_against_finite_differences("relu_backward", relu_backward, relu, fd_cases),
-                       "against finite differences")
-    return _merge("relu_backward", [ours, numerical])
-
-
-# ---------------------------------------------------------------------------
-# 4. Max-pool backward
-# ---------------------------------------------------------------------------
+#: cnnlib's own max-pool backward passes, which the exercise asks the learner to write.
+_MAX_POOL_SOLVERS = [max_pool2d_backward, max_pool2d_backward_naive, MaxPool2d]
 
 
 def check_max_pool_backward(max_pool_backward):
@@ -155,10 +134,89 @@ def check_max_pool_backward(max_pool_backward):
         Case("finite differences, 4x2", (rng.normal(size=(2, 1)), distinct[:4, :2])),
     ]
     reference = lambda grad_output, x: max_pool2d_backward(grad_output, x, 2)  # noqa: E731
-    ours = _label(check_function("max_pool_backward", max_pool_backward, reference, cnnlib_cases), "against cnnlib")
+    ours = _label(check_function("max_pool_backward", max_pool_backward, reference, cnnlib_cases,
+                                 forbid=_MAX_POOL_SOLVERS), "against cnnlib")
     if not ours.attempted:
         return ours
-    numerical = _label(_against_finite_differences("max_pool_backward", max_pool_backward,
-                                                   lambda v: max_pool2d(v, 2), fd_cases),
-                       "against finite differences")
-    return _merge("max_pool_backward", [ours, numerical])
+
+    def numerical(grad_output, x):
+        return numerical_gradient(lambda v: float(np.sum(grad_output * max_pool2d(v, 2))), x)
+
+    by_differences = _label(_against_finite_differences("max_pool_backward", max_pool_backward, numerical,
+                                                        fd_cases, _MAX_POOL_SOLVERS), "against finite differences")
+    return _merge("max_pool_backward", [ours, by_differences])
+
+
+# ---------------------------------------------------------------------------
+# 4. Convolution backward (one channel, stride 1, no padding)
+# ---------------------------------------------------------------------------
+
+#: cnnlib's convolution backward passes and its gradient referee: the exercise asks the learner to
+#: write the first and to run the second themselves, outside the function.
+_CONV_SOLVERS = [conv2d_backward, conv2d_backward_naive, numerical_gradient, Conv2d]
+
+
+def _conv_backward(grad_output, x, kernel):
+    """cnnlib's answer for one channel: (grad_x, grad_kernel) of y = correlate2d(x, kernel)."""
+    grad_x, grad_weight, _ = conv2d_backward(np.asarray(grad_output)[None, None], np.asarray(x)[None, None],
+                                             np.asarray(kernel)[None, None])
+    return grad_x[0, 0], grad_weight[0, 0]
+
+
+def _numerical_conv_backward(grad_output, x, kernel):
+    """Finite differences of L = sum(grad_output * correlate2d(x, kernel)) with respect to x and to kernel."""
+    loss = (lambda v, k: float(np.sum(grad_output * correlate2d(v, k))))  # noqa: E731
+    return (numerical_gradient(lambda v: loss(v, kernel), x),
+            numerical_gradient(lambda k: loss(x, k), kernel))
+
+
+def _conv_cases():
+    rng = np.random.default_rng(13)
+    single = np.zeros((3, 3))
+    single[1, 2] = 1.0
+    return [
+        Case("the chapter's example: 3x3 input, 2x2 kernel of ones, output gradient of ones",
+             (np.ones((2, 2)), np.arange(9.0).reshape(3, 3), np.ones((2, 2)))),
+        Case("a 5x5 input, a 3x3 kernel, random values", (rng.normal(size=(3, 3)), rng.normal(size=(5, 5)),
+                                                           rng.normal(size=(3, 3)))),
+        Case("one non-zero output gradient: it lands on the one window that made that output",
+             (single, rng.normal(size=(5, 5)), rng.normal(size=(3, 3)))),
+        Case("a 4x6 input and a 2x3 kernel (not square)", (rng.normal(size=(3, 4)), rng.normal(size=(4, 6)),
+                                                            rng.normal(size=(2, 3)))),
+        Case("a 1x1 kernel", (rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), np.array([[2.0]]))),
+        Case("a kernel as large as the input (one output)", (np.array([[3.0]]), rng.normal(size=(3, 3)),
+                                                              rng.normal(size=(3, 3)))),
+    ]
+
+
+def _pick(func, index):
+    """Return a function returning item ``index`` of the pair ``func`` returns (None if it returns None)."""
+    def picked(*args):
+        out = func(*args)
+        if out is None:
+            return None
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            return f"conv_backward must return a pair (grad_x, grad_kernel), not {type(out).__name__}"
+        return out[index]
+    return picked
+
+
+def check_conv_backward(conv_backward):
+    """Check ``conv_backward(grad_output, x, kernel) -> (grad_x, grad_kernel)`` for y = correlate2d(x, kernel).
+
+    One channel, stride 1, no padding and no bias. Each gradient is compared with
+    cnnlib's, and once it agrees, with finite differences too; cnnlib's own backward
+    passes and its ``numerical_gradient`` are unavailable while the learner's function runs.
+    """
+    exercise, cases, results = "conv_backward", _conv_cases(), []
+    for index, name in ((0, "grad_x"), (1, "grad_kernel")):
+        ours = check_function(exercise, _pick(conv_backward, index), _pick(_conv_backward, index), cases,
+                              forbid=_CONV_SOLVERS)
+        if not ours.attempted:
+            return ours
+        results.append(_label(ours, f"{name} against cnnlib"))
+        if ours.passed:  # a second referee, independent of cnnlib; a failure is already explained
+            numerical = _against_finite_differences(exercise, _pick(conv_backward, index),
+                                                    _pick(_numerical_conv_backward, index), cases[1:3], _CONV_SOLVERS)
+            results.append(_label(numerical, f"{name} against finite differences"))
+    return _merge(exercise, results)

@@ -1,14 +1,15 @@
 """Exercise checks for the chapter on stride.
 
-Expected answers are computed with cnnlib (conv_output_size, conv_matrix,
+Expected answers are computed with cnnlib (conv_output_size, unread_positions,
 receptive_field, correlate2d), never written as literals.
 """
 
 import numpy as np
 
-from ..ops import conv_matrix, correlate2d
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
+                   correlate2d_naive)
 from ..receptive import receptive_field
-from ..shapes import conv_output_size
+from ..shapes import conv_output_size, unread_positions
 from ._core import Case, check_answer, check_function
 
 __all__ = ["check_stride_by_hand", "check_stride_skipped", "check_stride_output_size",
@@ -28,26 +29,24 @@ def check_stride_by_hand(answer):
                         hint="o = floor((i + 2p - k) / s) + 1: round the division down before adding 1")
 
 
-def _never_read(size, kernel_size, stride):
-    """Return how many of ``size`` positions no window reads (one row of the conv matrix per window)."""
-    rows = conv_matrix((1, size), np.ones((1, kernel_size)), stride=(1, stride))
-    return int(((rows != 0).sum(axis=0) == 0).sum())
-
-
 def check_stride_skipped(answer):
-    """Check the prediction ``(o, never_read)`` for a 7x7 input, 2x2 kernel, stride 3, no padding.
+    """Check the prediction ``(o, rows)`` for an 8x8 input, 2x2 kernel, stride 3, padding 1.
 
-    ``never_read`` counts the input rows (equally, columns) no window touches.
+    ``rows`` counts the input rows (equally, columns) no window touches;
+    rows of padding do not count.
 
     Examples
     --------
     >>> check_stride_skipped(...).attempted
     False
     """
-    expected = (conv_output_size(7, 2, stride=3), _never_read(7, 2, 3))
-    return check_answer("stride prediction: outputs and skipped rows", answer, expected,
-                        hint="give a pair (o, rows never read); list the rows each window covers: "
-                             "the first covers rows 0 and 1, the next starts s rows later")
+    expected = (conv_output_size(8, 2, stride=3, padding=1),
+                len(unread_positions(8, 2, stride=3, padding=1)))
+    return check_answer("stride prediction: outputs and unread rows", answer, expected,
+                        parts=("o", "the number of unread rows"),
+                        hint="number the 10 rows of the padded input and list the rows each "
+                             "window covers (the first covers 0 and 1, the next starts s rows "
+                             "later); count only real rows, not padding")
 
 
 def _output_size_cases():
@@ -56,6 +55,8 @@ def _output_size_cases():
         Case("i=5, k=3, s=2, p=0 (exact fit)", (5, 3, 2, 0)),
         Case("i=6, k=3, s=2, p=0 (one row left over)", (6, 3, 2, 0)),
         Case("i=6, k=3, s=2, p=1", (6, 3, 2, 1)),
+        Case("i=5, k=3, s=1, p=1 (same padding)", (5, 3, 1, 1)),
+        Case("i=7, k=3, s=2, p=2", (7, 3, 2, 2)),
         Case("i=7, k=7, s=3, p=0 (kernel as large as the input)", (7, 7, 3, 0)),
         Case("i=5, k=1, s=7, p=0 (stride larger than the input)", (5, 1, 7, 0)),
         Case("i=224, k=3, s=2, p=1", (224, 3, 2, 1)),
@@ -65,9 +66,10 @@ def _output_size_cases():
 def check_stride_output_size(candidate):
     """Check ``candidate(i, k, s, p)``: the output size with stride and padding, as an int.
 
-    Compared with :func:`cnnlib.conv_output_size` on seven cases, including
-    exact and inexact fits, a kernel as large as the input and a stride larger
-    than the input.
+    Compared with :func:`cnnlib.conv_output_size` (which the candidate may not
+    call) on nine cases, including exact and inexact fits, padding that shows
+    whether it is added on both sides, a kernel as large as the input and a
+    stride larger than the input.
 
     Examples
     --------
@@ -75,8 +77,8 @@ def check_stride_output_size(candidate):
     False
     """
     result = check_function("output size with stride", candidate,
-                                    lambda i, k, s, p: conv_output_size(i, k, stride=s, padding=p),
-                                    _output_size_cases())
+                            lambda i, k, s, p: conv_output_size(i, k, stride=s, padding=p),
+                            _output_size_cases(), forbid=[conv_output_size])
     return result if result.passed or not callable(candidate) else _flag_floats(result, candidate)
 
 
@@ -106,12 +108,18 @@ def _correlate_cases():
     ]
 
 
+#: cnnlib functions that would compute a strided correlation outright.
+_SOLVES_CORRELATION = [correlate2d, correlate2d_naive, convolve2d, convolve2d_naive, conv2d,
+                       conv2d_naive, conv_matrix]
+
+
 def check_stride_correlate2d(candidate):
     """Check ``candidate(x, kernel, stride)``: a strided 2-D cross-correlation without padding.
 
     Compared with ``cnnlib.correlate2d(x, kernel, stride=stride)`` on seven
     cases, including inexact fits, gaps between windows, non-square shapes
-    and a stride larger than the input.
+    and a stride larger than the input. The candidate may not call cnnlib's
+    correlations, convolutions or convolution matrix.
 
     Examples
     --------
@@ -121,23 +129,30 @@ def check_stride_correlate2d(candidate):
     False
     """
     return check_function("strided cross-correlation", candidate,
-                                  lambda x, kernel, stride: correlate2d(x, kernel, stride=stride),
-                                  _correlate_cases())
+                          lambda x, kernel, stride: correlate2d(x, kernel, stride=stride),
+                          _correlate_cases(), forbid=_SOLVES_CORRELATION)
+
+
+
+#: The network of the output-stride exercise: a 7x7 stride-2 stem, then four 3x3 stride-2 layers.
+_OUTPUT_STRIDE_LAYERS = [(7, 2, 3)] + [(3, 2, 1)] * 4
 
 
 def check_stride_output_stride(answer):
-    """Check ``(output_stride, size)`` after five 3x3 layers of stride 2 and padding 1 on a 224x224 input.
+    """Check ``(output_stride, size)`` of a 7x7 and four 3x3 stride-2 layers on a 225x225 input.
+
+    Each layer is (kernel, stride, padding).
 
     Examples
     --------
     >>> check_stride_output_stride(...).attempted
     False
     """
-    layers = [(3, 2, 1)] * 5
-    size = 224
-    for k, s, p in layers:
+    size = 225
+    for k, s, p in _OUTPUT_STRIDE_LAYERS:
         size = conv_output_size(size, k, stride=s, padding=p)
-    expected = (receptive_field(layers)[-1].stride, size)
-    return check_answer("output stride of five stride-2 layers", answer, expected,
-                        hint="give a pair (output stride, output size); strides multiply, and "
-                             "each layer here halves the size")
+    expected = (receptive_field(_OUTPUT_STRIDE_LAYERS)[-1].stride, size)
+    return check_answer("output stride and feature-map size", answer, expected,
+                        parts=("the output stride", "the size"),
+                        hint="strides multiply; the size needs the floored formula layer by "
+                             "layer: is every size along the way even?")

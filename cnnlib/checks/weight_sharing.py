@@ -4,44 +4,64 @@ import numpy as np
 
 from ..figures.weight_sharing import feature_map, shift_right, shift_scene
 from ..ops import conv_matrix
+from ..pooling import max_pool2d
 from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
 
-__all__ = ["check_conv_matrix_by_hand", "equivariant_shifts", "check_stride_prediction",
-           "check_conv_matrix"]
+__all__ = ["check_conv_matrix_by_hand", "pooled_feature_map", "equivariant_shifts", "STACK_SHIFTS",
+           "check_stack_shift_prediction", "check_conv_matrix"]
 
 
 def check_conv_matrix_by_hand(answer):
-    """Check ``[rows, columns, non-zeros]`` of the matrix of a 3x3 kernel on a 5x5 input (stride 1, no padding)."""
+    """Check ``[rows, columns, non-zeros]`` of the matrix of a 3x3 kernel on a 5x5 input (stride 1, no padding).
+
+    The feedback says which of the three numbers are wrong, without their values.
+    """
     matrix = conv_matrix((5, 5), np.ones((3, 3)))
     expected = [matrix.shape[0], matrix.shape[1], int(np.count_nonzero(matrix))]
     return check_answer("convolution matrix by hand [rows, columns, non-zeros]", answer, expected,
+                        parts=("rows", "columns", "non_zeros"),
                         hint="one row per output unit (how big is the output?), one column per input "
                              "pixel, and each row holds one copy of the kernel")
 
 
-def equivariant_shifts(stride, shifts=range(8)):
+def pooled_feature_map(image, stride=2, pool=2):
+    """Return the shift figure's layer (Sobel x, padding 1, ``stride``) followed by a ``pool`` x ``pool`` max-pool."""
+    fmap = feature_map(image, stride)
+    return max_pool2d(fmap, pool) if pool > 1 else fmap
+
+
+def equivariant_shifts(stride, pool=1, shifts=range(8)):
     """Return the shifts t for which the layer's map of the shifted scene is its map of the scene, moved.
 
-    "Moved" means by a whole number of output pixels, t / stride; the layer is
-    :func:`cnnlib.figures.weight_sharing.feature_map` on
-    :func:`cnnlib.figures.weight_sharing.shift_scene`.
+    The layer is :func:`pooled_feature_map` (with ``pool=1``, just the Sobel-x
+    layer of the chapter's shift figure) on
+    :func:`cnnlib.figures.weight_sharing.shift_scene`; "moved" means by a whole
+    number of output pixels.
+
+    Examples
+    --------
+    >>> equivariant_shifts(1, shifts=range(4))
+    [0, 1, 2, 3]
     """
-    base = feature_map(shift_scene(0), stride)
+    base = pooled_feature_map(shift_scene(0), stride, pool)
     return [t for t in shifts
-            if any(np.allclose(feature_map(shift_scene(t), stride), shift_right(base, m))
-                   for m in range(t // stride + 1))]
+            if any(np.allclose(pooled_feature_map(shift_scene(t), stride, pool), shift_right(base, m))
+                   for m in range(t // (stride * pool) + 1))]
 
 
-def check_stride_prediction(answer):
-    """Check the list of shifts 0..7 for which a stride-2 layer's output is a shifted copy."""
-    if isinstance(answer, (list, tuple, set)):
-        try:
-            answer = sorted(answer)  # any order will do
-        except TypeError:
-            answer = list(answer)
-    return check_answer("shifts for which a stride-2 layer is equivariant", answer, equivariant_shifts(2),
-                        hint="a stride-2 output moves in steps of 2 input pixels; which shifts are a "
-                             "whole number of steps? answer with a list, e.g. [0, 1]")
+#: The shifts the stack exercise asks about: 0, 1, ..., 11 (the object stays clear of the borders).
+STACK_SHIFTS = range(12)
+
+
+def check_stack_shift_prediction(answer):
+    """Check the shifts in 0..11 for which a stride-2 layer followed by a 2x2 stride-2 max-pool gives a shifted copy.
+
+    ``answer`` is a collection of shifts in any order (a list, tuple, set or range).
+    """
+    return check_answer("shifts for which stride-2 convolution + 2x2 max-pool is equivariant", answer,
+                        equivariant_shifts(2, pool=2, shifts=STACK_SHIFTS), unordered=True,
+                        hint="a shifted copy needs every stage to see its input move by a whole number "
+                             "of its own steps; how many input pixels is one step of the pooled map?")
 
 
 def _matrix_cases():
@@ -59,7 +79,10 @@ def _matrix_cases():
 
 
 def check_conv_matrix(func):
-    """Check ``func(input_shape, kernel, stride=1) -> M`` with ``M @ x.ravel() == correlate2d(x, kernel, stride).ravel()``."""
+    """Check ``func(input_shape, kernel, stride=1) -> M`` with ``M @ x.ravel() == correlate2d(x, kernel, stride).ravel()``.
+
+    ``M`` is a dense array; the learner's function may not call :func:`cnnlib.conv_matrix`.
+    """
     return check_function("convolution matrix", func,
                           lambda shape, kernel, stride=1: conv_matrix(shape, kernel, stride=stride),
-                          _matrix_cases())
+                          _matrix_cases(), forbid=[conv_matrix])

@@ -2,24 +2,33 @@
 
 import numpy as np
 
-from ..figures.why import KERNEL, SIGNAL
-from ..ops import convolve1d
+from ..figures.why import KERNEL, SIGNAL, parameter_counts
+from ..ops import convolve1d, convolve1d_naive, convolve2d, correlate1d, correlate1d_naive, correlate2d
 from ..shapes import conv_output_size, dense_params
-from ._core import Case, CheckResult, check_answer, check_function
+from ._core import FAILED, Case, CheckResult, _grouped, _number, _short, check_answer, check_function
 
-__all__ = ["check_flip_and_slide_prediction", "check_weight_counts_by_hand", "check_my_convolve1d",
-           "check_my_weight_counts"]
+__all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_counts_by_hand",
+           "check_my_convolve1d", "check_my_weight_counts"]
 
-# Counts run into the billions: an off-by-one answer must fail, so compare integers exactly.
-_EXACT = {"rtol": 0.0, "atol": 0.5}
+#: The running example with one sample changed, x[6] = 3 instead of 0 (the prediction exercise).
+CHANGED_SIGNAL = np.where(np.arange(SIGNAL.size) == 6, 3, SIGNAL)
+
+_COUNTS = ("dense", "sparse", "shared")
 
 
 def check_flip_and_slide_prediction(answer) -> CheckResult:
-    """Check a prediction of y[4] for the chapter's running example (SIGNAL * KERNEL)."""
-    expected = float(convolve1d(SIGNAL, KERNEL)[4])
-    return check_answer("predict y[4]", answer, expected,
-                        hint=f"slide the flipped kernel {KERNEL[::-1].tolist()} under x[4], x[5], x[6], "
-                             "multiply the aligned numbers and add the three products")
+    """Check ``(y[4], y[5])`` for the running example with x[6] changed from 0 to 3.
+
+    Examples
+    --------
+    >>> check_flip_and_slide_prediction((3, 3)).lines[0].startswith("y[4] is right; y[5] is not")
+    True
+    """
+    expected = tuple(float(v) for v in convolve1d(CHANGED_SIGNAL, KERNEL)[4:6])
+    return check_answer("predict y[4] and y[5]", answer, expected, parts=("y[4]", "y[5]"),
+                        hint=f"give a pair (y4, y5); lay the flipped kernel {KERNEL[::-1].tolist()} "
+                             "under x[4..6] and under x[5..7] of the changed signal, or add to the old "
+                             "outputs what the 3 extra units of x[6] meet in each window")
 
 
 def _weight_counts(height, width, kh, kw):
@@ -30,10 +39,11 @@ def _weight_counts(height, width, kh, kw):
 
 def check_weight_counts_by_hand(answer) -> CheckResult:
     """Check ``(dense, sparse, shared)`` for a 64x64 image and a 3x3 kernel (output 62x62)."""
-    return check_answer("weights for a 64x64 image", answer, _weight_counts(64, 64, 3, 3),
+    return check_answer("weights for a 64x64 image", answer, tuple(_weight_counts(64, 64, 3, 3)),
+                        parts=_COUNTS,
                         hint="the output is 62x62; dense joins every input to every output, "
                              "sparse keeps the 3*3 inputs under each output's window, "
-                             "shared keeps one 3x3 kernel", **_EXACT)
+                             "shared keeps one 3x3 kernel")
 
 
 def check_my_convolve1d(my_convolve1d) -> CheckResult:
@@ -47,11 +57,17 @@ def check_my_convolve1d(my_convolve1d) -> CheckResult:
         Case("kernel as long as the signal (one output)", (np.array([1.0, 2, 3]), np.array([4.0, 5, 6]))),
         Case("negative and fractional values", (np.array([0.5, -1.5, 2.0, 0.0, -0.25]), np.array([-2.0, 0.5]))),
     ]
-    return check_function("my_convolve1d", my_convolve1d, convolve1d, cases)
+    return check_function("my_convolve1d", my_convolve1d, convolve1d, cases,
+                          forbid=[convolve1d, correlate1d, convolve1d_naive, correlate1d_naive,
+                                  convolve2d, correlate2d])
 
 
 def check_my_weight_counts(my_weight_counts) -> CheckResult:
-    """Check ``my_weight_counts(height, width, kh, kw) -> (dense, sparse, shared)``."""
+    """Check ``my_weight_counts(height, width, kh, kw) -> (dense, sparse, shared)``.
+
+    A wrong count is named ("dense: expected 8,003,072,000, got 8,003,072,001"),
+    case by case.
+    """
     cases = [
         Case("280x320 image, 1x2 kernel", (280, 320, 1, 2)),
         Case("28x28 image, 5x5 kernel", (28, 28, 5, 5)),
@@ -59,4 +75,30 @@ def check_my_weight_counts(my_weight_counts) -> CheckResult:
         Case("1x1 kernel", (4, 6, 1, 1)),
         Case("kernel as large as the image (one output)", (3, 4, 3, 4)),
     ]
-    return check_function("my_weight_counts", my_weight_counts, _weight_counts, cases, **_EXACT)
+    returned = {}
+
+    def recorded(*args):  # keeps what the learner's function returned, to name the wrong count
+        returned[args] = my_weight_counts(*args)
+        return returned[args]
+
+    candidate = recorded if callable(my_weight_counts) else my_weight_counts
+    result = check_function("my_weight_counts", candidate, _weight_counts, cases, forbid=[parameter_counts])
+    if result.passed or not result.attempted or len(returned) < len(cases):
+        return result  # not attempted, or it raised: the general feedback says so
+    failures = [(case.description, why) for case in cases
+                if (why := _named_counts(returned[case.args], _weight_counts(*case.args)))]
+    passed = f"{len(cases) - len(failures)} of {len(cases)} cases passed"
+    return CheckResult("my_weight_counts", FAILED, _grouped(failures) + [passed])
+
+
+def _named_counts(got, expected):
+    """Return which of dense, sparse and shared differ (expected vs got), or None if all agree."""
+    try:
+        values = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.shape != (3,):
+        return f"expected a tuple (dense, sparse, shared), got {_short(got)}"
+    wrong = [f"{name}: expected {_number(e)}, got {_number(g)}" for name, g, e in zip(_COUNTS, values, expected)
+             if g != e]
+    return "; ".join(wrong) or None

@@ -11,15 +11,16 @@ drawn on white):
 
 - values on a grid use :data:`SEQUENTIAL` (``cividis``) and are written in the
   cells where they fit, so no reading depends on colour alone;
-- signed values (kernels, gradients) use :data:`DIVERGING` (``PuOr``);
+- signed values (kernels, gradients) use :data:`DIVERGING` (``PuOr``: negative
+  orange, zero white, positive purple), with :func:`add_sign_key` to say so;
 - highlights use the Okabe-Ito palette :data:`COLORS`.
 """
 
-from ._common import (COLORS, DIVERGING, SEQUENTIAL, close, draw_cells, draw_grid, grid_lines, new_figure,
-                      outline, sample_photo, show_image)
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, close, draw_cells, draw_grid, grid_lines,
+                      new_figure, outline, sample_photo, show_image)
 
-__all__ = ["COLORS", "DIVERGING", "SEQUENTIAL", "close", "draw_cells", "draw_grid", "grid_lines", "new_figure",
-           "outline", "sample_photo", "show_image"]
+__all__ = ["COLORS", "DIVERGING", "SEQUENTIAL", "add_sign_key", "close", "draw_cells", "draw_grid", "grid_lines",
+           "new_figure", "outline", "sample_photo", "show_image"]
 
 # One module per chapter; use them as ``cnnlib.figures.padding.draw_...``.
 from . import (activation, channels, correlation, dilation, padding, pooling,  # noqa: E402,F401

@@ -113,6 +113,27 @@ def outline(ax, row, col, height, width, *, color=COLORS["window"], lw=2.5, fill
     return rect
 
 
+def add_sign_key(fig, rect, *, cmap=DIVERGING, fontsize=9):
+    """Add a small colour bar at ``rect`` (figure fraction) reading "negative", "0", "positive".
+
+    For every signed map (PuOr: negative orange, zero white, positive purple),
+    so that the reader need not guess which colour is which sign. Returns the bar's axes.
+
+    Examples
+    --------
+    >>> fig, _ = new_figure(3, 1)
+    >>> [t.get_text() for t in add_sign_key(fig, [0.3, 0.4, 0.4, 0.2]).texts]
+    ['negative', '0', 'positive']
+    """
+    ax = fig.add_axes(rect)
+    ax.imshow(np.linspace(-1, 1, 64)[None], cmap=cmap, vmin=-1, vmax=1, aspect="auto", extent=(-1, 1, 0, 1))
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
+    for x, label, align in [(-1.06, "negative", "right"), (0, "0", "center"), (1.06, "positive", "left")]:
+        ax.text(x, 0.5, label, ha=align, va="center", fontsize=fontsize, color=COLORS["text"])
+    return ax
+
+
 def show_image(ax, image, title=None, *, cmap="gray", vmin=None, vmax=None):
     """Show an image on ``ax`` without ticks, with an optional title; return ``ax``."""
     ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")

@@ -1,15 +1,19 @@
-"""Figures for the chapter on activation functions."""
+"""Figures for the chapter on activation functions.
+
+- :func:`draw_activation`: an activation and its derivative, with the saturated inputs shaded;
+- :func:`draw_gradient_depth`: the gradient's size, layer by layer, through a random deep stack
+  (:func:`random_stack`, :func:`backprop_norms`, :func:`gradient_through_stack`).
+"""
 
 import functools
 
 import numpy as np
 
-from ..activations import ACTIVATIONS, relu
-from ..ops import convolve2d, correlate2d
-from ._common import COLORS, DIVERGING, new_figure, sample_photo, show_image
+from ..activations import ACTIVATIONS
+from ._common import COLORS, new_figure
 
-__all__ = ["LABELS", "SATURATED", "gradient_through_stack", "draw_activation",
-           "draw_gradient_depth", "draw_linear_collapse"]
+__all__ = ["LABELS", "SATURATED", "DRAWS", "random_stack", "backprop_norms", "gradient_through_stack",
+           "predicted_gradient_ratio", "draw_activation", "draw_gradient_depth"]
 
 #: How each activation is named on a figure.
 LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh",
@@ -17,6 +21,10 @@ LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tan
 
 #: A unit whose derivative is below this passes on less than a tenth of its gradient: "saturated".
 SATURATED = 0.1
+
+#: How many random stacks (seeds 0, 1, ...) the gradient-depth figure draws: one draw's
+#: numbers vary by a factor of 2 (ReLU) to 100 (GELU) from one seed to the next.
+DRAWS = 8
 
 
 def _pair(name):
@@ -40,17 +48,18 @@ def _ticks(ax, xs, ys, yfmt="{:g}"):
     ax.set_xticks([])
     ax.set_yticks([])
     for v in xs:
-        ax.text(v, -0.02, f"{v:g}", transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8)
+        ax.text(v, -0.02, f"{v:g}", transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9)
     for v in ys:
         ax.text(-0.015, v, yfmt.format(v), transform=ax.get_yaxis_transform(), ha="right",
-                va="center", fontsize=8)
+                va="center", fontsize=9)
 
 
 def draw_activation(name="relu", x_range=5):
     """Return a figure of an activation (left) and its derivative (right) on [-x_range, x_range].
 
     Inputs where the derivative is below :data:`SATURATED` are shaded on both
-    panels; the right panel's title gives the derivative's largest value there.
+    panels; the right panel's title gives the derivative's smallest and largest
+    values there.
     Where the derivative jumps (ReLU, leaky ReLU at 0) a dot marks the value
     cnnlib returns at the jump.
     """
@@ -70,7 +79,7 @@ def draw_activation(name="relu", x_range=5):
         ax.axvline(0, color="#BBBBBB", lw=0.8)
         ax.set_xlim(-x_range, x_range)
     ax_f.set_ylim(y_lo, y_hi)
-    ax_g.set_ylim(-0.1, 1.15)
+    ax_g.set_ylim(-0.2, 1.2)  # GELU' reaches -0.13 and 1.13
     _ticks(ax_f, xs, [-1, 0, 1] if y_hi < 3 else [0, x_range])
     _ticks(ax_g, xs, [0, 0.25, 1])
     ax_f.plot(x, y, color=COLORS["output"], lw=2)
@@ -78,22 +87,83 @@ def draw_activation(name="relu", x_range=5):
     if np.any(np.abs(np.diff(dy)) > 0.2):
         ax_g.plot([0], grad(np.array([0.0])), "o", color=COLORS["window"], ms=5)
     ax_f.set_title(f"{LABELS[name]}:  f(x)", fontsize=10)
-    ax_g.set_title(f"derivative f'(x): largest {dy.max():.2f}", fontsize=10)
+    ax_g.set_title(f"derivative f'(x): from {dy.min():.2f} to {dy.max():.2f}", fontsize=10)
     share = flat.mean()
     fig.suptitle(f"shaded: f'(x) < {SATURATED}, saturated on {share:.0%} of [-{x_range}, {x_range}]",
                  fontsize=10)
     return fig
 
 
-def gradient_through_stack(name, depth, width=32, batch=64, seed=0):
-    """Return the size of the gradient at each layer of a random dense stack, relative to the top.
+def random_stack(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return ``(weights, pre_activations)``: the forward pass of a random dense stack.
 
-    The stack is ``depth`` layers ``z_l = a_{l-1} W_l^T``, ``a_l = f(z_l)``
-    (a 1x1 convolution does exactly this at every pixel), with weights drawn
-    with variance 2 / width (He initialisation, the usual choice for ReLU
-    networks) from ``np.random.default_rng(seed)``. A random gradient arrives
-    at the top; backpropagation multiplies it, layer by layer, by ``W`` and by
-    the activation's derivative: ``delta_{l-1} = f'(z_{l-1}) * (delta_l W_l)``.
+    Layer l computes ``z_l = a_{l-1} @ W_l.T`` and ``a_l = f(z_l)`` (a 1x1
+    convolution does exactly this at every pixel), with ``a_0`` standard normal
+    and weights drawn with variance ``gain / width`` from
+    ``np.random.default_rng(seed)``: ``gain=2`` is He initialisation (the usual
+    choice for ReLU networks), ``gain=1`` is Xavier (Glorot) initialisation.
+
+    Returns
+    -------
+    weights : list of ``depth`` ndarrays of shape (width, width)
+        ``weights[l]`` is the matrix of layer ``l + 1``.
+    pre_activations : list of ``depth`` ndarrays of shape (batch, width)
+        ``pre_activations[l]`` is ``z_{l+1}``, one row per example.
+    """
+    f, _ = _pair(name)
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((batch, width))
+    weights, pre = [], []
+    for _ in range(depth):
+        w = rng.standard_normal((width, width)) * np.sqrt(gain / width)
+        z = a @ w.T
+        a = f(z)
+        weights.append(w)
+        pre.append(z)
+    return weights, pre
+
+
+def backprop_norms(weights, pre_activations, grad, delta_top):
+    """Return the size of the gradient with respect to every layer's pre-activations, layer 1 first.
+
+    Backpropagation through ``z_l = a_{l-1} @ W_l.T``, ``a_l = f(z_l)`` takes
+    ``delta_l`` (the gradient with respect to ``z_l``, one row per example) to
+    ``delta_{l-1} = f'(z_{l-1}) * (delta_l @ W_l)``.
+
+    Parameters
+    ----------
+    weights : list of L ndarrays, ``weights[l]`` of shape (n_{l+1}, n_l)
+    pre_activations : list of L ndarrays, ``pre_activations[l]`` of shape (batch, n_{l+1})
+    grad : callable
+        The activation's derivative f', applied elementwise.
+    delta_top : ndarray of shape (batch, n_L)
+        The gradient with respect to the top layer's pre-activations.
+
+    Returns
+    -------
+    ndarray of shape (L,)
+        The Frobenius norm of ``delta_1``, ..., ``delta_L``.
+
+    Examples
+    --------
+    >>> w = [np.eye(2), 3 * np.eye(2)]
+    >>> z = [np.ones((1, 2)), np.ones((1, 2))]
+    >>> backprop_norms(w, z, lambda z: np.full_like(z, 0.5), np.array([[3.0, 4.0]])).tolist()
+    [7.5, 5.0]
+    """
+    delta = np.asarray(delta_top, dtype=float)
+    norms = [np.linalg.norm(delta)]
+    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):  # W_L .. W_2 with z_{L-1} .. z_1
+        delta = grad(z) * (delta @ w)
+        norms.append(np.linalg.norm(delta))
+    return np.array(norms[::-1])
+
+
+def gradient_through_stack(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return the size of the gradient at each layer of a :func:`random_stack`, relative to the top.
+
+    A random gradient (standard normal, from ``np.random.default_rng([seed, 1])``)
+    arrives at the top layer's activations; :func:`backprop_norms` carries it down.
 
     Returns
     -------
@@ -108,29 +178,30 @@ def gradient_through_stack(name, depth, width=32, batch=64, seed=0):
     ((10,), 1.0, True)
     """
     _pair(name)
-    return np.array(_stack_ratios(name, depth, width, batch, seed))
+    return np.array(_stack_ratios(name, depth, width, batch, seed, gain))
 
 
-@functools.lru_cache(maxsize=64)
-def _stack_ratios(name, depth, width, batch, seed):
+@functools.lru_cache(maxsize=256)
+def _stack_ratios(name, depth, width, batch, seed, gain):
     """The computation of :func:`gradient_through_stack`, cached: figures ask for it once per frame."""
-    f, grad = ACTIVATIONS[name]
-    rng = np.random.default_rng(seed)
-    a = rng.standard_normal((batch, width))
-    weights, pre = [], []
-    for _ in range(depth):
-        w = rng.standard_normal((width, width)) * np.sqrt(2.0 / width)
-        z = a @ w.T
-        a = f(z)
-        weights.append(w)
-        pre.append(z)
-    delta = grad(pre[-1]) * rng.standard_normal((batch, width))
-    norms = [np.linalg.norm(delta)]
-    for layer in range(depth - 1, 0, -1):
-        delta = grad(pre[layer - 1]) * (delta @ weights[layer])
-        norms.append(np.linalg.norm(delta))
-    norms = np.array(norms[::-1])
+    weights, pre = random_stack(name, depth, width=width, batch=batch, seed=seed, gain=gain)
+    grad = ACTIVATIONS[name][1]
+    upstream = np.random.default_rng([seed, 1]).standard_normal(pre[-1].shape)
+    norms = backprop_norms(weights, pre, grad, grad(pre[-1]) * upstream)
     return tuple(norms / norms[-1])
+
+
+def predicted_gradient_ratio(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return the gain rule's estimate of ``gradient_through_stack(...)[0]``.
+
+    Each step down multiplies the squared gradient by about ``gain`` (from the
+    weights, of variance gain / width, summed over ``width`` units) times the
+    mean of f'(z)^2 over the layer's pre-activations z, so the estimate is the
+    product over layers 1 to depth - 1 of ``sqrt(gain * mean(f'(z_l)**2))``.
+    """
+    weights, pre = random_stack(name, depth, width=width, batch=batch, seed=seed, gain=gain)
+    grad = ACTIVATIONS[name][1]
+    return float(np.prod([np.sqrt(gain * np.mean(grad(z) ** 2)) for z in pre[:-1]]))
 
 
 def _spread(values, gap, top):
@@ -148,63 +219,45 @@ def _spread(values, gap, top):
 
 
 def _times(ratio):
-    """Format a ratio for a title: 0.38 or 1.6e-15."""
-    return f"{ratio:.2g}" if ratio >= 0.01 else f"{ratio:.1e}"
+    """Format a ratio for a title: 0.38, 1.0e-3 or 1.6e-15."""
+    return f"{ratio:.2g}" if ratio >= 0.01 else f"{ratio:.1e}".replace("e-0", "e-")
 
 
 def draw_gradient_depth(name="sigmoid", depth=10):
     """Return a figure of the gradient's size, layer by layer, through a ``depth``-layer stack.
 
-    The chosen activation is drawn in colour, the other six in light grey for
-    comparison (all from :func:`gradient_through_stack` with the same seed), on
-    a log scale. The title gives the chosen activation's ratio at layer 1.
+    The chosen activation is drawn in colour: one thin line for each of
+    :data:`DRAWS` random stacks (seeds 0, 1, ...) and, bold, their geometric
+    mean; the other six activations' geometric means are drawn in grey for
+    comparison, on a log scale. The title gives the range of the chosen
+    activation's ratio at layer 1 over the draws.
     """
     _pair(name)
     layers = np.arange(1, depth + 1)
     fig, ax = new_figure(6, 3)
     fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.14, right=0.83, top=0.89, bottom=0.15)
-    logs = {other: np.log10(gradient_through_stack(other, depth)) for other in ACTIVATIONS}
-    label_at = dict(zip(logs, _spread([line[0] for line in logs.values()], gap=0.9, top=1.2)))
+    fig.subplots_adjust(left=0.12, right=0.82, top=0.83, bottom=0.15)
+    draws = {other: np.log10([gradient_through_stack(other, depth, seed=seed) for seed in range(DRAWS)])
+             for other in ACTIVATIONS}
+    logs = {other: lines.mean(axis=0) for other, lines in draws.items()}  # log of the geometric mean
+    label_at = dict(zip(logs, _spread([line[0] for line in logs.values()], gap=1.15, top=1.2)))
     for other, line in logs.items():
         chosen = other == name
         if not chosen:
             ax.plot(layers, line, color="#C8C8C8", lw=1)
-        ax.text(0.3, label_at[other], LABELS[other], va="center", fontsize=9 if chosen else 8,
-                color=COLORS["output"] if chosen else "#888888", fontweight="bold" if chosen else None)
+        ax.text(0.3, label_at[other], LABELS[other], va="center", fontsize=10 if chosen else 9,
+                color=COLORS["output"] if chosen else "#555555", fontweight="bold" if chosen else None)
+    ax.plot(np.tile(np.append(layers, np.nan), DRAWS), np.column_stack(
+        [draws[name], np.full(DRAWS, np.nan)]).ravel(), color=COLORS["output"], lw=0.7, alpha=0.45)
     ax.plot(layers, logs[name], "o-", color=COLORS["output"], lw=2, ms=3)
     ax.axhline(0, color="#BBBBBB", lw=0.8, zorder=0)
     ax.set_ylim(-16.5, 1.8)
     ax.set_xlim(depth + 0.5, 0.5)  # backpropagation runs from the top (left) to layer 1 (right)
-    _ticks(ax, [depth, 1], [0, -4, -8, -12, -16], yfmt="1e{:d}")
-    ax.set_xlabel("layer (backpropagation runs right to left)", fontsize=8, labelpad=12)
+    _ticks(ax, [depth, 1], [0, -5, -10, -15], yfmt="1e{:d}")
+    ax.set_xlabel("layer, from the top (left) down to layer 1 (right)", fontsize=9, labelpad=14)
     ax.set_ylabel("gradient / top layer's", fontsize=9, labelpad=30)
-    ratio = 10 ** logs[name][0]
-    ax.set_title(f"{LABELS[name]}, {depth} layers: layer 1 gets {_times(ratio)} x the top's gradient",
-                 fontsize=10, loc="left")
-    return fig
-
-
-def draw_linear_collapse(size=96):
-    """Return a figure: two stacked 3x3 correlations, the single 5x5 one they equal, and ReLU between.
-
-    The kernels are a horizontal and a vertical derivative; their composition
-    is the full convolution of the two (see the chapter). Titles give the
-    largest difference from the two-layer result.
-    """
-    photo = sample_photo(size)
-    k1 = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)  # Sobel x
-    k2 = k1.T  # Sobel y
-    stacked = correlate2d(correlate2d(photo, k1), k2)
-    merged = correlate2d(photo, convolve2d(k1, k2, padding=2))
-    with_relu = correlate2d(relu(correlate2d(photo, k1)), k2)
-    fig, axes = new_figure(6, 2.1, 1, 4)
-    limit = np.percentile(np.abs(stacked), 99)
-    show_image(axes[0], photo, "photo")
-    show_image(axes[1], stacked, "3x3, then 3x3", cmap=DIVERGING, vmin=-limit, vmax=limit)
-    diff = np.abs(merged - stacked).max()
-    show_image(axes[2], merged, f"one 5x5\n(max diff {diff:.0e})", cmap=DIVERGING, vmin=-limit, vmax=limit)
-    diff = np.abs(with_relu - stacked).max()
-    show_image(axes[3], with_relu, f"3x3, ReLU, 3x3\n(max diff {diff:.1f})", cmap=DIVERGING,
-               vmin=-limit, vmax=limit)
+    low, high = 10 ** draws[name][:, 0].min(), 10 ** draws[name][:, 0].max()
+    ax.set_title(f"{LABELS[name]}, {depth} layers: layer 1 gets {_times(low)} to {_times(high)}"
+                 f" x the top's gradient\n{DRAWS} random stacks (thin) and their geometric mean "
+                 "(bold)", fontsize=10, loc="left")
     return fig

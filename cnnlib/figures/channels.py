@@ -1,4 +1,4 @@
-"""Figures for the chapter on channels, filters and feature maps."""
+"""Figures for the chapter on channels, filters and feature maps, and their alt texts."""
 
 import functools
 
@@ -6,9 +6,9 @@ import numpy as np
 
 from ..ops import conv2d
 from ..shapes import conv2d_params, dense_params
-from ._common import COLORS, DIVERGING, draw_grid, new_figure, sample_photo, show_image
-
-__all__ = ["FILTERS", "sample_photo_rgb", "draw_filter_bank", "draw_rgb_filter", "draw_param_counter"]
+from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, sample_photo, show_image
+__all__ = ["FILTERS", "sample_photo_rgb", "draw_filter_bank", "describe_filter_bank",
+           "draw_rgb_filter", "describe_rgb_filter", "draw_param_counter", "describe_param_counter"]
 
 #: A small bank of classic 3x3 filters, by name (Sobel: Sobel & Feldman 1968).
 FILTERS = {
@@ -73,11 +73,17 @@ def draw_filter_bank(name="Sobel x", size=128):
     fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02, wspace=0.12)
     show_image(ax_photo, photo, f"input {photo.shape[0]}x{photo.shape[1]}")
     limit = np.abs(kernel).max()
-    draw_grid(ax_kernel, kernel, cmap=DIVERGING, vmin=-limit, vmax=limit, fmt="{:.2g}", fontsize=8)
+    draw_grid(ax_kernel, kernel, cmap=DIVERGING, vmin=-limit, vmax=limit, fmt="{:.2g}", fontsize=10)
     ax_kernel.set_title(f"filter: {name}", fontsize=10)
     _no_ticks(ax_kernel)
     _show_map(ax_map, feature_map, f"feature map {feature_map.shape[0]}x{feature_map.shape[1]}")
     return fig
+
+
+def describe_filter_bank(name="Sobel x"):
+    """Return the alt text of one frame of :func:`draw_filter_bank`."""
+    return (f"Grace Hopper's photograph, the 3x3 '{name}' filter with its weights, and the "
+            "feature map it produces (2 pixels smaller in each direction: no padding)")
 
 
 def draw_rgb_filter(weights=None, size=96):
@@ -89,48 +95,81 @@ def draw_rgb_filter(weights=None, size=96):
     weights = np.stack([FILTERS["box blur"], -0.5 * FILTERS["box blur"], -0.5 * FILTERS["box blur"]]) \
         if weights is None else np.asarray(weights, float)
     rgb = sample_photo_rgb(size)
-    fig, axes = new_figure(6, 3.3, 2, 4)
+    fig, axes = new_figure(6, 3.6, 2, 4)
     fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.08, hspace=0.3)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.1, wspace=0.08, hspace=0.25)
     names = ["red", "green", "blue"]
     for c in range(3):
         show_image(axes[0, c], rgb[c], f"{names[c]} channel", vmin=0, vmax=1)
         slice_out = conv2d(rgb[c:c + 1], weights[np.newaxis, c:c + 1])[0]
         limit = np.abs(weights).max() * 9
-        show_image(axes[1, c], slice_out, f"{names[c]} * slice {c}", cmap=DIVERGING, vmin=-limit, vmax=limit)
+        show_image(axes[1, c], slice_out, rf"{names[c]} $\star$ slice {c}", cmap=DIVERGING,
+                   vmin=-limit, vmax=limit)
     show_image(axes[0, 3], rgb.transpose(1, 2, 0), "input: 3 channels")
     total = conv2d(rgb, weights[np.newaxis])[0]  # one filter spanning all three channels
     limit = np.percentile(np.abs(total), 99.5)
     show_image(axes[1, 3], total, "sum = feature map", cmap=DIVERGING, vmin=-limit, vmax=limit)
+    add_sign_key(fig, [0.4, 0.025, 0.2, 0.035])  # bottom row: white is 0
     return fig
+
+
+def describe_rgb_filter():
+    """Return the alt text of :func:`draw_rgb_filter` with its default weights."""
+    return ("Top: the red, green and blue channels of the colour photo, and the photo. Bottom: "
+            "each channel correlated with its slice of one 3x3x3 filter (purple positive, "
+            "orange negative, white 0), and their sum, the feature map: positive on red "
+            "regions such as the face and the flag's red stripes, negative on the blue "
+            "background")
+
+
+def _counts(in_channels, out_channels, kernel_size, image_size):
+    """Return ((weights, biases) of the conv layer, (weights, biases) of the dense layer)."""
+    n = image_size
+    conv_w = conv2d_params(in_channels, out_channels, kernel_size, bias=False)
+    dense_w = dense_params(in_channels * n * n, out_channels * n * n, bias=False)
+    return (conv_w, out_channels), (dense_w, out_channels * n * n)
 
 
 def draw_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_size=32):
     """Return a bar chart (log scale) of the parameters of a conv layer and of a dense layer doing the same job.
 
     Both map a C x n x n input to an F x n x n output (the conv layer with same
-    padding); both counts include biases. Bar lengths are log10 of the counts.
+    padding). Each bar is log10 of the layer's weights plus biases; the text
+    above it gives the two counts separately.
     """
     n = image_size
-    conv = conv2d_params(in_channels, out_channels, kernel_size)
-    dense = dense_params(in_channels * n * n, out_channels * n * n)
-    fig, ax = new_figure(5.4, 1.8)
+    (conv_w, conv_b), (dense_w, dense_b) = _counts(in_channels, out_channels, kernel_size, n)
+    fig, ax = new_figure(6.0, 2.5)
     fig.set_layout_engine(None)  # a fixed layout and no axis ticks: each of many frames draws fast
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.84, bottom=0.02)
-    ax.barh([1, 0], [np.log10(conv), np.log10(dense)], left=0, height=0.55,
-            color=[COLORS["accent"], COLORS["skipped"]])
-    for y, count, label in ((1, conv, f"conv {kernel_size}x{kernel_size}"), (0, dense, "dense")):
-        ax.text(-0.3, y, label, ha="right", va="center", fontsize=9)
-        ax.text(np.log10(count) + 0.2, y, f"{count:,}", va="center", fontsize=9)
-    for power in range(0, 16, 6):  # a hand-drawn log axis
-        ax.plot([power, power], [-0.45, -0.35], color=COLORS["text"], lw=0.8)
-        ax.text(power, -0.5, "1" if power == 0 else f"1e{power}", ha="center", va="top", fontsize=7)
-    ax.plot([0, 15], [-0.4, -0.4], color=COLORS["text"], lw=0.8)
-    ax.set_xlim(-3.2, 18.5)
-    ax.set_ylim(-0.9, 1.45)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02)
+    totals = [conv_w + conv_b, dense_w + dense_b]
+    ax.barh([1, 0], np.log10(totals), left=0, height=0.32, color=[COLORS["accent"], COLORS["skipped"]])
+    rows = ((1, f"conv {kernel_size}x{kernel_size}", conv_w, conv_b),
+            (0, "dense", dense_w, dense_b))
+    for y, label, weights, biases in rows:
+        ax.text(-0.3, y, label, ha="right", va="center", fontsize=10)
+        ax.text(0, y + 0.24, f"{weights:,} weights + {biases:,} biases = {weights + biases:,}",
+                va="bottom", fontsize=9)
+    for power, label in ((0, "1"), (6, "10⁶"), (12, "10¹²")):  # a hand-drawn log axis
+        ax.plot([power, power], [-0.33, -0.25], color=COLORS["text"], lw=0.8)
+        ax.text(power, -0.38, label, ha="center", va="top", fontsize=9)
+    ax.plot([0, 15], [-0.29, -0.29], color=COLORS["text"], lw=0.8)
+    ax.set_xlim(-3.6, 16)
+    ax.set_ylim(-0.75, 1.55)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_axis_off()
-    ax.set_title(f"{in_channels}x{n}x{n} -> {out_channels}x{n}x{n}: dense needs {dense / conv:,.0f}x "
-                 "the parameters (log scale)", fontsize=9)
+    ratio = totals[1] / totals[0]
+    ax.set_title(f"{in_channels}x{n}x{n} → {out_channels}x{n}x{n}: dense needs {ratio:,.0f}x "
+                 "the parameters (log scale)", fontsize=10)
     return fig
+
+
+def describe_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_size=32):
+    """Return the alt text of one frame of :func:`draw_param_counter`."""
+    n = image_size
+    (conv_w, conv_b), (dense_w, dense_b) = _counts(in_channels, out_channels, kernel_size, n)
+    return (f"Bar chart on a log scale: a {kernel_size}x{kernel_size} convolution from "
+            f"{in_channels} to {out_channels} channels has {conv_w:,} weights and {conv_b:,} "
+            f"biases; a dense layer between the same {n}x{n} maps has {dense_w:,} weights and "
+            f"{dense_b:,} biases")

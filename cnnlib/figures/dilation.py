@@ -1,16 +1,18 @@
-"""Figures for the chapter on dilation (atrous convolution)."""
+"""Figures for the chapter on dilation (atrous convolution), and their alt texts."""
 
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..ops import convolve1d, correlate2d
+from ..ops import convolve1d, correlate2d, pad2d
 from ..receptive import receptive_field
 from ..shapes import conv_output_size, effective_kernel_size
-from ._common import COLORS, DIVERGING, draw_cells, new_figure, outline, sample_photo, show_image
-
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_cells, grid_lines, new_figure,
+                      outline, sample_photo, show_image)
 EMPTY = "#EEEEEE"  # an input cell the kernel does not read
 
-__all__ = ["draw_dilated_taps", "paths_to_output", "draw_dilated_stack", "draw_dilated_photo"]
+__all__ = ["draw_dilated_taps", "describe_dilated_taps", "paths_to_output", "draw_dilated_stack",
+           "describe_dilated_stack", "draw_dilated_photo", "describe_dilated_photo",
+           "draw_gridding", "describe_gridding"]
 
 
 def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
@@ -44,6 +46,15 @@ def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
                  f"({kernel_size}-1)({dilation}-1) = {span},  o = {size} - {span} + 1 = {out}",
                  fontsize=10)
     return fig
+
+
+def describe_dilated_taps(kernel_size=3, dilation=2, size=13):
+    """Return the alt text of one frame of :func:`draw_dilated_taps`."""
+    span = effective_kernel_size(kernel_size, dilation)
+    out = conv_output_size(size, kernel_size, dilation=dilation)
+    return (f"A {kernel_size}x{kernel_size} kernel with dilation {dilation} on a {size}x{size} "
+            f"input: {kernel_size ** 2} orange taps, {dilation} apart, span {span} pixels; "
+            f"the output is {out}x{out}")
 
 
 def paths_to_output(dilations, kernel_size=3):
@@ -88,11 +99,12 @@ def _draw_stack_panel(ax, dilations, half_width, kernel_size, base, name):
     counts = paths_to_output(dilations, kernel_size)
     reach = np.flatnonzero(counts) - (counts.size - 1) // 2
     ax.scatter(reach, np.full(reach.size, base), s=40, color=COLORS["accent"], zorder=3, gid=f"reached-{name}")
-    ax.text(0, base + depth + 0.6, _stack_title(name, dilations, kernel_size), fontsize=9, ha="left",
-            va="center", transform=ax.get_yaxis_transform())
+    ax.text(0, base + depth + 0.65, _stack_title(name, dilations, kernel_size), fontsize=10,
+            ha="left", va="center", transform=ax.get_yaxis_transform())
     labels = ["input"] + [f"layer {j}, d={d}" for j, d in enumerate(dilations, 1)]
     for row, label in enumerate(labels):  # text, not tick labels: each frame draws faster
-        ax.text(-0.01, base + row, label, ha="right", va="center", fontsize=7, transform=ax.get_yaxis_transform())
+        ax.text(-0.01, base + row, label, ha="right", va="center", fontsize=9,
+                transform=ax.get_yaxis_transform())
 
 
 def _stack_title(name, dilations, kernel_size):
@@ -103,6 +115,14 @@ def _stack_title(name, dilations, kernel_size):
     return f"{name} ({', '.join(map(str, dilations))}): receptive field r = {r}{holes}"
 
 
+def _schedule(depth, schedule):
+    """Return the first ``depth`` dilations of a comma-separated ``schedule`` string."""
+    dilated = [int(d) for d in schedule.split(",")][:depth]
+    if len(dilated) < depth:
+        raise ValueError(f"schedule={schedule!r} has fewer than depth={depth} dilations")
+    return dilated
+
+
 def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
     """Return a figure comparing which inputs reach one output through plain and dilated stacks.
 
@@ -111,13 +131,11 @@ def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
     input positions with at least one path to the top unit; the titles give the
     receptive field from :func:`cnnlib.receptive_field`.
     """
-    dilated = [int(d) for d in schedule.split(",")][:depth]
-    if len(dilated) < depth:
-        raise ValueError(f"schedule={schedule!r} has fewer than depth={depth} dilations")
+    dilated = _schedule(depth, schedule)
     half = (paths_to_output(dilated, kernel_size).size - 1) // 2
-    fig, ax = new_figure(5.6, 3.1)
+    fig, ax = new_figure(6.0, 3.6)
     fig.set_layout_engine(None)  # one axes, a fixed layout, no ticks: many frames draw fast
-    fig.subplots_adjust(left=0.14, right=0.99, top=0.99, bottom=0.01)
+    fig.subplots_adjust(left=0.155, right=0.99, top=0.99, bottom=0.01)
     top_base = depth + 1.8
     _draw_stack_panel(ax, [1] * depth, half, kernel_size, top_base, "plain")
     _draw_stack_panel(ax, dilated, half, kernel_size, 0, "dilated")
@@ -129,19 +147,99 @@ def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
     return fig
 
 
-def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=128):
-    """Return a figure of the photograph filtered by one 3x3 kernel at several dilations.
+def describe_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
+    """Return the alt text of one frame of :func:`draw_dilated_stack`: both receptive fields."""
+    dilated = _schedule(depth, schedule)
+    return (f"{depth} layers of {kernel_size} taps drawn as rows of units, with the paths from "
+            f"one output unit down to the input positions that reach it. Top, "
+            f"{_stack_title('plain', [1] * depth, kernel_size)}. Bottom, "
+            f"{_stack_title('dilated', dilated, kernel_size)}.")
 
-    The default kernel is Sobel x (vertical edges). Same padding d(k-1)/2 keeps
-    every response the photo's size, so only the spacing of the taps changes.
+
+SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
+
+
+def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=160):
+    """Return a figure of the photograph filtered by one 3x3 kernel at several dilations, 2 per row.
+
+    The default kernel is Sobel x (vertical edges). The photo is padded by
+    reflection (d(k-1)/2 on each side), so every response has the photo's
+    size and no band of zeros along the border mimics an edge.
     """
-    kernel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float) if kernel is None else np.asarray(kernel)
+    kernel = SOBEL_X if kernel is None else np.asarray(kernel, float)
     photo = sample_photo(size)
-    fig, axes = new_figure(6, 2.0, 1, len(dilations) + 1)
-    show_image(axes[0], photo, "photo")
-    for ax, d in zip(axes[1:], dilations):
-        response = correlate2d(photo, kernel, padding=d * (kernel.shape[0] - 1) // 2, dilation=d)
+    rows = (len(dilations) + 1) // 2
+    height, width = photo.shape
+    fig, axes = new_figure(6.0, rows * 2.95 * height / width + 0.45, rows, 2)
+    axes = np.asarray(axes).reshape(rows, 2)
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.3 / fig.get_figheight(),
+                        bottom=0.42 / fig.get_figheight(), wspace=0.03, hspace=0.1)
+    for ax, d in zip(axes.flat, dilations):
+        padded = pad2d(photo, d * (kernel.shape[0] - 1) // 2, mode="reflect")
+        response = correlate2d(padded, kernel, dilation=d)
         limit = np.percentile(np.abs(response), 99)  # each panel its own contrast
-        show_image(ax, response, f"d = {d} (span {effective_kernel_size(kernel.shape[0], d)})",
-                   cmap=DIVERGING, vmin=-limit, vmax=limit)
+        show_image(ax, response, f"d = {d}: taps {d} apart, span "
+                   f"{effective_kernel_size(kernel.shape[0], d)}", cmap=DIVERGING,
+                   vmin=-limit, vmax=limit)
+    for ax in axes.flat[len(dilations):]:
+        ax.set_axis_off()
+    add_sign_key(fig, [0.4, 0.12 / fig.get_figheight(), 0.2, 0.14 / fig.get_figheight()])
     return fig
+
+
+def describe_dilated_photo(dilations=(1, 2, 4, 8), kernel_size=3):
+    """Return the alt text of :func:`draw_dilated_photo`."""
+    spans = ", ".join(str(effective_kernel_size(kernel_size, d)) for d in dilations)
+    d = max(dilations)
+    return (f"Grace Hopper's photograph filtered by a {kernel_size}x{kernel_size} Sobel-x kernel "
+            f"at dilations {', '.join(map(str, dilations))} (spans {spans}), purple for positive "
+            "and orange for negative responses: fine edges at the smallest dilation, broader "
+            f"structures as the dilation grows, and at dilation {d} each thin vertical line "
+            f"answers twice, as an orange and a purple copy {2 * d} pixels apart")
+
+
+def draw_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
+    """Return a figure: for each schedule of stride-1 dilated layers, the number of paths
+    from each input pixel of the receptive field to one output unit, as a 2-D heat map.
+
+    The layers act on rows and columns alike, so the 2-D count is the outer
+    product of :func:`paths_to_output` with itself. Pixels with no path (holes) are
+    drawn in vermillion.
+    """
+    fig, axes = new_figure(6.0, 3.9, 1, len(schedules))
+    axes = np.atleast_1d(axes)
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.85, bottom=0.19, wspace=0.1)
+    along = [paths_to_output(dilations, kernel_size) for dilations in schedules]
+    vmax = max(a.max() for a in along) ** 2  # one scale for every panel
+    for ax, dilations, a in zip(axes.flat, schedules, along):
+        counts = np.outer(a, a)
+        ax.set_facecolor(COLORS["skipped"])  # masked (no path) cells show the background
+        image = ax.imshow(np.ma.masked_equal(counts, 0), cmap=SEQUENTIAL, interpolation="nearest",
+                          vmin=0, vmax=vmax, extent=(0, a.size, a.size, 0))
+        grid_lines(ax, a.size, a.size, lw=0.6)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        r, seen = counts.shape[0], int(np.count_nonzero(counts))
+        ax.set_title(f"dilations {', '.join(map(str, dilations))}: r = {r}\n"
+                     f"{seen} of {r * r} pixels reach the output", fontsize=10)
+    bar = fig.colorbar(image, cax=fig.add_axes([0.45, 0.085, 0.35, 0.03]), orientation="horizontal")
+    bar.ax.tick_params(labelsize=9)
+    fig.text(0.43, 0.1, "paths to the output\n(vermillion: none)", ha="right", va="center",
+             fontsize=9)
+    return fig
+
+
+def describe_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
+    """Return the alt text of :func:`draw_gridding`."""
+    parts = []
+    for dilations in schedules:
+        along = paths_to_output(dilations, kernel_size)
+        r, seen = along.size, int(np.count_nonzero(along)) ** 2
+        reach = (f"all {r * r} pixels reach the output" if seen == r * r else
+                 f"only {seen} of {r * r} pixels reach the output, with holes between them")
+        parts.append(f"dilations {', '.join(map(str, dilations))}: a {r}x{r} receptive field in "
+                     f"which {reach}")
+    return ("Heat maps of the number of paths from each input pixel to one output unit, holes in "
+            "vermillion. " + "; ".join(parts) + ".")

@@ -7,16 +7,18 @@ which :mod:`cnnlib.figures.stride` reuses.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.colors import ListedColormap
 
 from ..ops import conv_matrix, correlate2d, pad2d
 from ..shapes import conv_output_size
-from ._common import COLORS, SEQUENTIAL, draw_grid, grid_lines, new_figure, outline, sample_photo
-
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, grid_lines, new_figure,
+                      outline, sample_photo)
 __all__ = ["draw_padding_grid", "draw_padding_comparison", "draw_coverage",
            "draw_padding_modes", "describe_padding_grid", "describe_padding_modes",
-           "PADDING_MODES", "window_coverage"]
+           "PADDING_MODES", "blind_windows", "window_coverage"]
 
 #: The padding modes of :func:`cnnlib.pad2d`, in the order the figures show them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -24,6 +26,40 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 # Cell colours of a padded grid: 0 = input pixel, 1 = padding, 2 = input pixel no window visits.
 _INPUT, _PAD, _SKIPPED = 0, 1, 2
 _CELL_COLOURS = ListedColormap(["#CFE3F2", "#E4E4E4", "#EBA77E"])  # input, padding, never read
+_OUTPUT_FILL, _BLIND_FILL = "#9CC3E0", "#BDBDBD"  # an output cell; one whose window reads only padding
+_DOT_AREA = 30  # points squared: a dot of about 8 pixels, visible on a 28-pixel cell
+
+
+@functools.cache
+def _zero_marker():
+    """Return the "0" marker of the padding cells, made once: parsing its glyph is a sixth of a frame."""
+    from matplotlib.markers import MarkerStyle
+
+    return MarkerStyle("$0$")
+
+
+def _article(n) -> str:
+    """Return "an" before a number read with a vowel sound (8, 11, 18, 80-89), else "a"."""
+    return "an" if str(n).startswith("8") or n in (11, 18) else "a"
+
+
+def blind_windows(size, kernel_size, padding):
+    """Return which window positions read padding only, as an (o, o) boolean array (stride 1).
+
+    Such a window lies entirely in the padding, so its output says nothing
+    about the input (with zero padding it is 0).
+
+    Examples
+    --------
+    >>> blind = blind_windows(5, 2, 2)
+    >>> blind.shape, bool(blind[0].all()), blind[1].astype(int).tolist()
+    ((8, 8), True, [1, 0, 0, 0, 0, 0, 0, 1])
+    """
+    before, after = _sides(padding)
+    real = np.zeros(before + size + after)
+    real[before:before + size] = 1
+    touches = np.convolve(real, np.ones(kernel_size), mode="valid") > 0  # along one axis
+    return ~np.outer(touches, touches)
 
 
 def _sides(padding):
@@ -105,14 +141,14 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
         # One line of "0" markers, not a Text per cell (~10x faster to render); a line, not a
         # scatter, so that matplotlib does not work out the extent of every curve of the glyph.
         rows, cols = np.nonzero(cells == _PAD)
-        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker="$0$", markersize=5.1,
-                markeredgewidth=0, color="#6b6b6b", zorder=3)
+        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker=_zero_marker(), markersize=7,
+                markeredgewidth=0, color="#555555", zorder=3)
     if before or after:  # the border of the real input
         outline(ax, before, before, size, size, color=COLORS["text"], lw=1.2)
     if fits:
         centres = np.arange(out) * stride + kernel_size / 2
         cx, cy = np.meshgrid(centres, centres)
-        ax.scatter(cx.ravel(), cy.ravel(), s=9, color=COLORS["output"], zorder=5, linewidths=0)
+        ax.scatter(cx.ravel(), cy.ravel(), s=_DOT_AREA, color=COLORS["output"], zorder=5, linewidths=0)
         outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["window"], lw=2.5)
         if stride > 1 and out > 1:
             rect = outline(ax, 0, stride, kernel_size, kernel_size, color=COLORS["window"], lw=1.8)
@@ -123,12 +159,18 @@ def _draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=
     return out
 
 
-def _draw_output(ax, out, origin=(0, 0)):
-    """Draw an out x out output grid (blue), its first cell outlined like the first window."""
+def _draw_output(ax, out, origin=(0, 0), blind=None):
+    """Draw an out x out output grid (blue), its first cell outlined like the first window.
+
+    Cells where the boolean (out, out) array ``blind`` is True are grey: their
+    window reads padding only.
+    """
     if out == 0:
         return
     r0, c0 = origin
-    ax.add_patch(_filled(r0, c0, out, out, "#9CC3E0"))
+    ax.add_patch(_filled(r0, c0, out, out, _OUTPUT_FILL))
+    for r, c in zip(*np.nonzero(blind)) if blind is not None else ():
+        ax.add_patch(_filled(r0 + r, c0 + c, 1, 1, _BLIND_FILL))
     grid_lines(ax, out, out, origin)
     outline(ax, r0, c0, 1, 1, color=COLORS["window"], lw=2.5)
 
@@ -170,32 +212,39 @@ def draw_padding_grid(i: int = 5, k: int = 3, p: int = 1, *, extent: int = 10):
     'o = i + 2p − k + 1 = 5 + 2·1 − 3 + 1 = 5'
     """
     n = i + 2 * p
-    fig, ax = new_figure(6.0, 3.2)
-    _fixed_layout(fig, top=0.86, bottom=0.02)
+    fig, ax = new_figure(6.2, 3.4)
+    _fixed_layout(fig, top=0.85, bottom=0.08)
     out = _draw_padded_input(ax, i, k, p)
-    left, right = _input_and_output_canvas(ax, n, out, max(extent, n))
+    blind = blind_windows(i, k, p) if out else None
+    left, right = _input_and_output_canvas(ax, n, out, max(extent, n), blind=blind)
     _panel_title(ax, left, f"input {i}×{i} padded by {p}: {n}×{n}")
-    if out:
-        o = conv_output_size(i, k, padding=p)
-        _panel_title(ax, right, f"output {o}×{o}" + ("  (same size)" if o == i else ""))
-        fig.suptitle(f"o = i + 2p − k + 1 = {i} + 2·{p} − {k} + 1 = {o}", fontsize=13)
-    else:
+    if not out:
         _panel_title(ax, right, "no output")
         fig.suptitle(f"a {k}×{k} kernel does not fit in {i} + 2·{p} = {n}: add padding",
                      fontsize=13, color=COLORS["skipped"])
+        return fig
+    o = conv_output_size(i, k, padding=p)
+    _panel_title(ax, right, f"output {o}×{o}" + ("  (same size)" if o == i else ""))
+    fig.suptitle(f"o = i + 2p − k + 1 = {i} + 2·{p} − {k} + 1 = {o}", fontsize=13)
+    if blind.any():  # windows that lie in the padding: grey dots, grey outputs
+        rows, cols = np.nonzero(blind)
+        ax.scatter(cols + k / 2, rows + k / 2, s=_DOT_AREA, color="#777777", zorder=6, linewidths=0)
+        fig.text(0.5, 0.02, f"grey: {blind.sum()} windows lie entirely in the padding and read only zeros",
+                 ha="center", va="bottom", fontsize=10, color=COLORS["text"])
     return fig
 
 
-def _input_and_output_canvas(ax, n, out, extent, gap=1.5):
+def _input_and_output_canvas(ax, n, out, extent, gap=1.5, blind=None):
     """Lay out one axes as two extent x extent canvases and draw the out x out output on the right.
 
     One axes instead of two halves the cost of a slider frame. The n x n padded
     input (already drawn from (0, 0)) is centred in the left canvas, the output
-    in the right one at the same height. Returns the centres (x) of both canvases.
+    in the right one at the same height (``blind`` as in :func:`_draw_output`).
+    Returns the anchors (centre x, top y) of both canvases.
     """
     top = n / 2 - extent / 2
     right_centre = top + extent + gap + extent / 2
-    _draw_output(ax, out, origin=(n / 2 - out / 2, right_centre - out / 2))
+    _draw_output(ax, out, origin=(n / 2 - out / 2, right_centre - out / 2), blind=blind)
     ax.set_xlim(top - 0.3, top + 2 * extent + gap + 0.3)
     ax.set_ylim(top + extent + 0.3, top - 0.3)
     ax.set_aspect("equal")
@@ -227,19 +276,21 @@ def draw_padding_comparison(i: int = 5, k: int = 3, paddings=(0, 1, 2), labels=N
     --------
     >>> fig = draw_padding_comparison(5, 3, (0, 1, 2), ["valid", "same", "full"])
     >>> [ax.get_title() for ax in fig.axes]
-    ['valid\\np = 0: output 3×3', 'same\\np = 1: output 5×5', 'full\\np = 2: output 7×7']
+    ['valid\\np = 0 on every side\\noutput 3×3', 'same\\np = 1 on every side\\noutput 5×5', 'full\\np = 2 on every side\\noutput 7×7']
     >>> draw_padding_comparison(5, 4, [(1, 2)]).axes[0].get_title()
-    '\\np = (1, 2): output 5×5'
+    '\\np = 1 top/left, 2 bottom/right\\noutput 5×5'
     """
     labels = labels or [""] * len(paddings)
     sides = [_sides(p) for p in paddings]
     extent = max(i + b + a for b, a in sides)
-    fig, axes = new_figure(2.1 * len(paddings), 2.6, 1, len(paddings))
+    fig, axes = new_figure(2.27 * len(paddings), 2.75, 1, len(paddings))
     for ax, pad, (before, after), label in zip(np.atleast_1d(axes), paddings, sides, labels):
         out = _draw_padded_input(ax, i, k, pad, write_zeros=False)
         _frame_axes(ax, extent, i + before + after)
-        shown = f"{before}" if before == after else f"({before}, {after})"
-        ax.set_title(f"{label}\np = {shown}: output {out}×{out}", fontsize=9)
+        sides = f"p = {before} on every side" if before == after else f"p = {before} top/left, {after} bottom/right"
+        ax.set_title(f"{label}\n{sides}\noutput {out}×{out}", fontsize=10)
+        ax.set_anchor("N")  # the grid right under its title
+    _fixed_layout(fig, top=0.78, bottom=0.01, wspace=0.04)  # constrained layout cuts off three-line titles
     return fig
 
 
@@ -307,24 +358,26 @@ def draw_padding_modes(mode: str = "zeros", filter: str = "blur", *, k: int = 11
     padded = pad2d(photo, p, mode=mode)
     filtered = correlate2d(padded, kernel)
     lo, hi = (0.0, 1.0) if filter == "blur" else (-0.5, 0.5)
-    cmap = "gray" if filter == "blur" else "PuOr"
-    fig, axes = new_figure(6.0, 2.6, 1, 3)
-    _fixed_layout(fig, top=0.8, bottom=0.02, wspace=0.03)
+    cmap = "gray" if filter == "blur" else DIVERGING
+    fig, axes = new_figure(6.8, 3.1, 1, 3)
+    _fixed_layout(fig, top=0.8, bottom=0.11, wspace=0.03)  # the bottom band holds the sign key
     axes[0].imshow(filtered, cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
     outline(axes[0], -0.5, width - zoom - 0.5, zoom, zoom, color=COLORS["window"], lw=1.5)
-    axes[0].set_title("filtered photo", fontsize=9)
+    axes[0].set_title("filtered photo", fontsize=10)
     # Extents in photo coordinates, so the dashed lines at row 0 and column `width` are the photo's edges.
     axes[1].imshow(padded[:zoom + p, -(zoom + p):], cmap="gray", vmin=0, vmax=1,
                    interpolation="nearest", extent=(width - zoom, width + p, zoom, -p))
     axes[1].axhline(0, color=COLORS["window"], lw=1.2, ls="--")
     axes[1].axvline(width, color=COLORS["window"], lw=1.2, ls="--")
-    axes[1].set_title(f"input padded by {p} ({mode})", fontsize=9)
+    axes[1].set_title(f"input padded by {p} ({mode})", fontsize=10)
     axes[2].imshow(filtered[:zoom, -zoom:], cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
-    axes[2].set_title("output, top-right corner", fontsize=9)
+    axes[2].set_title("output, top-right corner", fontsize=10)
     for ax in axes:
         _no_axis(ax)
     what = f"{k}×{k} box blur" if filter == "blur" else "vertical-edge filter (Sobel)"
-    fig.suptitle(f"padding mode '{mode}', {what}", fontsize=10)
+    fig.suptitle(f"padding mode '{mode}', {what}", fontsize=11)
+    if filter == "edges":  # signed output: say which colour is which sign
+        add_sign_key(fig, [0.42, 0.03, 0.16, 0.045])
     return fig
 
 
@@ -332,10 +385,13 @@ def describe_padding_grid(i, k, p):
     """Return the alt text of one frame of :func:`draw_padding_grid`."""
     n = i + 2 * p
     if k > n:
-        return f"A {i}x{i} input padded by {p}: a {k}x{k} kernel does not fit in {n}x{n}; no output."
+        return f"A {i}x{i} input padded by {p}: {_article(k)} {k}x{k} kernel does not fit in {n}x{n}; no output."
     o = conv_output_size(i, k, padding=p)
-    return (f"A {i}x{i} input padded by {p} on each side into a {n}x{n} grid, scanned by a {k}x{k} "
-            f"window; one dot per window position gives a {o}x{o} output: o = {i} + 2*{p} - {k} + 1 = {o}.")
+    blind = int(blind_windows(i, k, p).sum())
+    empty = f" {blind} of the windows lie entirely in the padding (grey)." if blind else ""
+    return (f"A {i}x{i} input padded by {p} on each side into {_article(n)} {n}x{n} grid, scanned by "
+            f"{_article(k)} {k}x{k} window; one dot per window position gives {_article(o)} {o}x{o} output: "
+            f"o = {i} + 2*{p} - {k} + 1 = {o}.{empty}")
 
 
 def describe_padding_modes(mode, filter):

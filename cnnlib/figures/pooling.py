@@ -5,18 +5,39 @@ import functools
 import numpy as np
 
 from ..activations import relu
-from ..ops import correlate2d
+from ..ops import correlate2d, pad2d
 from ..pooling import avg_pool2d, max_pool2d, min_pool2d
 from ..shapes import conv_output_size
 from ._common import COLORS, SEQUENTIAL, new_figure, outline, sample_photo, show_image
 
-__all__ = ["POOLS", "photo_feature_map", "draw_pooling", "pooled_after_shift", "shift_fractions",
-           "draw_pool_shift", "draw_pooled_photo"]
+__all__ = ["POOLS", "SHIFT_MAP", "edge_map", "photo_feature_map", "draw_pooling", "describe_pooling",
+           "pooled_after_shift", "shift_fractions", "draw_pool_shift", "describe_pool_shift",
+           "draw_pooled_photo", "describe_pooled_photo"]
 
-#: name -> pooling function of cnnlib.
+#: The pooling functions of cnnlib by name, "max", "min" and "avg".
+#:
+#: :meta hide-value:
 POOLS = {"max": max_pool2d, "min": min_pool2d, "avg": avg_pool2d}
+_NAMES = {"max": "max", "min": "min", "avg": "average"}
 
 SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
+
+#: The feature map the shift figure moves, 8 rows by 16 columns, with three strokes of
+#: graded strength 0..9 (a vertical stroke, a diagonal, and one that enters from the right).
+#: The figure shows 12 columns of it, starting ``shift`` columns in, so that shifts up
+#: to 4 bring new columns in from the right, as a real shift would.
+#:
+#: :meta hide-value:
+SHIFT_MAP = np.array([
+    [0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 1, 3, 2, 0, 0, 0],
+    [0, 1, 4, 7, 3, 0, 0, 0, 0, 1, 5, 8, 3, 0, 1, 0],
+    [0, 1, 5, 9, 4, 0, 0, 0, 1, 6, 9, 4, 1, 0, 4, 2],
+    [0, 1, 4, 8, 3, 0, 0, 1, 6, 8, 3, 0, 0, 0, 7, 3],
+    [0, 0, 3, 6, 2, 0, 1, 5, 9, 3, 0, 0, 0, 0, 9, 4],
+    [0, 0, 2, 5, 2, 1, 6, 8, 2, 0, 0, 0, 0, 0, 6, 3],
+    [0, 0, 1, 3, 1, 0, 4, 3, 0, 0, 0, 0, 0, 0, 2, 1],
+    [0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]], float)
+MAX_SHIFT = 4  # the largest shift the figures and shift_fractions make
 
 
 def _pool(kind):
@@ -27,17 +48,29 @@ def _pool(kind):
 
 @functools.lru_cache(maxsize=8)
 def _edges(photo_width):
-    """ReLU of the photo's Sobel-x response (same padding): a conv -> ReLU feature map."""
-    return relu(correlate2d(sample_photo(photo_width), SOBEL_X, padding=1))
+    return relu(correlate2d(pad2d(sample_photo(photo_width), 1, mode="reflect"), SOBEL_X))
+
+
+def edge_map(photo_width=128):
+    """Return a conv -> ReLU feature map of the photograph: ReLU of its Sobel-x response.
+
+    The photo (``photo_width`` pixels wide) is padded by reflection, so that the
+    border holds no artificial edge, and correlated with a 3x3 Sobel-x kernel;
+    the map has the photo's shape (H, W).
+
+    Examples
+    --------
+    >>> edge_map(64).shape, bool(edge_map(64).min() >= 0)
+    ((75, 64), True)
+    """
+    return _edges(photo_width).copy()
 
 
 def photo_feature_map(rows=6, cols=6, top=67, left=52, photo_width=64, levels=9):
-    """Return a ``rows`` x ``cols`` crop of a feature map of the photograph, as integers 0..levels.
+    """Return a ``rows`` x ``cols`` crop of :func:`edge_map`, as integers 0..levels.
 
-    The feature map is a convolution layer's output after its activation:
-    the photo (``photo_width`` pixels wide) correlated with a Sobel-x kernel,
-    then ReLU. The crop is scaled so that its largest value is ``levels`` and
-    rounded, so that a learner can pool it by hand.
+    The crop is scaled so that its largest value is ``levels`` and rounded, so
+    that a learner can pool it by hand.
 
     Examples
     --------
@@ -49,26 +82,74 @@ def photo_feature_map(rows=6, cols=6, top=67, left=52, photo_width=64, levels=9)
     return np.round(crop / crop.max() * levels)
 
 
-def _grid(ax, values, fmt, fontsize=9):
-    """Draw ``values`` as a grid of cividis cells (0..9) with each value written in its cell.
+def _glyphs(values, fmt, dark, *, origin=(0, 0), scale=1, size=8.0, zeros=True):
+    """Return ``(paths, offsets, colours, sizes)`` that write each value at the centre of its cell.
 
-    Like :func:`cnnlib.figures.draw_grid`, but one mesh for the whole grid: many
-    frames draw several times faster.
+    ``dark`` marks the cells whose label is written in white; ``size`` is the height
+    of a digit in points. Cell (r, c) spans ``scale`` units from
+    ``origin + scale * (r, c)``. With ``zeros=False``, zeros are left blank.
     """
+    r0, c0 = origin
+    cells = [(r, c) for (r, c), v in np.ndenumerate(values) if zeros or v != 0]
+    return ([_label_path(fmt.format(values[r, c])) for r, c in cells],
+            [(c0 + scale * (c + 0.5), r0 + scale * (r + 0.5)) for r, c in cells],
+            ["white" if dark[r, c] else "black" for r, c in cells], [size ** 2] * len(cells))
+
+
+def _write(ax, *glyphs):
+    """Draw the ``glyphs`` of one or more :func:`_glyphs` calls as a single collection of outlines.
+
+    One collection draws many times faster than one ``ax.text`` per cell, which
+    matters in figures drawn once per slider setting.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import IdentityTransform
+
+    paths, offsets, colours, sizes = (sum((list(g[i]) for g in glyphs), []) for i in range(4))
+    if not paths:
+        return
+    # autolim=False: the axes' limits are set by hand, so the glyphs' curves are never measured.
+    ax.add_collection(PathCollection(paths, sizes=sizes, offsets=offsets, offset_transform=ax.transData,
+                                     transform=IdentityTransform(), facecolors=colours, edgecolors="none",
+                                     zorder=5), autolim=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _label_path(label):
+    """Return the outline of ``label``, centred, in units of a digit's height (a digit is 1 tall)."""
+    from matplotlib.path import Path
+    from matplotlib.text import TextPath
+
+    text = TextPath((0, 0), label)
+    box, digit = text.get_extents(), TextPath((0, 0), "0").get_extents()
+    centred = (text.vertices - [box.x0 + box.width / 2, box.y0 + box.height / 2]) / digit.height
+    return Path(centred, text.codes)
+
+
+def _dark(values, vmax):
+    """Return which cells of a cividis grid (0..vmax) are dark enough to need white text."""
     import matplotlib
 
+    rgb = matplotlib.colormaps[SEQUENTIAL](np.asarray(values, float) / vmax)[..., :3]
+    return rgb @ [0.299, 0.587, 0.114] < 0.5
+
+
+def _mesh(ax, values, *, origin=(0, 0), scale=1, cmap=SEQUENTIAL, vmin=0, vmax=9, linewidth=1.0):
+    """Draw ``values`` as one mesh of cells with white borders (cell (r, c) as in :func:`_write`)."""
+    r0, c0 = origin
+    rows, cols = np.shape(values)
+    ax.pcolormesh(c0 + scale * np.arange(cols + 1), r0 + scale * np.arange(rows + 1), values, cmap=cmap,
+                  vmin=vmin, vmax=vmax, edgecolors="white", linewidth=linewidth)
+
+
+def _grid(ax, values, fmt):
+    """Draw ``values`` (0..9) as a cividis grid with each value written in its cell, on its own Axes."""
     rows, cols = values.shape
-    ax.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), values, cmap=SEQUENTIAL, vmin=0, vmax=9,
-                  edgecolors="white", linewidth=1)
-    colors = matplotlib.colormaps[SEQUENTIAL](values / 9)[..., :3] @ [0.299, 0.587, 0.114]
-    for (r, c), v in np.ndenumerate(values):
-        ax.text(c + 0.5, r + 0.5, fmt.format(v), ha="center", va="center", fontsize=fontsize,
-                color="black" if colors[r, c] > 0.5 else "white")
+    _mesh(ax, values)
+    _write(ax, _glyphs(values, fmt, _dark(values, 9)))
     ax.set_xlim(0, cols)
     ax.set_ylim(rows, 0)
     ax.set_aspect("equal")
-    ax.set_xticks([])  # no ticks to lay out: each frame draws faster
-    ax.set_yticks([])
     ax.set_axis_off()
 
 
@@ -92,30 +173,41 @@ def draw_pooling(kind="max", size=2, stride=2):
     x = photo_feature_map()
     out = pool(x, size, stride=stride)
     i, o = x.shape[0], out.shape[0]
-    fig, (ax_in, ax_out) = new_figure(5.6, 3.0, 1, 2, width_ratios=[i, i])
+    fig, (ax_in, ax_out) = new_figure(6.0, 3.3, 1, 2, width_ratios=[i, i])
     fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.83, bottom=0.02, wspace=0.12)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.02, wspace=0.12)
     _grid(ax_in, x, "{:.0f}")
     covered = _covered(i, size, stride)
     for r in np.flatnonzero(~covered):  # rows and columns no window reads
         ax_in.add_patch(_band(r, 0, 1, i))
         ax_in.add_patch(_band(0, r, i, 1))
-    fmt = "{:.1f}" if kind == "avg" else "{:.0f}"
     pad = (i - o) / 2  # centre the output grid, drawn at the input's scale
-    _grid(ax_out, out, fmt)
+    _grid(ax_out, out, "{:.1f}" if kind == "avg" else "{:.0f}")
     ax_out.set_xlim(-pad, o + pad)
     ax_out.set_ylim(o + pad, -pad)
     for j, color in enumerate([COLORS["window"], COLORS["output"]][:o]):
         outline(ax_in, 0, j * stride, size, size, color=color, lw=3 - j)
         outline(ax_out, 0, j, 1, 1, color=color, lw=3 - j)
-    name = {"max": "max", "min": "min", "avg": "average"}[kind]
+    name = _NAMES[kind]
     default = " (the default, s = k)" if stride == size else ""
+    # A title at a given y: placing it automatically would measure every tick label of
+    # the axes (hidden or not), the slowest step of the whole frame.
     ax_in.set_title(f"feature map {i}x{i}" + (", crossed: never read" if not covered.all() else ""),
-                    fontsize=9)
-    ax_out.set_title(f"{name} pool: output {o}x{o}", fontsize=9)
+                    fontsize=10, y=1.0)
+    ax_out.set_title(f"{name} pool: output {o}x{o}", fontsize=10, y=1.0)
     fig.suptitle(f"{size}x{size} {name} pool, stride {stride}{default}:  "
-                 f"o = floor(({i} - {size})/{stride}) + 1 = {o}", fontsize=10)
+                 f"o = floor(({i} - {size})/{stride}) + 1 = {o}", fontsize=11)
     return fig
+
+
+def describe_pooling(kind="max", size=2, stride=2):
+    """Return the alt text of :func:`draw_pooling` for these settings."""
+    i = photo_feature_map().shape[0]
+    o = conv_output_size(i, size, stride)
+    unread = np.flatnonzero(~_covered(i, size, stride)).tolist()
+    skipped = f"; rows and columns {unread} are never read" if unread else ""
+    return (f"{_NAMES[kind].capitalize()} pooling of a {i}x{i} feature map with a {size}x{size} window "
+            f"at stride {stride}: a {o}x{o} output{skipped}")
 
 
 def _band(row, col, height, width):
@@ -125,28 +217,37 @@ def _band(row, col, height, width):
                      hatch="xx", lw=0, zorder=2)
 
 
-def pooled_after_shift(shift, size=2, kind="max", rows=16, cols=16, top=24, left=16):
+def pooled_after_shift(shift, size=2, kind="max", stride=None, fmap=None):
     """Return ``(before, after)``: a feature map pooled, and pooled after its content moves ``shift`` pixels left.
 
-    The feature map is the photograph's (64 pixels wide) Sobel-x response after
-    ReLU, unrounded; the input is its ``rows`` x ``cols`` window at ``(top, left)``.
-
-    ``before`` pools a window ``shift + size`` pixels wider, so that ``after``
-    can be compared with ``before`` moved by whole cells. Both use stride = ``size`` (the default).
+    The input is ``fmap[:, shift:shift + W - 4]`` (W = fmap's width, 4 the largest
+    shift): at shift 0 its first W - 4 columns; a shift brings columns in from the
+    right. ``before`` pools the whole of ``fmap``, so that ``after`` can be compared
+    with ``before`` in place and moved by whole cells. ``fmap`` defaults to
+    :data:`SHIFT_MAP`; ``stride`` to ``size``.
     """
     pool = _pool(kind)
-    wide = _edges(64)[top:top + rows, left:left + cols + shift + size]
-    before = pool(wide, size)
-    after = pool(wide[:, shift:shift + cols], size)
-    return before, after
+    fmap = SHIFT_MAP if fmap is None else np.asarray(fmap, float)
+    if not 0 <= shift <= MAX_SHIFT:
+        raise ValueError(f"shift={shift} must be between 0 and {MAX_SHIFT} pixels")
+    width = fmap.shape[1] - MAX_SHIFT
+    return pool(fmap, size, stride), pool(fmap[:, shift:shift + width], size, stride)
 
 
-def shift_fractions(shift, size=2, kind="max", **crop):
-    """Return ``(unchanged, moved)`` for the content moved ``shift`` pixels left, then pooled.
+def _same(after, before, cells):
+    """Return (equal, empty): where ``after`` equals ``before`` moved ``cells`` cells left, and where both are 0."""
+    reference = before[:, cells:cells + after.shape[1]]
+    return np.isclose(after, reference), np.isclose(after, 0) & np.isclose(reference, 0)
 
-    ``unchanged`` is the fraction of pooled values equal to the unshifted
-    output at the same place; ``moved`` the fraction equal to the unshifted
-    output moved by ``shift // size`` whole cells.
+
+def shift_fractions(shift, size=2, kind="max", stride=None, fmap=None):
+    """Return ``(unchanged, moved)`` when a feature map's content moves ``shift`` pixels left, then is pooled.
+
+    ``unchanged`` is the fraction of pooled values equal to the unshifted output
+    at the same place; ``moved`` the fraction equal to the unshifted output moved
+    by ``shift // stride`` whole cells. Both count only windows that hold
+    something: a window that is 0 before and after says nothing about invariance.
+    The maps are those of :func:`pooled_after_shift`.
 
     Examples
     --------
@@ -155,60 +256,139 @@ def shift_fractions(shift, size=2, kind="max", **crop):
     >>> shift_fractions(2, size=2)[1]
     1.0
     """
-    before, after = pooled_after_shift(shift, size, kind, **crop)
-    n = after.shape[1]
-    cells = shift // size
-    unchanged = float(np.mean(np.isclose(after, before[:, :n])))
-    moved = float(np.mean(np.isclose(after, before[:, cells:cells + n])))
-    return unchanged, moved
+    before, after = pooled_after_shift(shift, size, kind, stride, fmap)
+    fractions = []
+    for cells in (0, shift // (size if stride is None else stride)):
+        equal, empty = _same(after, before, cells)
+        fractions.append(float(equal[~empty].mean()) if (~empty).any() else 1.0)
+    return tuple(fractions)
+
+
+def _window_lines(tops, rows, cols, size, color, lw):
+    """Return a LineCollection of the borders of the ``size`` x ``size`` windows of rows x cols inputs.
+
+    One input starts at each row of ``tops``, at column 0.
+    """
+    from matplotlib.collections import LineCollection
+
+    segments = []
+    for r0 in tops:
+        segments += [[(0, r0 + r), (cols, r0 + r)] for r in range(0, rows + 1, size)]
+        segments += [[(c, r0), (c, r0 + rows)] for c in range(0, cols + 1, size)]
+    return LineCollection(segments, colors=color, linewidths=lw, zorder=4)
+
+
+def _status_colours():
+    """Light blue (same value), light orange (changed), light grey (empty): pale, so black text reads."""
+    from matplotlib.colors import ListedColormap, to_rgb
+
+    pale = [0.45 * np.array(to_rgb(c)) + 0.55 for c in (COLORS["output"], COLORS["window"])]
+    return ListedColormap([*pale, "#eeeeee"])
 
 
 def draw_pool_shift(shift=0, size=2, kind="max"):
-    """Return a figure of how a pooled map changes when its input moves ``shift`` pixels.
+    """Return a figure of how a pooled map changes when its input moves ``shift`` pixels left.
 
-    Left: the 16x16 input window (moved ``shift`` pixels along the photo's
-    feature map) with the pooling grid. Middle: the pooled output. Right: which
-    pooled values are unchanged from the unshifted output (blue) and which
-    changed (orange). The title gives both fractions of :func:`shift_fractions`.
+    Top: the input (12 columns of :data:`SHIFT_MAP`) with the ``size`` x ``size``
+    pooling windows, and its pooled output drawn over the windows. Bottom: the
+    same after the content moves ``shift`` pixels left under the fixed windows.
+    Each pooled value after the shift is blue if it equals the unshifted output
+    moved by ``shift // size`` cells (in place for a shift smaller than the
+    stride), orange if it changed, grey if its window is empty before and after;
+    the title counts them, as :func:`shift_fractions` does.
     """
     before, after = pooled_after_shift(shift, size, kind)
-    unchanged, moved = shift_fractions(shift, size, kind)
-    n = after.shape[1]
-    same = np.isclose(after, before[:, :n])
-    window = _edges(64)[24:40, 16 + shift:32 + shift]
-    fig, axes = new_figure(6, 2.6, 1, 3)
-    fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.72, bottom=0.02, wspace=0.08)
-    show_image(axes[0], window, f"input, moved {shift} px left", cmap=SEQUENTIAL, vmin=0,
-               vmax=window.max())
-    edges = np.arange(size, 16, size) - 0.5  # the pooling windows
-    axes[0].vlines(edges, -0.5, 15.5, color="white", lw=0.8)
-    axes[0].hlines(edges, -0.5, 15.5, color="white", lw=0.8)
-    name = {"max": "max", "min": "min", "avg": "average"}[kind]
-    show_image(axes[1], after, f"{size}x{size} {name} pool", cmap=SEQUENTIAL, vmin=0, vmax=before.max())
-    colors = np.where(same[..., None], _rgb(COLORS["output"]), _rgb(COLORS["window"]))
-    show_image(axes[2], colors, "unchanged (blue) or not")
-    moved_text = (f"\nand all {after.size} equal the unshifted output moved {shift // size} "
-                  f"cell{'s' if shift // size > 1 else ''}" if moved == 1 and shift else "")
-    fig.suptitle(f"shift {shift} px: {unchanged:.0%} of the {after.size} pooled values unchanged"
-                 f"{moved_text}", fontsize=10)
+    cells = shift // size
+    equal, empty = _same(after, before, cells)
+    rows, width = SHIFT_MAP.shape[0], SHIFT_MAP.shape[1] - MAX_SHIFT
+    fig, ax = new_figure(5.4, 4.4)
+    fig.set_layout_engine(None)  # one Axes, placed by hand: many frames draw much faster
+    ax.set_position([0.0, 0.0, 1.0, 0.93])
+    gap, title = 1.5, 1.4
+    fmt = "{:.1f}" if kind == "avg" else "{:.0f}"
+    vmax = SHIFT_MAP.max()
+    tops = [title, 2 * title + rows]  # the two rows of panels: before and after the move
+    inputs = [SHIFT_MAP[:, :width], SHIFT_MAP[:, shift:shift + width]]
+    # Both inputs in one mesh, a masked row of cells standing for the gap between them.
+    stacked = np.ma.masked_invalid(np.vstack([inputs[0], np.full((1, width), np.nan), inputs[1]]))
+    row_edges = np.concatenate([tops[0] + np.arange(rows + 1), tops[1] + np.arange(rows + 1)])
+    ax.pcolormesh(np.arange(width + 1), row_edges, stacked, cmap=SEQUENTIAL, vmin=0, vmax=vmax,
+                  edgecolors="white", linewidth=0.5)
+    pooled_before = before[:, :after.shape[1]]
+    x_out = width + gap
+    _mesh(ax, pooled_before, origin=(tops[0], x_out), scale=size, vmax=vmax)
+    status = np.where(empty, 2, np.where(equal, 0, 1))
+    _mesh(ax, status, origin=(tops[1], x_out), scale=size, cmap=_status_colours(), vmin=-0.5, vmax=2.5)
+    _write(ax, *[_glyphs(image, "{:.0f}", _dark(image, vmax), origin=(top, 0), zeros=False)
+                 for image, top in zip(inputs, tops)],
+           _glyphs(pooled_before, fmt, _dark(pooled_before, vmax), origin=(tops[0], x_out), scale=size, size=9.0),
+           _glyphs(after, fmt, np.zeros(after.shape, bool), origin=(tops[1], x_out), scale=size, size=9.0))
+    ax.add_collection(_window_lines(tops, rows, width, size, "white", 2.5))
+    titles = [(width / 2, tops[0], "input"), (width / 2, tops[1], f"input moved {shift} px left"),
+              (x_out + width / 2, tops[0], f"{size}x{size} {_NAMES[kind]} pool"),
+              (x_out + width / 2, tops[1], "pooled after the move")]
+    for x, top, text in titles:
+        ax.text(x, top - 0.3, text, ha="center", va="bottom", fontsize=10)
+    bottom = tops[1] + rows + 0.4
+    ax.text(x_out + width / 2, bottom, "blue: as before; orange: changed;\ngrey: empty before and after",
+            ha="center", va="top", fontsize=9)
+    ax.set_xlim(-0.2, 2 * width + gap + 0.2)
+    ax.set_ylim(tops[1] + rows + 2.6, 0)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.suptitle(_shift_summary(shift, size, equal, empty), fontsize=11)
     return fig
 
 
-def _rgb(hex_color):
-    return np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+def _shift_summary(shift, size, equal, empty):
+    """The shift figure's title: how many of the non-empty pooled values are as before."""
+    cells = shift // size
+    counted, same = int((~empty).sum()), int(equal[~empty].sum())
+    if shift == 0:
+        return "no move yet, so every pooled value is as before"
+    moved = "in place" if cells == 0 else f"moved {cells} cell{'s' if cells > 1 else ''} left"
+    share = "all" if same == counted else f"{same} of"
+    return f"after {_pixels(shift)}: {share} {counted} non-empty pooled values as before, {moved}"
+
+
+def describe_pool_shift(shift=0, size=2, kind="max"):
+    """Return the alt text of :func:`draw_pool_shift` for these settings."""
+    before, after = pooled_after_shift(shift, size, kind)
+    equal, empty = _same(after, before, shift // size)
+    changed = int((~equal & ~empty).sum())
+    rest = f"; {changed} changed (orange)" if changed else ""
+    return (f"A feature map with three strokes, before and after its content moves {_pixels(shift)} left "
+            f"under fixed {size}x{size} {_NAMES[kind]}-pooling windows, and both pooled outputs: "
+            + _shift_summary(shift, size, equal, empty) + rest + ".")
+
+
+def _pixels(n):
+    return f"{n} pixel{'' if n == 1 else 's'}"
 
 
 def draw_pooled_photo(size=4, photo_width=128):
-    """Return a figure: the photograph's edge feature map and its max, average and min pools."""
+    """Return a figure: the photograph's edge map (:func:`edge_map`) and its max, average and min pools.
+
+    Two rows of two panels, each titled with its height x width.
+    """
     edges = _edges(photo_width)
-    fig, axes = new_figure(6, 2.1, 1, 4)
-    limit = np.percentile(edges, 97)
-    show_image(axes[0], edges, f"edges {edges.shape[1]}x{edges.shape[0]}", cmap=SEQUENTIAL,
-               vmin=0, vmax=limit)
-    for ax, kind in zip(axes[1:], ["max", "avg", "min"]):
+    fig, axes = new_figure(6.0, 6.2, 2, 2)
+    limit = np.percentile(edges, 97)  # a few very strong edges would leave the rest dark
+    h, w = edges.shape
+    show_image(axes[0, 0], edges, f"edge map, {h}x{w}", cmap=SEQUENTIAL, vmin=0, vmax=limit)
+    for ax, kind in zip(axes.flat[1:], ["max", "avg", "min"]):
         pooled = POOLS[kind](edges, size)
-        title = {"max": "max", "avg": "average", "min": "min"}[kind]
-        show_image(ax, pooled, f"{size}x{size} {title}: {pooled.shape[1]}x{pooled.shape[0]}",
+        show_image(ax, pooled, f"{size}x{size} {_NAMES[kind]} pool, {pooled.shape[0]}x{pooled.shape[1]}",
                    cmap=SEQUENTIAL, vmin=0, vmax=limit)
+    for ax in axes.flat:
+        ax.title.set_fontsize(11)
     return fig
+
+
+def describe_pooled_photo(size=4, photo_width=128):
+    """Return the alt text of :func:`draw_pooled_photo`."""
+    h, w = _edges(photo_width).shape
+    o = (h // size, w // size)
+    return (f"Four panels: an edge map of the photograph, {h} by {w} pixels (height by width), and its "
+            f"{size}x{size} max, average and min pools, {o[0]} by {o[1]} each; the max pool shows bold "
+            "edges, the average pool fainter ones and the min pool is almost entirely dark.")

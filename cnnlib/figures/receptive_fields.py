@@ -2,7 +2,9 @@
 
 - :func:`draw_receptive_region`: the input region one unit of a stack sees, and the taps, layer by layer;
 - :func:`draw_vgg_receptive_fields`: VGG-16's receptive fields after each pooling layer, on the photograph;
-- :func:`draw_effective_rf`: the effective receptive field (a gradient) next to the theoretical square.
+- :func:`draw_effective_rf`: the effective receptive field (a gradient) next to the theoretical square
+  (:func:`effective_receptive_field`, :func:`mass_inside`, :func:`smallest_square_holding`,
+  :func:`profile_sigma`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from ._common import COLORS, SEQUENTIAL, draw_cells, new_figure, outline, sample
 
 __all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region",
            "draw_vgg_receptive_fields", "erf_kernels", "effective_receptive_field",
-           "mass_inside", "smallest_square_holding", "draw_effective_rf"]
+           "mass_inside", "smallest_square_holding", "profile_sigma", "draw_effective_rf"]
 
 EMPTY = "#EEEEEE"  # an input cell the unit does not see
 SKY_BLUE = "#56B4E9"  # Okabe-Ito sky blue: reads on the dark end of cividis
+#: One Okabe-Ito colour per VGG pool, distinct in hue or lightness from its neighbours.
+POOL_COLORS = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], SKY_BLUE]
 
 
 def _fixed_margins(fig, left=0.02, right=0.98, top=0.84, bottom=0.03, wspace=0.12):
@@ -124,7 +128,7 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
         text = f"{len(seen[0]) ** 2} of the {hi - lo}x{hi - lo} reach it"
     else:
         text = f"{hi - lo}x{hi - lo} seen"
-    ax.set_title(f"input {size}x{size}: {text}", fontsize=8, y=1.0, loc="left")
+    ax.set_title(f"input {size}x{size}: {text}", fontsize=9, y=1.0, loc="left")
 
     # The side view, to the right of the grid: x = ox + input position, one row per layer.
     ox, step = size + 9, (size - 1) / max(depth, 1)
@@ -146,12 +150,12 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     ax.plot(below_x, below_y, "o", ms=4, color=COLORS["window"])
     ax.plot(centres[depth][seen[depth]], [ys[depth]], "o", ms=4.5, color=COLORS["output"])
     for row in range(depth + 1):
-        ax.text(ox - 1, ys[row], "input" if row == 0 else f"layer {row}", ha="right", va="center", fontsize=7)
+        ax.text(ox - 1, ys[row], "input" if row == 0 else f"layer {row}", ha="right", va="center", fontsize=9)
     ax.set_xlim(-0.5, ox + size + 0.5)
     ax.set_ylim(size + 0.5, -0.5)
     span = effective_kernel_size(kernel_size, dilation)
     fig.suptitle(f"L = {depth}, k = {kernel_size}, s = {stride}, d = {dilation} (span {span}):  "
-                 f"receptive field r = {rf.size},  effective stride S = {rf.stride}", fontsize=9)
+                 f"receptive field r = {rf.size},  effective stride S = {rf.stride}", fontsize=10)
     return fig
 
 
@@ -160,30 +164,37 @@ def draw_vgg_receptive_fields(layers, names, size=224):
 
     Left: a ``size`` x ``size`` crop of the photograph with the region of the
     central unit after every layer whose name starts with "pool" (VGG's block
-    ends) outlined and labelled with r. Right: r after every layer, with the
-    effective stride S written at the pooling layers.
+    ends) outlined. Right: r after every layer, the pooling layers marked in
+    the same colours and named on the x axis, with a legend giving r and the
+    effective stride S at each pool.
     """
     fields = receptive_field(layers)
     photo = sample_photo(size)[:size, :size]
-    fig, (ax_photo, ax_plot) = new_figure(6, 3, 1, 2, width_ratios=[1, 1.25])
-    show_image(ax_photo, photo, f"a {size}x{size} input")
+    fig, (ax_photo, ax_plot) = new_figure(6, 3.1, 1, 2, width_ratios=[1, 1.25])
+    show_image(ax_photo, photo)
+    ax_photo.set_title(f"a {size}x{size} input", fontsize=10, pad=6)
     pools = [i for i, name in enumerate(names) if name.startswith("pool")]
-    palette = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], COLORS["skipped"]]
-    for line, (colour, i) in enumerate(zip(palette * 2, pools)):
+    for line, (colour, i) in enumerate(zip(POOL_COLORS * 2, pools)):
         unit = chosen_unit(size, layers[:i + 1])
         start, stop = receptive_field_region(layers[:i + 1], unit)
         # Rectangle corners at pixel edges: pixel c spans [c - 0.5, c + 0.5] in imshow's coordinates.
-        outline(ax_photo, start - 0.5, start - 0.5, stop - start, stop - start, color=colour, lw=1.6)
-        ax_plot.plot([i + 1], [fields[i].size], "s", color=colour, ms=5)
-        ax_plot.text(0.04, 0.95 - 0.075 * line, f"{names[i]}: r = {fields[i].size}, S = {fields[i].stride}",
-                     transform=ax_plot.transAxes, fontsize=7, color=colour, va="top")
+        outline(ax_photo, start - 0.5, start - 0.5, stop - start, stop - start, color=colour, lw=1.8)
+        ax_plot.plot([i + 1], [fields[i].size], "s", color=colour, ms=6)
+        # The legend: a coloured marker and dark text (coloured text is hard to read on white).
+        y = 0.83 - 0.085 * line
+        ax_plot.plot([0.05], [y], "s", color=colour, ms=6, transform=ax_plot.transAxes)
+        ax_plot.text(0.09, y, f"{names[i]}: r = {fields[i].size}, S = {fields[i].stride}",
+                     transform=ax_plot.transAxes, fontsize=9, color=COLORS["text"], va="center")
     sizes = [f.size for f in fields]
     ax_plot.plot(np.arange(1, len(sizes) + 1), sizes, "-", color="#555555", lw=1, zorder=0)
-    ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=8)
-    ax_plot.set_ylabel("receptive field r (pixels)", fontsize=8)
+    ax_plot.set_xticks([i + 1 for i in pools], [f"pool{n}" for n in range(1, len(pools) + 1)])
+    ax_plot.set_xticks(np.arange(1, len(layers) + 1), minor=True)
+    ax_plot.set_xlim(0.5, len(layers) + 0.5)
+    ax_plot.set_xlabel("layer (13 convolutions and 5 max-pools)", fontsize=9)
+    ax_plot.set_ylabel("receptive field r (pixels)", fontsize=9)
     ax_plot.axhline(size, color="#999999", lw=0.8, ls="--")
-    ax_plot.text(len(layers), size + 4, f"input size {size}", fontsize=7, color="#555555", ha="right")
-    ax_plot.tick_params(labelsize=7)
+    ax_plot.text(len(layers) - 3, size + 5, f"input size {size}", fontsize=9, color="#444444", ha="right")
+    ax_plot.tick_params(labelsize=9)
     ax_plot.set_ylim(0, max(max(sizes), size) * 1.12)
     return fig
 
@@ -241,6 +252,20 @@ def smallest_square_holding(grad, fraction=0.9):
     return n
 
 
+def profile_sigma(grad):
+    """Return the standard deviation, in pixels, of |grad| summed over rows: the width of its profile along x.
+
+    Examples
+    --------
+    >>> round(profile_sigma(effective_receptive_field([np.ones((3, 3))] * 6)), 4)  # sqrt(6 * 2/3)
+    2.0
+    """
+    weight = np.abs(np.asarray(grad, dtype=float)).sum(axis=0)
+    offsets = np.arange(weight.size)
+    mean = (offsets * weight).sum() / weight.sum()
+    return float(np.sqrt(((offsets - mean) ** 2 * weight).sum() / weight.sum()))
+
+
 def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     """Return a figure of the effective receptive field of ``depth`` stacked k x k linear layers.
 
@@ -248,7 +273,8 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     ``window`` x ``window`` input, with the theoretical r x r square (orange) and
     the smallest centred square holding 90% of the gradient (light blue). Right: the
     gradient summed over rows (a profile along x), with a Gaussian of the same
-    mean and variance dashed and the theoretical extent shaded.
+    mean and variance dashed and the theoretical extent shaded (outside it the
+    gradient is exactly 0).
     """
     grad = np.abs(effective_receptive_field(erf_kernels(depth, kind, kernel_size)))
     r = grad.shape[0]
@@ -258,18 +284,19 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     off = (window - r) // 2
     heat[off:off + r, off:off + r] = grad / grad.max()
     side = smallest_square_holding(grad, 0.9)
-    fig, (ax_map, ax_prof) = new_figure(6, 3, 1, 2)
-    _fixed_margins(fig, left=0.01, right=0.97, top=0.8, bottom=0.14, wspace=0.12)
+    fig, (ax_map, ax_prof) = new_figure(6, 3.1, 1, 2)
+    _fixed_margins(fig, left=0.01, right=0.97, top=0.78, bottom=0.16, wspace=0.12)
     show_image(ax_map, heat, cmap=SEQUENTIAL, vmin=0, vmax=1)
     outline(ax_map, off - 0.5, off - 0.5, r, r, color=COLORS["window"], lw=2)
     inner = (window - side) // 2
-    outline(ax_map, inner - 0.5, inner - 0.5, side, side, color=SKY_BLUE, lw=1.5)
-    ax_map.set_title("|gradient| on the input", fontsize=8, y=1.0)
+    # dashed, so that the orange square still shows where the two coincide (small L)
+    outline(ax_map, inner - 0.5, inner - 0.5, side, side, color=SKY_BLUE, lw=1.8).set_linestyle((0, (3, 2)))
+    ax_map.set_title("|gradient| on the input", fontsize=9, y=1.0)
 
     profile = grad.sum(axis=0) / grad.sum()
     xs = np.arange(r) - (r - 1) / 2
     mean = float((xs * profile).sum())
-    std = float(np.sqrt(((xs - mean) ** 2 * profile).sum()))
+    std = profile_sigma(grad)
     ax_prof.axvspan(xs[0] - 0.5, xs[-1] + 0.5, color=COLORS["window"], alpha=0.15, lw=0)
     # One step artist rather than r bars: each frame draws faster.
     ax_prof.stairs(profile, np.append(xs - 0.5, xs[-1] + 0.5), fill=True, color=COLORS["output"])
@@ -279,11 +306,12 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     ax_prof.set_xlim(-(window - 1) / 2 - 0.5, (window - 1) / 2 + 0.5)
     ax_prof.set_yticks([])
     ax_prof.set_xticks([-16, -8, 0, 8, 16])
-    ax_prof.tick_params(labelsize=7)
-    ax_prof.set_xlabel("column − centre", fontsize=8)
-    ax_prof.set_title(f"profile; dashed: Gaussian, σ = {std:.1f}", fontsize=8, y=1.0)
+    ax_prof.tick_params(labelsize=9)
+    ax_prof.set_xlabel("column − centre (shaded: inside r)", fontsize=9)
+    ax_prof.set_title(f"profile; dashed: Gaussian, σ = {std:.1f}", fontsize=9, y=1.0)
     for spine in ("top", "right", "left"):
         ax_prof.spines[spine].set_visible(False)
-    fig.suptitle(f"{depth} {kind} {kernel_size}x{kernel_size} layers: r = {r} (orange);\n"
-                 f"90% of the gradient in the central {side}x{side} (light blue)", fontsize=9)
+    layers = "layer" if depth == 1 else "layers"
+    fig.suptitle(f"{depth} {kind} {kernel_size}x{kernel_size} {layers}: r = {r} (orange);\n"
+                 f"90% of the gradient in the central {side}x{side} (light blue)", fontsize=10)
     return fig

@@ -24,6 +24,8 @@ __all__ = [
     "draw_shifted_digit",
     "draw_shift_accuracy",
     "draw_augmentation",
+    "describe_shifted_digit",
+    "describe_augmentation",
     "shift_of_feature_map",
 ]
 
@@ -31,7 +33,7 @@ __all__ = [
 def bind_data(draw, **data):
     """Return ``draw`` with its data arguments fixed, leaving only the slider parameters free.
 
-    Like :func:`functools.partial`, but the result keeps ``draw``'s name and module, so
+    Like ``functools.partial``, but the result keeps ``draw``'s name and module, so
     that it reads well in tracebacks and in the book's frame-timing log.
 
     Examples
@@ -44,12 +46,12 @@ def bind_data(draw, **data):
 
 
 def _filter_panel(ax, kernel, vmax, title=None):
-    """Draw one 2-D kernel with a diverging map centred on zero (orange > 0, purple < 0)."""
+    """Draw one 2-D kernel with a diverging map centred on zero (purple > 0, orange < 0)."""
     ax.imshow(kernel, cmap=DIVERGING, vmin=-vmax, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
-        ax.set_title(title, fontsize=8)
+        ax.set_title(title, fontsize=9)
 
 
 def draw_digits(images, labels, predictions=None):
@@ -94,7 +96,7 @@ def _draw_filter_mosaic(ax, kernels, vmax, cols, labels=True):
     ax.imshow(_mosaic(kernels, cols), cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
     for f in range(len(kernels) if labels else 0):
         r, c = divmod(f, cols)
-        ax.text(c * (kw + 1) + (kw - 1) / 2, r * (kh + 1) - 0.6, f"filter {f}", ha="center", va="bottom", fontsize=7)
+        ax.text(c * (kw + 1) + (kw - 1) / 2, r * (kh + 1) - 0.6, f"filter {f}", ha="center", va="bottom", fontsize=9)
     ax.set_axis_off()
 
 
@@ -113,7 +115,7 @@ def draw_training(epoch, *, history):
     epoch : int
         0 is before training; the slider steps through 0..len(history["loss"]) - 1.
     history : dict
-        From :func:`cnnlib.fit`: ``"loss"``, ``"test_accuracy"`` and ``"snapshots"`` (the
+        From :func:`cnnlib.layers.fit`: ``"loss"``, ``"test_accuracy"`` and ``"snapshots"`` (the
         first layer's weights, shape (F, 1, kh, kw), after each epoch).
     """
     losses, snapshots = history["loss"], history["snapshots"]
@@ -124,7 +126,8 @@ def draw_training(epoch, *, history):
     _fixed_layout(fig, left, right, split=0.52)
     # Filter labels are left out: text is the slowest thing to draw, and this figure is drawn once per epoch.
     _draw_filter_mosaic(left, np.asarray(snapshots[epoch])[:, 0], vmax, cols=4, labels=False)
-    left.set_title("the 8 first-layer 3x3 filters\n(orange > 0 > purple)", fontsize=9)
+    # Titles at a fixed height: placing them automatically measures every tick label, slowly.
+    left.set_title("the 8 first-layer 3x3 filters\n(purple > 0 > orange)", fontsize=10, y=1.0)
     epochs = np.arange(len(losses))
     right.plot(epochs, losses, color="#dddddd", lw=1.5)  # the whole run, faint, so the axes never jump
     right.plot(epochs[: epoch + 1], losses[: epoch + 1], color=COLORS["output"], lw=2, marker="o", ms=3)
@@ -135,11 +138,11 @@ def draw_training(epoch, *, history):
     right.set_ylim(0, max(losses) * 1.05)
     right.set_xticks(epochs[:: max(1, len(losses) // 4)])
     right.set_yticks(np.arange(0, max(losses) * 1.05, 1.0))
-    right.tick_params(labelsize=8)
+    right.tick_params(labelsize=9)
     right.spines[["top", "right"]].set_visible(False)
     accuracy = history["test_accuracy"][epoch] if history.get("test_accuracy") else None
     extra = f"\ntest accuracy {accuracy:.1%}" if accuracy is not None else ""
-    right.set_title(f"epoch {epoch}: loss {losses[epoch]:.3f}{extra}", fontsize=9)
+    right.set_title(f"epoch {epoch}: loss {losses[epoch]:.3f}{extra}", fontsize=10, y=1.0)
     return fig
 
 
@@ -156,7 +159,7 @@ def draw_feature_maps(image, weights, feature_maps, pooled):
     """
     weights = np.asarray(weights)[:, 0]
     n = len(weights)
-    fig, axes = new_figure(7.0, 3.2, 3, n + 1)
+    fig, axes = new_figure(6.8, 3.4, 3, n + 1)
     show_image(axes[1, 0], image, "input", cmap="gray_r", vmin=0, vmax=1)
     for ax in (axes[0, 0], axes[2, 0]):
         ax.set_axis_off()
@@ -168,9 +171,9 @@ def draw_feature_maps(image, weights, feature_maps, pooled):
         _filter_panel(axes[0, f + 1], weights[f], vmax, title=f"filter {f}")
         show_image(axes[1, f + 1], feature_maps[f], cmap=SEQUENTIAL, vmin=0, vmax=top)
         show_image(axes[2, f + 1], pooled[f], cmap=SEQUENTIAL, vmin=0, vmax=top)
-    axes[0, 1].set_ylabel("3x3\nfilter", fontsize=8)
-    axes[1, 1].set_ylabel("ReLU map\n8x8", fontsize=8)
-    axes[2, 1].set_ylabel("max-pooled\n4x4", fontsize=8)
+    axes[0, 1].set_ylabel("3x3\nfilter", fontsize=9)
+    axes[1, 1].set_ylabel("ReLU map\n8x8", fontsize=9)
+    axes[2, 1].set_ylabel("max-pooled\n4x4", fontsize=9)
     return fig
 
 
@@ -182,16 +185,16 @@ def _draw_probability_bars(ax, x0, height, cnn_p, mlp_p, label):
                                          (0.5, mlp_p[c], COLORS["window"], "////")):
             ax.add_patch(Rectangle((left + offset, height - p * height), 0.5, p * height, facecolor=colour,
                                    hatch=hatch, edgecolor="white", lw=0))
-        ax.text(left + 0.5, height + 0.2, str(c), ha="center", va="top", fontsize=8,
+        ax.text(left + 0.5, height + 0.2, str(c), ha="center", va="top", fontsize=9,
                 fontweight="bold" if c == label else "normal")
     right = x0 + 10 * 1.1
     ax.plot([x0 - 0.2, right], [height, height], color=COLORS["text"], lw=0.8)
     ax.plot([x0 - 0.2, right], [0, 0], color=COLORS["padding"], lw=0.6, ls=":")
-    ax.text(x0 - 0.3, 0, "100%", ha="right", va="center", fontsize=7, color=COLORS["padding"])
-    ax.text(x0 - 0.3, height, "0%", ha="right", va="center", fontsize=7, color=COLORS["padding"])
+    ax.text(x0 - 0.3, 0, "100%", ha="right", va="center", fontsize=9, color="#666666")
+    ax.text(x0 - 0.3, height, "0%", ha="right", va="center", fontsize=9, color="#666666")
 
 
-def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0):
+def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None, filter_index=0):
     """Return a test digit moved ``shift`` pixels right, one CNN feature map, its pooled map and both models' predictions.
 
     Everything is drawn on one Axes, in pixel units, because the figure is rendered once
@@ -199,8 +202,8 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0
 
     Parameters
     ----------
-    index : int
-        Which of ``images`` to show.
+    index : int or str
+        Which of ``images`` to show: its index, or its name in ``examples``.
     shift : int
         Pixels to the right (negative: left), zeros filling in.
     images : ndarray of shape (n, 1, H, W)
@@ -209,9 +212,12 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0
         conv -> activation -> max-pool -> ...; its first three layers give the maps shown.
     mlp : Sequential
         The dense network, for comparison.
+    examples : dict of str to int, optional
+        Names for a slider, e.g. ``{"a 6": 0, "a 2": 7}``, mapped to indices of ``images``.
     filter_index : int, default 0
         Which feature map to show.
     """
+    index = examples[index] if examples is not None else index
     x = shift_images(images[index : index + 1], 0, shift)
     label = int(labels[index])
     conv, activation, pool = cnn.layers[:3]
@@ -232,19 +238,34 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, filter_index=0
         x0 = k * (w + 1.2)
         ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest", extent=(x0, x0 + w, h, 0))
         ax.add_patch(Rectangle((x0, 0), w, h, fill=False, edgecolor=COLORS["padding"], lw=0.8))
-        ax.text(x0 + w / 2, -0.5, title, ha="center", va="bottom", fontsize=8)
+        ax.text(x0 + w / 2, -0.5, title, ha="center", va="bottom", fontsize=9)
     bars_x0 = 3 * (w + 1.2) + 1.6
     _draw_probability_bars(ax, bars_x0, h, cnn_p, mlp_p, label)
     verdicts = [(name, int(np.argmax(p))) for name, p in (("CNN", cnn_p), ("dense", mlp_p))]
     for k, ((name, guess), colour) in enumerate(zip(verdicts, (COLORS["output"], "#A86E00"))):
         mark = "right" if guess == label else "wrong"
-        ax.text(bars_x0, -1.7 + 1.2 * k, f"{name} says {guess} ({mark})", ha="left", va="bottom", fontsize=8,
+        ax.text(bars_x0, -1.9 + 1.4 * k, f"{name} says {guess} ({mark})", ha="left", va="bottom", fontsize=9,
                 color=colour, fontweight="bold")
     ax.set_xlim(-0.3, bars_x0 + 11.2)
     ax.set_ylim(h + 1.3, -2.9)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return fig
+
+
+def describe_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None):
+    """Return the alt text of :func:`draw_shifted_digit` for these settings."""
+    index = examples[index] if examples is not None else index
+    x = shift_images(images[index : index + 1], 0, shift)
+    guesses = [int(model.predict(x)[0]) for model in (cnn, mlp)]
+    moved = "not moved" if shift == 0 else f"moved {_pixels(abs(shift))} {'right' if shift > 0 else 'left'}"
+    return (f"Test digit {labels[index]} {moved}, the CNN's first feature map and its "
+            f"max-pooled map, and both models' class probabilities: the CNN says {guesses[0]}, the dense "
+            f"network {guesses[1]}")
+
+
+def _pixels(n):
+    return f"{n} pixel{'' if n == 1 else 's'}"
 
 
 def _accuracy_panel(ax, shifts, first, second, labels, xlabel, annotate=True):
@@ -255,9 +276,9 @@ def _accuracy_panel(ax, shifts, first, second, labels, xlabel, annotate=True):
         ax.plot(shifts, np.asarray(values) * 100, marker=marker, ls=line, color=colour, label=label)
         for s, a in zip(shifts, values if annotate else []):
             ax.annotate(f"{a:.0%}", (s, a * 100), textcoords="offset points",
-                        xytext=(9 if s == 0 else 0, dy), ha="center", fontsize=8, color=text_colour)
+                        xytext=(0, dy - 4 * (s == 0 and dy < 0)), ha="center", fontsize=9, color=text_colour)
     ax.axhline(10, color=COLORS["padding"], lw=1, ls=":")
-    ax.text(0, 3, "chance (10%)", fontsize=8, color=COLORS["padding"], ha="center")
+    ax.text(0, 3, "chance (10%)", fontsize=9, color="#666666", ha="center")
     ax.set_xticks(list(shifts))
     ax.set_xlabel(xlabel)
     ax.set_ylim(0, 105)
@@ -278,7 +299,7 @@ def draw_shift_accuracy(shifts, cnn_accuracy, mlp_accuracy):
     _accuracy_panel(ax, shifts, cnn_accuracy, mlp_accuracy, ("CNN", "dense network"),
                     "test digits shifted right by (pixels)")
     ax.set_ylabel("test accuracy (%)")
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.legend(frameon=False, fontsize=9, loc="upper right")
     return fig
 
 
@@ -302,8 +323,18 @@ def draw_augmentation(shifts, plain, augmented):
         ax.set_title(f"{direction} ({seen})", fontsize=10)
     axes[0].set_ylabel("test accuracy (%)")
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2, frameon=False,
-               fontsize=8)
+               fontsize=9)
     return fig
+
+
+def describe_augmentation(shifts, plain, augmented):
+    """Return the alt text of :func:`draw_augmentation`, with the accuracies at the largest shifts."""
+    ends = [0, len(shifts) - 1]
+    mean = (lambda values: np.mean([values[i] for i in ends]))  # noqa: E731
+    return (f"Test accuracy against a shift of {shifts[0]} to {shifts[-1]} pixels for the CNN trained as before "
+            f"and the CNN trained on sideways-shifted copies. Shifted sideways by {_pixels(max(map(abs, shifts)))}, "
+            f"the augmented CNN keeps {mean(augmented['sideways']):.0%} and the other {mean(plain['sideways']):.0%}; "
+            f"shifted up or down, {mean(augmented['up or down']):.0%} and {mean(plain['up or down']):.0%}.")
 
 
 def shift_of_feature_map(before, after, max_shift=3):

@@ -14,33 +14,43 @@ import numpy as np
 
 from ..ops import correlate2d, pad2d
 from ..pooling import avg_pool2d
-from ..shapes import conv_output_size
+from ..shapes import conv_output_size, unread_positions
 from ._common import COLORS, new_figure, sample_photo
 from .padding import (_draw_padded_input, _fixed_layout, _input_and_output_canvas, _no_axis,
                       _panel_title, window_coverage)
 
 __all__ = ["draw_stride_grid", "draw_stride_aliasing", "draw_output_stride", "zone_plate",
-           "antialias_kernel", "subsample", "blur_subsample", "skipped_count",
+           "antialias_kernel", "subsample", "blur_subsample",
            "describe_stride_grid", "describe_stride_aliasing", "describe_output_stride"]
 
 
-def skipped_count(i, k, s, p=0):
-    """Return how many rows (or columns) of an i-pixel input no window reads.
+def _unread_detail(i, k, s, p):
+    """Return one sentence: how many input rows no window reads, and why (gaps, left-over rows).
 
-    Rows are skipped at the end when (i + 2p - k) is not a multiple of s, and
-    between windows when s > k. Padding rows are not counted.
+    The last (i + 2p - k) mod s rows of the padded input come after the last
+    window; the last p of them are padding, so only max(0, rest - p) real rows
+    are lost there. The other unread rows lie in the gaps between windows (s > k).
 
     Examples
     --------
-    >>> skipped_count(6, 3, 2)
-    1
-    >>> skipped_count(7, 2, 3)
-    3
-    >>> skipped_count(5, 3, 2, 1)
-    0
+    >>> _unread_detail(6, 3, 3, 1)
+    '1 row and column never read: (i + 2p − k) mod s = 2 left over, 1 of them padding'
+    >>> _unread_detail(6, 3, 2, 1)
+    'every input row and column is read: the 1 row left over is padding'
     """
-    reads = window_coverage(i, k, s, p)[p:p + i]
-    return int((reads == 0).sum())
+    unread = len(unread_positions(i, k, stride=s, padding=p))
+    rest = (i + 2 * p - k) % s
+    real_rest = max(0, rest - p)
+    causes = ["gaps, as s > k"] if unread > real_rest else []
+    if real_rest:
+        absorbed = f", {rest - real_rest} of them padding" if rest > real_rest else ""
+        causes.append(f"(i + 2p − k) mod s = {rest} left over{absorbed}")
+    padding_only = (f"the {rest} row{'s' if rest > 1 else ''} left over "
+                    f"{'are' if rest > 1 else 'is'} padding") if rest and not real_rest else ""
+    if not unread:
+        return "every input row and column is read" + (f": {padding_only}" if padding_only else "")
+    noun = "row and column" if unread == 1 else "rows and columns"
+    return f"{unread} {noun} never read: " + "; ".join(causes + ([padding_only] if padding_only else []))
 
 
 def _floor_title(i, k, s, p, o):
@@ -68,7 +78,7 @@ def draw_stride_grid(i: int = 5, k: int = 3, s: int = 2, p: int = 0, *, extent: 
     >>> fig.get_suptitle()
     'o = ⌊(i + 2p − k) / s⌋ + 1 = ⌊(6 + 2·0 − 3) / 2⌋ + 1 = 2'
     >>> fig.texts[-1].get_text()
-    '1 row and column never read: (i + 2p − k) mod s = 1'
+    '1 row and column never read: (i + 2p − k) mod s = 1 left over'
     """
     n = i + 2 * p
     fig, ax = new_figure(6.0, 3.4)
@@ -82,16 +92,13 @@ def draw_stride_grid(i: int = 5, k: int = 3, s: int = 2, p: int = 0, *, extent: 
                      color=COLORS["skipped"])
         return fig
     o = conv_output_size(i, k, stride=s, padding=p)
-    skipped = skipped_count(i, k, s, p)
-    rest = (n - k) % s
-    if skipped:
-        causes = (["gaps, as s > k"] if s > k else []) + ([f"(i + 2p − k) mod s = {rest}"] if rest else [])
-        noun = "row and column" if skipped == 1 else "rows and columns"
-        detail, colour = f"{skipped} {noun} never read: " + "; ".join(causes), COLORS["skipped"]
-    else:
-        detail, colour = "every input row and column is read", COLORS["text"]
+    detail = _unread_detail(i, k, s, p)
+    colour = COLORS["text"] if detail.startswith("every") else COLORS["skipped"]
     fig.suptitle(_floor_title(i, k, s, p, o), fontsize=12)
-    fig.text(0.5, 0.03, detail, ha="center", fontsize=11, color=colour)
+    if len(detail) > 66:  # too wide for one line at this size: the count, then its causes
+        detail = detail.replace(": ", ":\n", 1)
+    fig.text(0.5, 0.015, detail, ha="center", va="bottom", fontsize=10.5, color=colour,
+             linespacing=1.3)
     _panel_title(ax, right, f"output {o}×{o}")
     return fig
 
@@ -101,21 +108,19 @@ def describe_stride_grid(i, k, s, p):
     if k > i + 2 * p:
         return f"A {k}x{k} kernel does not fit in a {i}x{i} input padded by {p}."
     o = conv_output_size(i, k, stride=s, padding=p)
-    skipped = skipped_count(i, k, s, p)
-    unread = {0: "every input row and column is read",
-              1: "1 input row and 1 column are never read"}.get(
-        skipped, f"{skipped} input rows and {skipped} columns are never read")
+    detail = _unread_detail(i, k, s, p).replace("−", "-")
     return (f"A {k}x{k} window moving {s} cells at a time over a {i}x{i} input padded by {p}: "
-            f"{o}x{o} output positions; {unread}.")
+            f"{o}x{o} output positions; {detail}.")
 
 
 def zone_plate(size: int = 96) -> np.ndarray:
     """Return a size x size zone plate: rings whose frequency grows from 0 at the centre.
 
-    The value is 0.5 + 0.5 cos(pi r^2 / size) at distance r from the centre, so
-    the local frequency is r / size cycles per pixel: it reaches the finest
-    pattern a pixel grid can hold (0.5, one dark and one light pixel) at the
-    middle of each edge. Any downsampling aliases its outer rings.
+    The value is 0.5 + 0.5 cos(pi r^2 / L) at distance r from the centre, with
+    L = size * sqrt(2), so the local frequency is r / L cycles per pixel. It
+    reaches the finest pattern a pixel grid can hold (0.5, one dark and one
+    light pixel) only in the corners, so the plate itself is free of aliasing,
+    and any subsampling by s aliases the rings beyond radius L / (2s).
 
     Examples
     --------
@@ -124,7 +129,7 @@ def zone_plate(size: int = 96) -> np.ndarray:
     ((64, 64), 1.0)
     """
     r2 = (np.arange(size)[:, None] - size / 2) ** 2 + (np.arange(size)[None, :] - size / 2) ** 2
-    return 0.5 + 0.5 * np.cos(np.pi * r2 / size)
+    return 0.5 + 0.5 * np.cos(np.pi * r2 / (size * math.sqrt(2)))
 
 
 def antialias_kernel(stride: int) -> np.ndarray:

@@ -35,13 +35,29 @@ def _bare(ax):
     ax.set_axis_off()
 
 
+def _write_values(ax, values, cmap, vmin, vmax, fontsize=9):
+    """Write each non-zero integer of ``values`` (1..9) in its cell of a pcolormesh, as text markers.
+
+    One line of markers per value, not one text per cell: a frame draws much faster.
+    """
+    import matplotlib
+
+    colormap, norm = matplotlib.colormaps[cmap], matplotlib.colors.Normalize(vmin, vmax)
+    for v in np.unique(values[values != 0]):
+        rows, cols = np.nonzero(values == v)
+        luminance = np.dot(colormap(norm(v))[:3], [0.299, 0.587, 0.114])
+        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker=f"${v:g}$", ms=fontsize * 0.8,
+                color="black" if luminance > 0.5 else "white", markeredgewidth=0)
+
+
 def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     """Return a figure of the convolution matrix of a ``kernel_size`` kernel on a ``size`` x ``size`` input.
 
     Left: the kernel, weights 1, 2, ... written in its cells. Right: the matrix
     M of :func:`cnnlib.conv_matrix` (no padding), one row per output unit and
-    one column per input pixel; zeros are white and each weight has its colour,
-    so the shifted copies of the kernel show. Row 0 is outlined.
+    one column per input pixel; zeros are white and each weight has its colour
+    (and, for inputs up to 4x4, its number), so the shifted copies of the
+    kernel show. Row 0 is outlined.
     """
     kernel = np.arange(1.0, kernel_size**2 + 1).reshape(kernel_size, kernel_size)  # all weights differ
     matrix = conv_matrix((size, size), kernel, stride=stride)
@@ -51,10 +67,12 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     draw_grid(ax_k, kernel, vmin=1, vmax=kernel.max(), fontsize=9)
     ax_k.set_xlim(-0.2, 3.2)  # the same cell size for k = 2 and 3
     ax_k.set_ylim(3.2, -0.2)
-    ax_k.set_title("kernel", fontsize=8, y=1.0)
+    ax_k.set_title("kernel", fontsize=9, y=1.0)
     shown = np.where(matrix == 0, np.nan, matrix)
     ax_m.pcolormesh(np.arange(cols + 1), np.arange(rows + 1), np.ma.masked_invalid(shown), cmap=SEQUENTIAL,
                     vmin=1, vmax=kernel.max(), edgecolors="#DDDDDD", linewidth=0.3)
+    if cols <= 16:  # cells large enough for a digit
+        _write_values(ax_m, matrix, SEQUENTIAL, 1, kernel.max())
     outline(ax_m, 0, 0, 1, cols, color=COLORS["window"], lw=1.5)
     for c in range(size, cols, size):  # a thin line between the input's rows, flattened
         ax_m.axvline(c, color="#999999", lw=0.6)
@@ -63,11 +81,12 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     ax_m.set_aspect("equal")
     _bare(ax_m)
     nonzero = int(np.count_nonzero(matrix))
-    ax_m.set_title(f"M: {rows} outputs x {cols} inputs; {nonzero} of {matrix.size} entries non-zero, "
-                   f"{kernel.size} distinct", fontsize=8, y=1.0)
+    outputs = "1 output" if rows == 1 else f"{rows} outputs"
+    ax_m.set_title(f"M: {outputs} x {cols} inputs; {nonzero} of {matrix.size} entries non-zero, "
+                   f"{kernel.size} distinct", fontsize=9, y=1.0)
     out = int(round(np.sqrt(rows)))
     fig.suptitle(f"{kernel_size}x{kernel_size} kernel on a {size}x{size} input, stride {stride}: "
-                 f"output {out}x{out}, so M is {rows} x {cols}", fontsize=9)
+                 f"output {out}x{out}, so M is {rows} x {cols}", fontsize=10)
     return fig
 
 
@@ -107,34 +126,34 @@ def feature_map(image, stride=1, kernel=SOBEL_X):
 def draw_shift(shift=0, stride=1):
     """Return a figure of an object moved ``shift`` pixels right, its feature map, and the equivariance test.
 
-    Panels: the image; its feature map at ``stride`` (Sobel x); and the
-    difference between that map and the unshifted image's map moved by
-    shift / stride (rounded down). The difference is zero when the layer is
-    equivariant to this shift. The title gives the global max-pool of |map|,
-    which does not change with the shift.
+    Panels: the moved image; its feature map at ``stride`` (Sobel x), with the
+    global max-pool of |map| written below it (it does not change with the
+    shift at stride 1); and the difference between that map and the unshifted
+    image's map moved by shift // stride output pixels. The difference is zero
+    when the layer is equivariant to this shift.
     """
     scene = shift_scene(shift)
     fmap = feature_map(scene, stride)
     moved = shift_right(feature_map(shift_scene(0), stride), shift // stride)
     diff = fmap - moved
     limit = np.percentile(np.abs(feature_map(shift_scene(0))), 99)
-    fig, axes = new_figure(6, 2.5, 1, 3)
-    _fixed_margins(fig, left=0.01, right=0.99, top=0.78, bottom=0.1, wspace=0.06)
+    fig, axes = new_figure(6, 2.7, 1, 3)
+    _fixed_margins(fig, left=0.01, right=0.99, top=0.76, bottom=0.17, wspace=0.06)
     show_image(axes[0], scene, vmin=0, vmax=1)
-    axes[0].set_title("image x", fontsize=8, y=1.0)
+    axes[0].set_title(f"image: x moved {shift}", fontsize=9, y=1.0)
     show_image(axes[1], fmap, cmap=DIVERGING, vmin=-limit, vmax=limit)
-    axes[1].set_title(f"feature map f(x), {fmap.shape[0]}x{fmap.shape[1]}", fontsize=8, y=1.0)
+    axes[1].set_title(f"f(x moved {shift}), {fmap.shape[0]}x{fmap.shape[1]}", fontsize=9, y=1.0)
     show_image(axes[2], diff, cmap=DIVERGING, vmin=-limit, vmax=limit)
-    axes[2].set_title(f"f(x) − f(x at 0) moved {shift // stride}", fontsize=8, y=1.0)
+    axes[2].set_title(f"f(x moved {shift}) − (f(x) moved {shift // stride})", fontsize=9, y=1.0)
     equal = np.allclose(diff, 0)
-    verdict = "difference 0 everywhere: equivariant" if equal else \
-        f"max |difference| {np.abs(diff).max():.2f}: not a shifted copy"
-    axes[2].text(0.5, -0.03, verdict, transform=axes[2].transAxes, ha="center", va="top", fontsize=7)
-    axes[0].text(0.5, -0.03, f"global max-pool of |f(x)| = {np.abs(fmap).max():.3f}",
-                 transform=axes[0].transAxes, ha="center", va="top", fontsize=7)
+    verdict = "0 everywhere:\nequivariant" if equal else \
+        f"largest |difference| {np.abs(diff).max():.2f}:\nnot a shifted copy"
+    axes[2].text(0.5, -0.03, verdict, transform=axes[2].transAxes, ha="center", va="top", fontsize=9)
+    axes[1].text(0.5, -0.03, f"global max-pool of |map|:\n{np.abs(fmap).max():.3f}",
+                 transform=axes[1].transAxes, ha="center", va="top", fontsize=9)
     for ax in axes:
         _bare(ax)
-    fig.suptitle(f"object moved {shift} pixels right, Sobel-x layer with stride {stride}", fontsize=9)
+    fig.suptitle(f"object moved {shift} pixels right, Sobel-x layer with stride {stride}", fontsize=10)
     return fig
 
 
@@ -150,6 +169,6 @@ def draw_composed_kernels(first, second):
     for ax, values, title in zip(axes, [first, second, combined],
                                  ["first kernel", "then this kernel", "= one kernel"]):
         limit = np.abs(values).max() or 1.0
-        draw_grid(ax, values, cmap=DIVERGING, vmin=-limit, vmax=limit, fontsize=8)
+        draw_grid(ax, values, cmap=DIVERGING, vmin=-limit, vmax=limit, fontsize=9)
         ax.set_title(f"{title} ({values.shape[0]}x{values.shape[1]})", fontsize=9)
     return fig

@@ -2,7 +2,7 @@
 
 - :func:`draw_edge_detector`: a photograph and its two-weight edge map (static);
 - :func:`draw_flip_and_slide`: 1-D convolution as flip-then-slide, one kernel position per frame;
-- :func:`draw_parameter_counts`: dense vs sparse vs shared weights for one image size, log scale.
+- :func:`draw_parameter_counts`: dense vs sparse vs shared weights for one image size, log scale;
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from matplotlib.ticker import NullLocator
 
 from ..ops import convolve1d
 from ..shapes import conv_output_size, dense_params
-from ._common import COLORS, DIVERGING, draw_grid, new_figure, outline, show_image
-
-__all__ = ["SIGNAL", "KERNEL", "draw_edge_detector", "draw_flip_and_slide", "flip_and_slide_alt",
-           "draw_parameter_counts", "parameter_counts_alt", "parameter_counts"]
+from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, outline, show_image
+__all__ = ["SIGNAL", "KERNEL", "draw_edge_detector", "draw_flip_and_slide",
+           "flip_and_slide_alt", "draw_parameter_counts", "parameter_counts_alt", "parameter_counts"]
 
 #: The chapter's running 1-D example: a signal of 8 samples and an asymmetric kernel of 3.
 SIGNAL = np.array([1, 3, 0, 2, 4, 1, 0, 2])
@@ -55,30 +54,33 @@ def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
                          f"and a kernel of {w.size}")
     k, flipped = w.size, w[::-1]
     products = x[position:position + k] * flipped + 0.0  # + 0.0 turns -0 into 0
-    fig, ax = new_figure(6, 2.9)
-    lim = np.abs(np.concatenate([w, products])).max()
-    draw_grid(ax, x[None], origin=(0, 0), vmin=min(x.min(), y.min()), vmax=max(x.max(), y.max()))
-    draw_grid(ax, flipped[None], origin=(1.6, position), cmap=DIVERGING, vmin=-lim, vmax=lim)
-    draw_grid(ax, products[None], origin=(3.2, position), cmap=DIVERGING, vmin=-lim, vmax=lim)
+    fig, ax = new_figure(6.8, 3.2)
+    # One colour scale for every position, so that a weight keeps its colour from frame to frame.
+    every_product = np.lib.stride_tricks.sliding_window_view(x, k) * flipped
+    lim = max(np.abs(w).max(), np.abs(every_product).max())
+    low, high = min(x.min(), y.min()), max(x.max(), y.max())
+    draw_grid(ax, x[None], origin=(0, 0), vmin=low, vmax=high, fontsize=11)
+    draw_grid(ax, flipped[None], origin=(1.6, position), cmap=DIVERGING, vmin=-lim, vmax=lim, fontsize=11)
+    draw_grid(ax, products[None], origin=(3.2, position), cmap=DIVERGING, vmin=-lim, vmax=lim, fontsize=11)
     shown = np.where(np.arange(y.size) <= position, y, np.nan)
     _blank_cells(ax, 4.8, position + 1, y.size - position - 1)
-    draw_grid(ax, shown[None], origin=(4.8, 0), vmin=min(x.min(), y.min()), vmax=max(x.max(), y.max()))
+    draw_grid(ax, shown[None], origin=(4.8, 0), vmin=low, vmax=high, fontsize=11)
     outline(ax, 0, position, 1, k, color=COLORS["window"])
     outline(ax, 4.8, position, 1, 1, color=COLORS["output"], lw=3)
     for i in range(x.size):
-        ax.text(i + 0.5, -0.15, str(i), ha="center", va="bottom", fontsize=7, color=COLORS["text"])
+        ax.text(i + 0.5, -0.1, str(i), ha="center", va="bottom", fontsize=9, color=COLORS["text"])
     for i in range(k):  # which tap of w sits under each input sample
-        ax.text(position + i + 0.5, 2.75, f"w[{k - 1 - i}]", ha="center", va="center", fontsize=7)
+        ax.text(position + i + 0.5, 2.8, f"w[{k - 1 - i}]", ha="center", va="center", fontsize=9)
     for row, label in [(0.5, "signal x"), (2.1, "w, flipped"), (3.7, "products"), (5.3, "output y")]:
-        ax.text(-0.2, row, label, ha="right", va="center", fontsize=9)
+        ax.text(-0.2, row, label, ha="right", va="center", fontsize=10)
     ax.text(x.size + 0.2, 0.5, f"w = {[int(v) if v == int(v) else v for v in w]}",
-            ha="left", va="center", fontsize=9, color=COLORS["text"])
+            ha="left", va="center", fontsize=10, color=COLORS["text"])
     ax.set_xlim(-2.2, x.size + 2.6)
-    ax.set_ylim(6.0, -0.6)
+    ax.set_ylim(6.0, -0.7)
     terms = " + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(x[position:position + k], flipped))
     # A text, not set_title: placing a title measures the hidden axes and doubles the drawing time.
     ax.text(0.5, 1.01, f"y[{position}] = {terms} = {y[position]:g}", transform=ax.transAxes,
-            ha="center", va="bottom", fontsize=10)
+            ha="center", va="bottom", fontsize=11)
     return _fixed_margins(fig, top=0.9)
 
 
@@ -140,13 +142,27 @@ def draw_parameter_counts(image=(280, 320), kernel=(1, 2)):
 
 
 def draw_edge_detector(image, edges):
-    """Return a figure of ``image`` beside its edge map ``edges`` (signed values, PuOr)."""
+    """Return a figure of ``image`` beside its edge map ``edges`` (signed values, PuOr).
+
+    Each panel is as many pixels wide as the image at :data:`cnnlib.widgets.DPI`
+    100, so that one-pixel edges are not averaged away, and the edge map is
+    clipped at the 97th percentile of its magnitude, so that weak edges show.
+    """
     image, edges = np.asarray(image, dtype=float), np.asarray(edges, dtype=float)
-    fig, (left, right) = new_figure(6, 2.9, 1, 2)
-    show_image(left, image, f"input, {image.shape[0]}x{image.shape[1]}", vmin=0, vmax=1)
-    lim = np.percentile(np.abs(edges), 99) or 1.0  # a few strong edges would wash out the rest
+    height, width = image.shape
+    inches = (2 * width + 40) / 100, (height + 70) / 100  # 100 pixels per inch
+    fig, (left, right) = new_figure(*inches, 1, 2)
+    fig.set_layout_engine(None)
+    for n, ax in enumerate((left, right)):  # one image pixel per figure pixel
+        ax.set_position([(10 + n * (width + 20)) / (100 * inches[0]), 45 / (100 * inches[1]),
+                         edges.shape[1] / (100 * inches[0]) if n else width / (100 * inches[0]),
+                         height / (100 * inches[1])])
+    show_image(left, image, f"input, {height}x{width}", vmin=0, vmax=1)
+    lim = np.percentile(np.abs(edges), 97) or 1.0  # a few strong edges would wash out the rest
     show_image(right, edges, f"edges, {edges.shape[0]}x{edges.shape[1]} (2 weights)",
                cmap=DIVERGING, vmin=-lim, vmax=lim)
+    add_sign_key(fig, [(30 + width + width / 3) / (100 * inches[0]), 12 / (100 * inches[1]),
+                       width / 3 / (100 * inches[0]), 16 / (100 * inches[1])])
     return fig
 
 
