@@ -113,6 +113,13 @@ def test_the_fingerprints_find_a_leaked_solution_and_ignore_lesson_code():
     assert not leaks(json.dumps(editions.student_notebook(full)), {"ex-demo": prints})
 
 
+def test_the_fingerprints_skip_lines_of_bare_markup_that_every_page_has():
+    prose = "It is 4:\n\n```python\nanswer = 2 + 2\n```\n\n| sum | value |\n| --- | --- |\n| 2 + 2 | 4 |"
+    prints = editions.solution_fingerprints({"cells": exercise_cells(prose=prose), "metadata": {}})["ex-demo"]
+    assert "| 2 + 2 | 4 |" in prints and "answer = 2 + 2" in prints
+    assert "```python" not in prints and "| --- | --- |" not in prints
+
+
 # ----- the chapters -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

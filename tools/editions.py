@@ -216,12 +216,17 @@ def student_notebook(notebook: dict, name: str = "notebook") -> dict:
     return student
 
 
+# A line of markup alone (a code fence, a table rule, a directive fence) says nothing
+# of the solution, and every page has such lines.
+MARKUP = re.compile(r"^(`{3,}|~{3,}|:{3,})[\w{}-]*$|^[|:\- ]+$")
+
+
 def solution_fingerprints(notebook: dict) -> dict[str, list[str]]:
     """Return, for each exercise, text that only its solution contains.
 
     That is every line of the solution and hidden-test regions that no other cell
     contains (so no lesson code is mistaken for a leak), and every line of the worked
-    solution's prose. Whitespace is collapsed: search :func:`normalise` d text.
+    solution's prose, less lines of bare markup. Whitespace is collapsed: search :func:`normalise` d text.
     """
     cells = notebook["cells"]
     secret_cells = {id(ex.solution) for ex in exercises(notebook)}
@@ -233,8 +238,9 @@ def solution_fingerprints(notebook: dict) -> dict[str, list[str]]:
         secret = (_regions(source(ex.answer), BEGIN_SOLUTION, END_SOLUTION)
                   + _regions(source(ex.check), BEGIN_HIDDEN, END_HIDDEN)
                   + source(ex.solution).split("\n")[2:-1])
-        lines = {normalise(line) for line in secret}
-        found[ex.label] = sorted(line for line in lines if len(line) >= 8 and line not in public)
+        lines = {normalise(line) for line in secret} - {""}
+        found[ex.label] = sorted(line for line in lines
+                                 if len(line) >= 8 and line not in public and not MARKUP.match(line))
     return found
 
 
