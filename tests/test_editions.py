@@ -113,6 +113,14 @@ def test_the_fingerprints_find_a_leaked_solution_and_ignore_lesson_code():
     assert not leaks(json.dumps(editions.student_notebook(full)), {"ex-demo": prints})
 
 
+def test_the_fingerprints_skip_what_cnnlib_itself_says():
+    # Students install cnnlib and read its reference page: its docstrings are no secret.
+    prose = "Unit index starts at:\n\nstart = index * S - P and stop = start + r.\n\nWalk up the layers."
+    prints = editions.solution_fingerprints({"cells": exercise_cells(prose=prose), "metadata": {}})["ex-demo"]
+    assert "start = index * S - P and stop = start + r." in editions.library_text()
+    assert "start = index * S - P and stop = start + r." not in prints and "Walk up the layers." in prints
+
+
 def test_the_fingerprints_skip_lines_of_bare_markup_that_every_page_has():
     prose = "It is 4:\n\n```python\nanswer = 2 + 2\n```\n\n| sum | value |\n| --- | --- |\n| 2 + 2 | 4 |"
     prints = editions.solution_fingerprints({"cells": exercise_cells(prose=prose), "metadata": {}})["ex-demo"]

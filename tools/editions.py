@@ -225,14 +225,16 @@ def solution_fingerprints(notebook: dict) -> dict[str, list[str]]:
     """Return, for each exercise, text that only its solution contains.
 
     That is every line of the solution and hidden-test regions that no other cell
-    contains (so no lesson code is mistaken for a leak), and every line of the worked
-    solution's prose, less lines of bare markup. Whitespace is collapsed: search :func:`normalise` d text.
+    contains (so no lesson code is mistaken for a leak) and cnnlib does not (students
+    install cnnlib, docstrings and all, and its reference page shows them), and every
+    line of the worked solution's prose, less lines of bare markup. Whitespace is
+    collapsed: search :func:`normalise` d text.
     """
     cells = notebook["cells"]
     secret_cells = {id(ex.solution) for ex in exercises(notebook)}
     public = normalise("\n".join(
         remove_hidden_tests(replace_solutions(source(c))) if c["cell_type"] == "code" else source(c)
-        for c in cells if id(c) not in secret_cells))
+        for c in cells if id(c) not in secret_cells)) + " " + library_text()
     found = {}
     for ex in exercises(notebook):
         secret = (_regions(source(ex.answer), BEGIN_SOLUTION, END_SOLUTION)
@@ -242,6 +244,11 @@ def solution_fingerprints(notebook: dict) -> dict[str, list[str]]:
         found[ex.label] = sorted(line for line in lines
                                  if len(line) >= 8 and line not in public and not MARKUP.match(line))
     return found
+
+
+def library_text() -> str:
+    """Return the source of cnnlib, whitespace collapsed: public in every edition."""
+    return normalise("\n".join(p.read_text() for p in sorted((ROOT / "cnnlib").rglob("*.py"))))
 
 
 def normalise(text: str) -> str:
