@@ -7,6 +7,8 @@ import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
+# The website shows about this many characters of a code cell before it scrolls sideways.
+MAX_CODE_LINE = 80
 
 
 def problems(notebook: dict) -> list[str]:
@@ -22,6 +24,20 @@ def problems(notebook: dict) -> list[str]:
     return found
 
 
+def long_code_lines(notebook: dict, limit: int = MAX_CODE_LINE) -> list[str]:
+    """Return where code cells have lines longer than ``limit`` (cells counted from 0, lines from 1)."""
+    found = []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else source
+        for number, line in enumerate(text.split("\n"), start=1):
+            if len(line) > limit:
+                found.append(f"cell {index}, line {number} ({len(line)} characters): {line.strip()}")
+    return found
+
+
 def test_the_book_has_notebooks():
     assert len(NOTEBOOKS) >= 1, f"no notebooks found under {BOOK}"
 
@@ -32,6 +48,13 @@ def test_notebook_is_committed_clean(path):
     assert not found, f"{path.name}: {', '.join(found)}; clear outputs before committing"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_website_code_cells(path):
+    found = long_code_lines(json.loads(path.read_text()))
+    assert not found, (f"{path.name}: code lines longer than {MAX_CODE_LINE} characters scroll "
+                       "sideways on the website; break them:\n" + "\n".join(found))
+
+
 def test_the_check_catches_outputs_counts_and_widget_state():
     dirty = {"metadata": {"widgets": {}},
              "cells": [{"cell_type": "code", "outputs": [{"output_type": "stream"}], "execution_count": 3}]}
@@ -39,3 +62,11 @@ def test_the_check_catches_outputs_counts_and_widget_state():
                                "cell 0 has outputs", "cell 0 has an execution count"]
     clean = {"metadata": {}, "cells": [{"cell_type": "code", "outputs": [], "execution_count": None}]}
     assert problems(clean) == []
+
+
+def test_the_line_check_names_the_cell_and_line_and_skips_markdown():
+    long = "x = 1  # " + "a" * 72
+    notebook = {"cells": [{"cell_type": "markdown", "source": [long]},
+                          {"cell_type": "code", "source": ["y = 2\n", long]},
+                          {"cell_type": "code", "source": "z = 3\n" + "b" * 80}]}
+    assert long_code_lines(notebook) == [f"cell 1, line 2 (81 characters): {long}"]

@@ -30,6 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_SITE_BYTES = 60 * 1024 * 1024
 MAX_FRAME_MS = 100
+VIEWPORT = {"width": 1280, "height": 800}  # a laptop: the narrowest column the theme draws beside both sidebars
 
 # Runs in the page: the <img> shown (not hidden in a Stack) inside the figure that
 # holds the slider handle `handle`.
@@ -106,7 +107,7 @@ def _slider_count(html: str) -> int:
 
 
 def _visit(browser, url: str, expected_sliders: int) -> dict:
-    page = browser.new_page()
+    page = browser.new_page(viewport=VIEWPORT)
     report = {"requests": [], "failed": [], "errors": [], "bytes": 0, "moved": 0, "changed": 0,
               "latencies": [], "unlabelled": [], "unnamed": []}
     page.on("request", lambda r: report["requests"].append(r.url))
@@ -121,6 +122,10 @@ def _visit(browser, url: str, expected_sliders: int) -> dict:
                                timeout=30_000)
         page.evaluate("""() => document.addEventListener('keydown',
                          () => { window.__keyTime = performance.now(); }, true)""")
+    # Code a reader must scroll sideways to read: a cell's input wider than its column.
+    report["wide_code"] = page.evaluate("""() => [...document.querySelectorAll('div.cell_input pre')]
+        .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+        .map(pre => pre.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b))""")
     # Page weight: the uncompressed bytes of the page and of everything it loaded.
     report["bytes"] = page.evaluate("""() => performance.getEntriesByType('navigation')
         .concat(performance.getEntriesByType('resource'))
@@ -173,7 +178,8 @@ def test_every_slider_on_every_page_responds_without_a_kernel(site, server, brow
         foreign = sorted({u for u in report["requests"] if not u.startswith(server) and not u.startswith("data:")})
         for kind, items in [("console errors", report["errors"]), ("failed requests", report["failed"]),
                             ("requests to other hosts", foreign), ("frames without alt text", report["unlabelled"]),
-                            ("slider handles without their label or value for screen readers", report["unnamed"])]:
+                            ("slider handles without their label or value for screen readers", report["unnamed"]),
+                            (f"code lines wider than the column at {VIEWPORT['width']} px", report["wide_code"])]:
             if items:
                 problems.append(f"{rel}: {kind}: {items[:5]}")
         if report["moved"] != expected:

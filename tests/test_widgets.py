@@ -123,6 +123,38 @@ def test_a_frame_shows_what_savefig_draws_at_the_same_dpi():
     assert np.abs(frame - reference).mean() < 1.0  # only the palette's rounding differs
 
 
+def _saved_and_framed(draw, dpi=80):
+    saved = io.BytesIO()
+    draw().savefig(saved, format="png", dpi=dpi, facecolor="white")
+    reference = np.asarray(Image.open(saved).convert("RGB"), dtype=float)
+    frame = Image.open(io.BytesIO(png_bytes(draw(), dpi=dpi)))
+    return reference, frame
+
+
+def test_a_grey_photograph_keeps_its_grey_levels_in_a_palette():
+    # 256 grey levels fit a palette exactly; the fast octree palette would merge them
+    # into bands (a mean error of ~3.5), so the slower median cut must be the one used.
+    def draw():
+        fig, ax = new_figure(3, 3)
+        ax.imshow(np.add.outer(np.arange(128), np.arange(128)) % 256, cmap="gray", vmin=0, vmax=255)
+        ax.set_axis_off()
+        return fig
+
+    reference, frame = _saved_and_framed(draw)
+    assert frame.mode == "P"
+    assert np.abs(np.asarray(frame.convert("RGB"), dtype=float) - reference).mean() < 0.5
+
+
+def test_every_palette_frame_stays_within_its_limit_of_the_drawn_figure():
+    from cnnlib.figures.correlation import draw_sliding_kernel
+    from cnnlib.widgets import MAX_PALETTE_ERROR
+
+    reference, frame = _saved_and_framed(lambda: draw_sliding_kernel((1, 1), "convolve"), dpi=100)
+    error = np.abs(np.asarray(frame.convert("RGB"), dtype=float) - reference)
+    assert frame.mode == "P" and error.mean() <= max(MAX_PALETTE_ERROR.values())
+    assert error.max() <= 32, "no pixel may change visibly"
+
+
 def test_render_frames_leaves_the_garbage_collector_as_it_found_it():
     import gc
 
