@@ -59,7 +59,7 @@ browser:
 	fi
 
 test: $(TEST_STAMP) browser book student
-	@mkdir -p _build && rm -f _build/frame-times.tsv
+	@mkdir -p _build && rm -rf _build/frame-times.tsv _build/frame-times.tsv.again
 	# 1. cnnlib's unit tests and doctests, two at a time
 	$(BIN)/python -m pytest tests cnnlib --doctest-modules -n 2 --dist loadfile \
 	  --ignore=tests/test_site.py --ignore=tests/test_live_kernel.py --durations=5 -q

@@ -64,7 +64,7 @@ def timed(tmp_path, monkeypatch):
 
 def test_the_timer_logs_every_interactive_figure(timed):
     interactive_figure(draw_title, {"k": Slider("kernel size k", [1, 3, 5])}, alt="k = {k}")
-    name, count, cpus, walls, size = timed.read_text().strip().split("\t")
+    name, count, cpus, walls, size, key = timed.read_text().strip().split("\t")
     assert name == f"{__name__}.draw_title" and count == "3"
     assert len(cpus.split(",")) == 1 and 0 < float(cpus) < frame_budget.BUDGET_S
     assert int(size) > 0
@@ -76,6 +76,35 @@ def test_the_timer_draws_a_figure_over_budget_again_and_logs_every_attempt(timed
     cpus = timed.read_text().split("\t")[2].split(",")
     assert len(cpus) == frame_budget.ATTEMPTS
     assert len(box.children[1].children) == 2, "the figure is still made of its frames"
+
+
+def test_a_figure_over_budget_on_every_attempt_is_drawn_again_later_in_a_process_of_its_own(
+        timed, monkeypatch, capsys):
+    from cnnlib.figures.why import draw_flip_and_slide
+
+    with monkeypatch.context() as slow:
+        slow.setattr(frame_budget, "BUDGET_S", 0.0)  # the kernel's three attempts are all over
+        interactive_figure(draw_flip_and_slide, {"position": Slider("kernel position p", [0, 1])},
+                           alt="p = {position}")
+    saved = list(Path(f"{timed}.again").glob("*.pkl"))
+    assert len(saved) == 1, "the call is saved to be drawn again"
+    assert frame_budget.main(str(timed)) == 0, "drawn again within budget, it passes"
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "draw_flip_and_slide" in line)
+    assert row.count(",") == frame_budget.ATTEMPTS, "the kernel's attempts and the later one, in one row"
+    assert "(1 of them later" in out and not saved[0].exists()
+
+
+def test_a_figure_still_over_budget_when_drawn_again_fails(timed, monkeypatch, capsys):
+    from cnnlib.figures.why import draw_flip_and_slide
+
+    monkeypatch.setattr(frame_budget, "BUDGET_S", 0.0)
+    interactive_figure(draw_flip_and_slide, {"position": Slider("kernel position p", [0])}, alt="p")
+    assert frame_budget.main(str(timed)) == 1
+    out = capsys.readouterr().out
+    assert "OVER BUDGET" in out and "1 over budget" in out
+    row = next(line for line in out.splitlines() if "draw_flip_and_slide" in line)
+    assert row.count(",") == 2 * frame_budget.ATTEMPTS - 1, "every attempt, here and later, is shown"
 
 
 def test_without_a_log_the_timer_changes_nothing(monkeypatch):

@@ -11,18 +11,23 @@ course's test machine (2 cores). `make test` enforces it in two steps:
    over budget.
 
 A figure that takes longer than the budget is drawn again, twice at most, and the
-fastest attempt is the one judged. The test machines are shared virtual machines
-whose speed varies from moment to moment: a fixed CPU-bound loop, timed 900 times
-in a row on one of them, took 34 ms at the 10th percentile and 66 ms at the 90th.
-A slow moment only ever adds time, so the fastest of three attempts is the best
-measure of what drawing the figure costs; the report shows every attempt.
+fastest attempt is the one judged. If all three are over, the call is saved (pickled,
+to ``LOG.again/``) and step 2 draws it three more times, minutes later, in its own
+process. The test machines are shared virtual machines whose speed varies from
+moment to moment: a fixed CPU-bound loop, timed 900 times in a row on one of them,
+took 34 ms at the 10th percentile and 66 ms at the 90th, and the same figure has
+taken 1.2 s and 2.1 s of CPU a minute apart, slow spells lasting a minute or more.
+A slow moment only ever adds time, so the fastest attempt is the best measure of
+what drawing the figure costs; the report shows every attempt.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 import time
+import uuid
 from pathlib import Path
 
 BUDGET_S = 2.0
@@ -44,19 +49,55 @@ def time_figures(log_path: str | None = None) -> None:
     render_frames = cnnlib.widgets.render_frames
 
     def timed_render_frames(draw, sliders, alt, **options):
-        attempts = []
-        while not attempts or (attempts[-1][0] > BUDGET_S and len(attempts) < ATTEMPTS):
-            cpu, wall = time.process_time(), time.perf_counter()
-            frames = render_frames(draw, sliders, alt, **options)
-            attempts.append((time.process_time() - cpu, time.perf_counter() - wall))
-        size = sum(len(png) for _, png, _ in frames)
-        cpus = ",".join(f"{cpu:.3f}" for cpu, _ in attempts)
-        walls = ",".join(f"{wall:.3f}" for _, wall in attempts)
-        with open(log_path, "a") as log:
-            log.write(f"{_name(draw)}\t{len(frames)}\t{cpus}\t{walls}\t{size}\n")
+        frames, attempts = _attempts(render_frames, draw, sliders, alt, options)
+        key = uuid.uuid4().hex
+        if min(cpu for cpu, _ in attempts) > BUDGET_S:
+            _save_for_later(Path(f"{log_path}.again") / f"{key}.pkl", draw, sliders, options)
+        _log(log_path, _name(draw), len(frames), attempts, sum(len(png) for _, png, _ in frames), key)
         return frames
 
+    timed_render_frames.__wrapped__ = render_frames
     cnnlib.widgets.render_frames = timed_render_frames
+
+
+def _attempts(render_frames, draw, sliders, alt, options):
+    """Draw the frames until an attempt is within budget, ATTEMPTS times at most; return them and the times."""
+    attempts = []
+    while not attempts or (attempts[-1][0] > BUDGET_S and len(attempts) < ATTEMPTS):
+        cpu, wall = time.process_time(), time.perf_counter()
+        frames = render_frames(draw, sliders, alt, **options)
+        attempts.append((time.process_time() - cpu, time.perf_counter() - wall))
+    return frames, attempts
+
+
+def _log(log_path, name, count, attempts, size, key):
+    cpus = ",".join(f"{cpu:.3f}" for cpu, _ in attempts)
+    walls = ",".join(f"{wall:.3f}" for _, wall in attempts)
+    with open(log_path, "a") as log:
+        log.write(f"{name}\t{count}\t{cpus}\t{walls}\t{size}\t{key}\n")
+
+
+def _save_for_later(path: Path, draw, sliders, options) -> None:
+    try:
+        call = pickle.dumps((draw, sliders, options))
+    except Exception:  # noqa: BLE001 - a figure drawn by a notebook's own function: judged as it is
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(call)
+
+
+def draw_again(log: Path) -> int:
+    """Draw every saved over-budget call again, in this process, and log the new attempts."""
+    import cnnlib.widgets
+
+    render_frames = getattr(cnnlib.widgets.render_frames, "__wrapped__", cnnlib.widgets.render_frames)
+    saved = sorted(Path(f"{log}.again").glob("*.pkl"))
+    for path in saved:
+        draw, sliders, options = pickle.loads(path.read_bytes())
+        frames, attempts = _attempts(render_frames, draw, sliders, "", options)
+        _log(log, _name(draw), len(frames), attempts, sum(len(png) for _, png, _ in frames), path.stem)
+        path.unlink()
+    return len(saved)
 
 
 def main(path: str) -> int:
@@ -64,14 +105,18 @@ def main(path: str) -> int:
     if not log.exists():
         print(f"no frame log at {log}: were the notebooks run?")
         return 1
+    again = draw_again(log)
     # Only the course's figures: anything else a notebook might draw is not budgeted.
-    rows = []
-    for line in log.read_text().splitlines():
-        name, count, cpus, walls, size = line.split("\t")
+    # The attempts of a figure drawn again later carry its key: they join its row.
+    figures = {}
+    for number, line in enumerate(log.read_text().splitlines()):
+        name, count, cpus, walls, size, *key = line.split("\t")
         if name.startswith("cnnlib.figures."):
-            cpus = [float(c) for c in cpus.split(",")]
-            rows.append((name, int(count), min(cpus), cpus, float(walls.split(",")[cpus.index(min(cpus))]),
-                         int(size)))
+            row = figures.setdefault(key[0] if key else number, [name, int(count), [], [], int(size)])
+            row[2] += [float(c) for c in cpus.split(",")]
+            row[3] += [float(w) for w in walls.split(",")]
+    rows = [(name, count, min(cpus), cpus, walls[cpus.index(min(cpus))], size)
+            for name, count, cpus, walls, size in figures.values()]
     if not rows:
         print(f"the frame log {log} names no figure of cnnlib.figures")
         return 1
@@ -84,7 +129,8 @@ def main(path: str) -> int:
         print(f"{name:58} {count:>6} {cpu:6.2f} {wall:6.2f} {size / 1000:6.0f}{flag}{retried}")
     retried = sum(len(r[3]) > 1 for r in rows)
     print(f"{len(rows)} interactive figures; slowest {max(r[2] for r in rows):.2f} s CPU (budget {BUDGET_S} s); "
-          f"{retried} drawn again after a first attempt over budget; {over} over budget")
+          f"{retried} drawn again after a first attempt over budget ({again} of them later, "
+          f"in a process of their own); {over} over budget")
     return 1 if over else 0
 
 
