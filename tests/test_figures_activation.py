@@ -175,6 +175,17 @@ def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name,
     assert labels == sorted(fig_act.LABELS.values())
 
 
+def test_the_depth_figure_draws_from_a_given_table():
+    table = fig_act.gradient_table([5])
+    assert set(table) == {(name, 5) for name in fig_act.ACTIVATIONS}
+    assert table["relu", 5].shape == (fig_act.DRAWS, 5)
+    assert np.array_equal(table["relu", 5][2], fig_act.gradient_through_stack("relu", 5, seed=2))
+    table["sigmoid", 5] = np.full((fig_act.DRAWS, 5), 1e-3)  # a table of one's own is what is drawn
+    ax = fig_act.draw_gradient_depth("sigmoid", 5, table=table).axes[0]
+    (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
+    assert np.allclose(finite(mean_line)[1], -3)
+
+
 def test_labels_of_the_depth_figure_do_not_overlap():
     ax = fig_act.draw_gradient_depth("relu", 30).axes[0]
     ys = sorted(t.get_position()[1] for t in ax.texts if t.get_position()[0] == 0.3)

@@ -70,6 +70,13 @@ def test_the_timer_logs_every_interactive_figure(timed):
     assert int(size) > 0
 
 
+def test_a_figure_drawn_through_a_partial_is_logged_under_its_function(timed):
+    import functools
+
+    interactive_figure(functools.partial(draw_title), {"k": Slider("kernel size k", [1])}, alt="k")
+    assert timed.read_text().split("\t")[0] == f"{__name__}.draw_title"
+
+
 def test_the_timer_draws_a_figure_over_budget_again_and_logs_every_attempt(timed, monkeypatch):
     monkeypatch.setattr(frame_budget, "BUDGET_S", 0.0)  # every attempt is over
     box = interactive_figure(draw_title, {"k": Slider("kernel size k", [1, 3])}, alt="k = {k}")

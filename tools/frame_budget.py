@@ -35,7 +35,8 @@ ATTEMPTS = 3
 
 
 def _name(draw) -> str:
-    name = getattr(draw, "__qualname__", None) or repr(draw)  # a partial has no name of its own
+    draw = getattr(draw, "func", draw)  # a functools.partial is named after its function
+    name = getattr(draw, "__qualname__", None) or repr(draw)
     return f"{getattr(draw, '__module__', '')}.{name}"
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..activations import leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
 from ..figures.activation import backprop_norms
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+from ._core import Case, check_answer, check_function
 
 __all__ = ["DERIVATIVE_NAMES", "check_derivatives_by_hand", "PREDICTION_DEPTH", "check_xavier_prediction",
            "check_backprop_norms"]

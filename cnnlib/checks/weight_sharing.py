@@ -5,7 +5,7 @@ import numpy as np
 from ..figures.weight_sharing import feature_map, shift_right, shift_scene
 from ..ops import conv_matrix
 from ..pooling import max_pool2d
-from ._core import Case, CheckResult, check_answer, check_function  # noqa: F401
+from ._core import Case, check_answer, check_function
 
 __all__ = ["check_conv_matrix_by_hand", "pooled_feature_map", "equivariant_shifts", "STACK_SHIFTS",
            "check_stack_shift_prediction", "check_conv_matrix"]

@@ -13,7 +13,7 @@ from ..activations import ACTIVATIONS
 from ._common import COLORS, new_figure
 
 __all__ = ["LABELS", "SATURATED", "DRAWS", "random_stack", "backprop_norms", "gradient_through_stack",
-           "predicted_gradient_ratio", "draw_activation", "draw_gradient_depth"]
+           "predicted_gradient_ratio", "gradient_table", "draw_activation", "draw_gradient_depth"]
 
 #: How each activation is named on a figure.
 LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "sigmoid": "sigmoid", "tanh": "tanh",
@@ -223,22 +223,33 @@ def _times(ratio):
     return f"{ratio:.2g}" if ratio >= 0.01 else f"{ratio:.1e}".replace("e-0", "e-")
 
 
-def draw_gradient_depth(name="sigmoid", depth=10):
+def gradient_table(depths):
+    """Return ``{(name, depth): ratios}`` for every activation and each of ``depths``.
+
+    ``ratios`` has shape (:data:`DRAWS`, depth): row ``seed`` is
+    :func:`gradient_through_stack` of the stack drawn with that seed.
+    """
+    return {(name, depth): np.array([gradient_through_stack(name, depth, seed=seed) for seed in range(DRAWS)])
+            for name in ACTIVATIONS for depth in depths}
+
+
+def draw_gradient_depth(name="sigmoid", depth=10, table=None):
     """Return a figure of the gradient's size, layer by layer, through a ``depth``-layer stack.
 
     The chosen activation is drawn in colour: one thin line for each of
     :data:`DRAWS` random stacks (seeds 0, 1, ...) and, bold, their geometric
     mean; the other six activations' geometric means are drawn in grey for
     comparison, on a log scale. The title gives the range of the chosen
-    activation's ratio at layer 1 over the draws.
+    activation's ratio at layer 1 over the draws. ``table``, from
+    :func:`gradient_table`, holds the ratios (computed here if not given).
     """
     _pair(name)
+    table = gradient_table([depth]) if table is None else table
     layers = np.arange(1, depth + 1)
     fig, ax = new_figure(6, 3)
     fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
     fig.subplots_adjust(left=0.12, right=0.82, top=0.83, bottom=0.15)
-    draws = {other: np.log10([gradient_through_stack(other, depth, seed=seed) for seed in range(DRAWS)])
-             for other in ACTIVATIONS}
+    draws = {other: np.log10(table[other, depth]) for other in ACTIVATIONS}
     logs = {other: lines.mean(axis=0) for other, lines in draws.items()}  # log of the geometric mean
     label_at = dict(zip(logs, _spread([line[0] for line in logs.values()], gap=1.15, top=1.2)))
     for other, line in logs.items():

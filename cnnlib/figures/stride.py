@@ -17,7 +17,7 @@ from ..pooling import avg_pool2d
 from ..shapes import conv_output_size, unread_positions
 from ._common import COLORS, new_figure, sample_photo
 from .padding import (_draw_padded_input, _fixed_layout, _input_and_output_canvas, _no_axis,
-                      _panel_title, window_coverage)
+                      _panel_title)
 
 __all__ = ["draw_stride_grid", "draw_stride_aliasing", "draw_output_stride", "zone_plate",
            "antialias_kernel", "subsample", "blur_subsample",
