@@ -174,25 +174,125 @@ def test_a_forbidden_cnnlib_function_fails_and_is_restored_afterwards():
     assert cnnlib.max_pool2d(x, 2).shape == (2, 2), "the library works again after the check"
 
 
-def test_a_forbidden_function_is_caught_under_any_name_the_learner_gave_it():
-    notebook = {}  # a learner's namespace: imports at the top of a cell are globals there
-    exec("import numpy as np\nfrom cnnlib import pad2d\n"
-         "def calls_np_pad(x, p):\n    return np.pad(x, p, mode='reflect')\n"
-         "def calls_imported_name(x, p):\n    return pad2d(x, p, mode='reflect')\n", notebook)
+LEARNER_CELL = """
+import sys
+import numpy as np
+import scipy.signal
+import cnnlib
+import cnnlib.ops as ops
+from cnnlib import pad2d
+from cnnlib import pad2d as my_padder
+
+def via_np_pad(x, p):
+    return np.pad(x, p, mode="reflect")
+
+def via_from_import(x, p):
+    return pad2d(x, p, mode="reflect")
+
+def via_alias(x, p):
+    return my_padder(x, p, mode="reflect")
+
+def via_module_alias(x, p):
+    return ops.pad2d(x, p, mode="reflect")
+
+def via_the_package(x, p):
+    return cnnlib.pad2d(x, p, mode="reflect")
+
+def via_sys_modules(x, p):
+    return sys.modules["cnnlib"].pad2d(x, p, mode="reflect")
+
+def helper(x, p):
+    return np.pad(x, p, mode="reflect")
+
+def via_a_helper(x, p):
+    return helper(x, p)
+
+def swallowing_the_refusal(x, p):
+    try:
+        return pad2d(x, p, mode="reflect")
+    except Exception:
+        return np.pad(x, p, mode="reflect")
+
+def via_scipy(x, k):
+    return scipy.signal.correlate2d(x, k, mode="valid")
+"""
+
+
+@pytest.fixture(scope="module")
+def learner():
+    """A learner's notebook namespace: the imports of a cell are globals there."""
+    namespace = {}
+    exec(LEARNER_CELL, namespace)
+    return namespace
+
+
+REFLECT_CASE = [Case("3x3, p = 1", (np.arange(9.0).reshape(3, 3), 1))]
+
+
+def reflect(x, p):
+    return np.asarray(x)[np.r_[p:0:-1, :len(x), -2:-p - 2:-1]][:, np.r_[p:0:-1, :len(x), -2:-p - 2:-1]]
+
+
+@pytest.mark.parametrize("name, called", [
+    ("via_np_pad", "np.pad"), ("via_from_import", "cnnlib.pad2d"), ("via_alias", "cnnlib.pad2d"),
+    ("via_module_alias", "cnnlib.pad2d"), ("via_the_package", "cnnlib.pad2d"),
+    ("via_sys_modules", "cnnlib.pad2d"), ("via_a_helper", "np.pad"), ("swallowing_the_refusal", "cnnlib.pad2d")])
+def test_a_forbidden_function_is_refused_however_the_learner_reached_it(learner, name, called):
     import cnnlib
 
-    case = [Case("3x3, p = 1", (np.arange(9.0).reshape(3, 3), 1))]
-    reference = lambda x, p: np.pad(x, p, mode="reflect")  # noqa: E731
-    for name, called in (("calls_np_pad", "np.pad"), ("calls_imported_name", "cnnlib.pad2d")):
-        result = check_function("reflect padding", notebook[name], reference, case, forbid=[np.pad, cnnlib.pad2d])
-        assert f"calls {called}," in str(result), str(result)
-    assert notebook["pad2d"] is cnnlib.pad2d and np.pad(np.ones((2, 2)), 1).shape == (4, 4), "all restored"
+    assert check_function("reflect padding", learner[name], reflect, REFLECT_CASE).passed, "a fine answer otherwise"
+    result = check_function("reflect padding", learner[name], reflect, REFLECT_CASE, forbid=[np.pad, cnnlib.pad2d])
+    assert not result.passed and result.attempted
+    assert f"your function calls {called}, which this exercise asks you to do without" in str(result), str(result)
+
+
+def test_a_forbidden_package_is_refused_by_name(learner):
+    image, kernel = np.arange(16.0).reshape(4, 4), np.ones((2, 2))
+    case = [Case("4x4", (image, kernel))]
+    import cnnlib
+
+    assert check_function("correlate", learner["via_scipy"], cnnlib.correlate2d, case).passed
+    result = check_function("correlate", learner["via_scipy"], cnnlib.correlate2d, case, forbid=["scipy.signal"])
+    assert "your function calls scipy.signal.correlate2d," in str(result), str(result)
+    # a package name is not a prefix of another's: "scipy.sig" forbids nothing
+    assert check_function("correlate", learner["via_scipy"], cnnlib.correlate2d, case, forbid=["scipy.sig"]).passed
+
+
+def test_nothing_is_refused_after_the_check(learner):
+    import sys
+
+    import cnnlib
+
+    before = sys.getprofile()
+    check_function("reflect padding", learner["via_from_import"], reflect, REFLECT_CASE, forbid=[cnnlib.pad2d])
+    assert sys.getprofile() is before
+    assert learner["via_from_import"](np.ones((3, 3)), 1).shape == (5, 5), "the learner's function works again"
+
+
+def test_a_forbidden_builtin_function_is_refused():
+    import math
+
+    result = check_function("product", lambda values: math.prod(values), lambda values: 6,
+                            [Case("1, 2, 3", ([1, 2, 3],))], forbid=[math.prod])
+    assert "your function calls math.prod," in str(result), str(result)
 
 
 def test_a_forbidden_function_is_named_as_the_learner_would_call_it():
-    import cnnlib.figures.why as why
+    import cnnlib.receptive as receptive
 
-    result = check_function("counts", lambda h, w, kh, kw: why.parameter_counts(h, w, kh, kw),
-                            lambda h, w, kh, kw: (0, 0, 0), [Case("3x4", (3, 4, 3, 4))],
-                            forbid=[why.parameter_counts])
-    assert "calls cnnlib.figures.why.parameter_counts," in str(result), str(result)
+    result = check_function("region", lambda layers: receptive.receptive_field(layers),
+                            lambda layers: None, [Case("one layer", ([(3, 1, 1)],))],
+                            forbid=[receptive.receptive_field])
+    assert "calls cnnlib.receptive_field," in str(result), str(result)
+
+
+def test_a_real_valued_answer_computed_in_floating_point_passes_even_when_the_value_is_whole():
+    assert check_answer("sigma", np.sqrt(8 * np.mean(np.arange(-2, 3) ** 2)), 4.0).passed  # 4.000000000000001
+    assert check_answer("sigma", 4 * (1 + 1e-12), 4.0).passed
+    assert not check_answer("sigma", 4.01, 4.0).passed
+    assert check_answer("grid", [[0.1 + 0.2, 1.0]], [[0.3, 1.0]]).passed
+
+
+def test_a_count_stays_exact_even_when_given_as_a_float():
+    assert check_answer("count", 4.0, 4).passed
+    assert not check_answer("count", 4 * (1 + 1e-12), 4).passed

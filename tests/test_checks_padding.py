@@ -10,6 +10,27 @@ import scipy.signal
 
 from cnnlib import checks
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-padding-reflect": ("check_padding_reflect", "pad2d",
+                           "def reflect_pad(x, p):\n    return {f}(x, p, mode='reflect')"),
+    "ex-padding-same-correlate": ("check_padding_same_correlate", "conv2d",
+                                  "def same_correlate2d(x, kernel):\n"
+                                  "    x, kernel = np.asarray(x, float), np.asarray(kernel, float)\n"
+                                  "    return {f}(x[None, None], kernel[None, None], padding='same')[0, 0]"),
+}
+FORBIDDEN = {
+    "ex-padding-reflect": ["def reflect_pad(x, p):\n    return np.pad(x, p, mode='reflect')"],
+    "ex-padding-same-correlate": ["import scipy.signal\n"
+                                  "def same_correlate2d(x, kernel):\n"
+                                  "    return scipy.signal.correlate2d(x, kernel, mode='same')"],
+}
+COUNT_ANSWERS = {
+    "ex-padding-by-hand": ("check_padding_by_hand", (5, 2)),            # 7 + 2 - 5 + 1; 2p = 5 - 1
+    "ex-padding-even-kernel": ("check_padding_even_kernel", (5, 7)),    # 6 + 2p - 4 + 1, p = 1, 2
+    "ex-padding-modes-corner": ("check_padding_modes_corner", (12, 33, 21, 45)),  # the windows, summed
+}
+
 
 # --- compute-by-hand and prediction checks ------------------------------------
 
@@ -88,18 +109,35 @@ def test_modes_corner_not_attempted():
 
 
 # --- reflect padding ------------------------------------------------------------
+# The exercise refuses np.pad and cnnlib.pad2d, so the independent answers below index the
+# mirror image themselves (and the refusal of np.pad is tested in test_exercise_checks.py).
 
-def reflect_with_numpy(x, p):
-    return np.pad(np.asarray(x, float), p, mode="reflect")
+def mirrored(n, p, repeat_edge=False):
+    """Return the indices of a length-n axis padded by p: reflect, or symmetric with repeat_edge."""
+    index = np.arange(-p, n + p)
+    if repeat_edge:
+        return np.where(index < 0, -index - 1, np.where(index >= n, 2 * n - 1 - index, index))
+    return np.where(index < 0, -index, np.where(index >= n, 2 * (n - 1) - index, index))
 
 
-def test_reflect_check_passes_numpy_reflect():
-    assert checks.check_padding_reflect(reflect_with_numpy).passed
+def reflect_by_indexing(x, p):
+    x = np.asarray(x, float)
+    return x[np.ix_(mirrored(x.shape[0], p), mirrored(x.shape[1], p))]
+
+
+def test_reflect_check_passes_an_independent_reflect():
+    row = reflect_by_indexing(np.tile([1.0, 2, 3], (3, 1)), 2)[2]
+    assert row.tolist() == [3, 2, 1, 2, 3, 2, 1]  # the statement's [1, 2, 3] for p = 2
+    assert checks.check_padding_reflect(reflect_by_indexing).passed
 
 
 def test_reflect_check_names_the_case_and_values_of_a_wrong_mirror():
     # "symmetric" repeats the edge pixel: the classic off-by-one of reflect padding
-    result = checks.check_padding_reflect(lambda x, p: np.pad(x, p, mode="symmetric"))
+    def symmetric(x, p):
+        x = np.asarray(x, float)
+        return x[np.ix_(mirrored(x.shape[0], p, True), mirrored(x.shape[1], p, True))]
+
+    result = checks.check_padding_reflect(symmetric)
     text = str(result)
     assert result.status == "failed"
     assert 'case "3x4 input, p=1"' in text and "expected" in text and "got" in text
@@ -138,23 +176,37 @@ def test_reflect_check_says_not_attempted_for_an_ellipsis_body():
 
 
 # --- same cross-correlation -------------------------------------------------------
+# SciPy's correlations are refused by the exercise: the independent answers correlate with
+# numpy's sliding windows.
 
-def same_with_scipy(x, kernel):
+def zero_padded(x, top, bottom, left, right):
+    x = np.asarray(x, float)
+    out = np.zeros((x.shape[0] + top + bottom, x.shape[1] + left + right))
+    out[top:top + x.shape[0], left:left + x.shape[1]] = x
+    return out
+
+
+def valid_correlation(x, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(x, np.shape(kernel))
+    return np.einsum("ijkl,kl->ij", windows, np.asarray(kernel, float))
+
+
+def same_by_sliding_windows(x, kernel):
     kh, kw = np.shape(kernel)
     top, left = (kh - 1) // 2, (kw - 1) // 2
-    padded = np.pad(x, ((top, kh - 1 - top), (left, kw - 1 - left)))
-    return scipy.signal.correlate2d(padded, kernel, mode="valid")
+    return valid_correlation(zero_padded(x, top, kh - 1 - top, left, kw - 1 - left), kernel)
 
 
-def test_same_check_passes_a_scipy_solution():
-    assert checks.check_padding_same_correlate(same_with_scipy).passed
+def test_same_check_passes_an_independent_solution():
+    x, kernel = np.arange(20.0).reshape(4, 5), np.array([[1.0, -2], [0.5, 3]])
+    assert np.allclose(same_by_sliding_windows(x, kernel), scipy.signal.correlate2d(x, kernel, mode="same"))
+    assert checks.check_padding_same_correlate(same_by_sliding_windows).passed
 
 
 def test_same_check_catches_the_extra_padding_on_the_wrong_side():
     def top_left_heavy(x, kernel):
         kh, kw = np.shape(kernel)
-        padded = np.pad(x, ((kh // 2, (kh - 1) // 2), (kw // 2, (kw - 1) // 2)))
-        return scipy.signal.correlate2d(padded, kernel, mode="valid")
+        return valid_correlation(zero_padded(x, kh // 2, (kh - 1) // 2, kw // 2, (kw - 1) // 2), kernel)
 
     result = checks.check_padding_same_correlate(top_left_heavy)
     text = str(result)
@@ -165,8 +217,11 @@ def test_same_check_catches_the_extra_padding_on_the_wrong_side():
 
 
 def test_same_check_catches_symmetric_padding_of_an_even_kernel():
-    result = checks.check_padding_same_correlate(
-        lambda x, kernel: scipy.signal.correlate2d(np.pad(x, len(kernel) // 2), kernel, mode="valid"))
+    def symmetric(x, kernel):
+        p = len(kernel) // 2
+        return valid_correlation(zero_padded(x, p, p, p, p), kernel)
+
+    result = checks.check_padding_same_correlate(symmetric)
     assert result.status == "failed" and "expected shape (4, 4), got shape (5, 5)" in str(result)
 
 

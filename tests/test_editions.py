@@ -14,6 +14,7 @@ import editions  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 STUDENT = ROOT / "_build" / "student"
+LEARNER = ROOT / "learner"
 
 
 def load(path):
@@ -42,88 +43,138 @@ def exercise_cells(label="ex-demo", answer=None, check=None, prose="Because 2 + 
 
 # ----- the stubs, on hand-written cells -----------------------------------------------------------
 
+STUB = "# YOUR CODE HERE"  # instructors/nbgrader_config.py: ClearSolutions.code_stub
+
+
+def answer_of(edition):
+    """The answer cell of a one-exercise edition made from :func:`exercise_cells`."""
+    return next(editions.source(c) for c in edition["cells"] if c.get("id") == "ex-demo")
+
+
+def demo(answer=None, check=None, prose="Because 2 + 2 = 4."):
+    cells = exercise_cells(answer=answer, check=check, prose=prose)
+    for index, c in enumerate(cells):
+        c["id"] = ["ex-demo-statement", "ex-demo", "ex-demo-check", "ex-demo-solution"][index]
+    title, setup = cell("markdown", "# Demo"), cell("code", "import cnnlib")
+    title["id"], setup["id"] = "title", "setup"
+    return {"cells": [title, setup] + cells,
+            "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+REPOSITORY = {"url": "https://github.com/someone/fork", "branch": "dev"}
+
+
 def test_a_top_level_solution_leaves_its_stub_line_to_fill_in():
     text = "x = 1\nanswer = ...  # your pair (o, p)\n### BEGIN SOLUTION\nanswer = (5, 2)\n### END SOLUTION\nprint(x)"
-    assert editions.replace_solutions(text) == "x = 1\nanswer = ...  # your pair (o, p)\nprint(x)"
+    student = editions.student_notebook(demo(answer=text), repository=REPOSITORY)
+    assert answer_of(student) == f"x = 1\nanswer = ...  # your pair (o, p)\n{STUB}\nprint(x)"
 
 
-def test_a_solution_in_a_function_body_becomes_a_raise_with_the_hint():
-    text = ('def f(x):\n    # a comment kept for the student\n'
-            '    ### BEGIN SOLUTION (hint: flip "w" first)\n    y = x[::-1]\n    return y\n'
-            '    ### END SOLUTION\n')
-    assert editions.replace_solutions(text) == (
-        'def f(x):\n    # a comment kept for the student\n'
-        '    raise NotImplementedError("flip \\"w\\" first")\n')
+def test_a_solution_in_a_function_body_leaves_the_function_and_its_hint():
+    text = ('def f(x):\n    """Hint: flip w first."""\n'
+            '    ### BEGIN SOLUTION\n    y = x[::-1]\n    return y\n    ### END SOLUTION')
+    student = editions.student_notebook(demo(answer=text), repository=REPOSITORY)
+    assert answer_of(student) == f'def f(x):\n    """Hint: flip w first."""\n    {STUB}'
+    namespace = {}
+    exec(answer_of(student), namespace)  # still valid Python: the check will say "not attempted"
+    assert namespace["f"]([1, 2]) is None
 
 
 def test_hidden_tests_are_removed_and_the_visible_lines_kept():
-    text = ("result = check(f)\ndisplay(result)\n### BEGIN HIDDEN TESTS\nassert result.passed\n"
-            "### END HIDDEN TESTS\n")
-    assert editions.remove_hidden_tests(text) == "result = check(f)\ndisplay(result)"
+    student = editions.student_notebook(demo(), repository=REPOSITORY)
+    check = next(editions.source(c) for c in student["cells"] if c.get("id") == "ex-demo-check")
+    assert check == "result = cnnlib.checks.check_demo(answer)\ndisplay(result)"
 
 
 @pytest.mark.parametrize("text, message", [
-    ("answer = ...  # h\n### BEGIN SOLUTION\nanswer = 1", "without a '### END SOLUTION'"),
-    ("answer = 1\n### END SOLUTION", "without a '### BEGIN SOLUTION'"),
-    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "has no '(hint: ...)'"),
+    ("answer = ...  # h\n### BEGIN SOLUTION\nanswer = 1", "one '### BEGIN SOLUTION' ... '### END SOLUTION' region"),
+    ("answer = 1\n### END SOLUTION", "one '### BEGIN SOLUTION' ... '### END SOLUTION' region"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "follows a one-line docstring"),
     ("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION", "must follow its stub line"),
-    ("answer = ...  # h\n### BEGIN SOLUTION (hint: h)\nanswer = 1\n### END SOLUTION", "goes on its stub line"),
     ("answer = ...  # h\n### BEGIN SOLUTION\n\n### END SOLUTION", "an empty solution region"),
-    ("answer = ...  # h\n### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "starts inside another"),
+    ("answer = ...  # h\n### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION",
+     "one '### BEGIN SOLUTION' ... '### END SOLUTION' region"),
 ])
 def test_malformed_solution_regions_are_errors_that_say_what_is_wrong(text, message):
     with pytest.raises(editions.EditionError, match=re.escape(message)):
-        editions.replace_solutions(text, "demo.ipynb, cell 3")
+        editions.student_notebook(demo(answer=text), "demo.ipynb", repository=REPOSITORY)
 
 
 def test_an_unclosed_hidden_test_region_is_an_error():
-    with pytest.raises(editions.EditionError, match="without an end"):
-        editions.remove_hidden_tests("### BEGIN HIDDEN TESTS\nassert False")
+    with pytest.raises(editions.EditionError, match="(?i)no end hidden tests"):
+        editions.student_notebook(demo(check="result = 1\n### BEGIN HIDDEN TESTS\nassert False"),
+                                  "demo.ipynb", repository=REPOSITORY)
 
 
 def test_the_student_notebook_of_a_hand_written_exercise():
-    full = {"cells": [cell("markdown", "# Demo")] + exercise_cells(), "metadata": {}}
-    student = editions.student_notebook(full)
+    full = demo()
+    student = editions.student_notebook(full, repository=REPOSITORY)
     assert [editions.source(c) for c in student["cells"]] == [
         "# Demo",
+        editions.INSTALL_CELL.format(**REPOSITORY),
+        "import cnnlib",
         ":::{exercise} Demo\n:label: ex-demo\n\nWhat is 2 + 2?\n:::",
-        "answer = ...  # an int",
+        f"answer = ...  # an int\n{STUB}",
         "result = cnnlib.checks.check_demo(answer)\ndisplay(result)",
     ]
     assert all("nbgrader" not in c["metadata"] for c in student["cells"])
-    assert "answer = 2 + 2" in editions.source(full["cells"][2]), "the full notebook is left as it was"
+    assert "answer = 2 + 2" in editions.source(full["cells"][3]), "the full notebook is left as it was"
+
+
+def test_the_learner_notebook_folds_the_worked_solution_and_its_code():
+    learner = editions.learner_notebook(demo(), repository=REPOSITORY)
+    texts = [editions.source(c) for c in learner["cells"]]
+    assert texts[:6] == [
+        "# Demo",
+        editions.INSTALL_CELL.format(**REPOSITORY),
+        "import cnnlib",
+        "**Exercise: Demo**\n\nWhat is 2 + 2?",
+        f"answer = ...  # an int\n{STUB}",
+        "result = cnnlib.checks.check_demo(answer)\ndisplay(result)",
+    ]
+    assert texts[6] == ("<details>\n<summary>Solution: Demo</summary>\n\nBecause 2 + 2 = 4.\n\n"
+                        "The solution code:\n\n```python\nanswer = 2 + 2\n```\n\n</details>")
+    assert learner["cells"][6]["cell_type"] == "markdown", "Run All never runs a worked solution"
+    # the hidden test is the answer key's, not the learner's
+    assert "assert answer == 4" not in "\n".join(texts)
+
+
+def test_the_install_cell_follows_the_repository_of_the_config():
+    cell = editions.install_cell(REPOSITORY)
+    assert '%pip install --quiet "git+https://github.com/someone/fork@dev"' in editions.source(cell)
+    assert editions.repository_settings()["url"] in editions.source(editions.install_cell(editions.repository_settings()))
 
 
 def test_an_exercise_without_its_four_cells_is_refused():
     cells = exercise_cells()
     del cells[3]  # no worked solution
     with pytest.raises(editions.EditionError, match="ex-demo"):
-        editions.student_notebook({"cells": cells, "metadata": {}}, "demo.ipynb")
+        editions.student_notebook({"cells": cells, "metadata": {}}, "demo.ipynb", repository=REPOSITORY)
 
 
 def test_the_fingerprints_find_a_leaked_solution_and_ignore_lesson_code():
-    full = {"cells": [cell("code", "x = np.arange(4)")]
-            + exercise_cells(answer="answer = ...  # h\n### BEGIN SOLUTION\nx = np.arange(4)\nanswer = 2 + 2\n"
-                                    "### END SOLUTION"), "metadata": {}}
+    full = demo(answer="answer = ...  # h\n### BEGIN SOLUTION\nx = np.arange(4)\nanswer = 2 + 2\n### END SOLUTION")
+    full["cells"].insert(1, {**cell("code", "x = np.arange(4)"), "id": "lesson"})
     prints = editions.solution_fingerprints(full)["ex-demo"]
     assert "answer = 2 + 2" in prints and "Because 2 + 2 = 4." in prints
     assert "assert answer == 4" in prints
     assert "x = np.arange(4)" not in prints, "a line the lesson shows is not a secret"
     assert leaks(json.dumps(full), {"ex-demo": prints})
-    assert not leaks(json.dumps(editions.student_notebook(full)), {"ex-demo": prints})
+    assert not leaks(json.dumps(editions.student_notebook(full, repository=REPOSITORY)), {"ex-demo": prints})
 
 
 def test_the_fingerprints_skip_what_cnnlib_itself_says():
     # Students install cnnlib and read its reference page: its docstrings are no secret.
     prose = "Unit index starts at:\n\nstart = index * S - P and stop = start + r.\n\nWalk up the layers."
-    prints = editions.solution_fingerprints({"cells": exercise_cells(prose=prose), "metadata": {}})["ex-demo"]
+    prints = editions.solution_fingerprints(demo(prose=prose))["ex-demo"]
     assert "start = index * S - P and stop = start + r." in editions.library_text()
     assert "start = index * S - P and stop = start + r." not in prints and "Walk up the layers." in prints
 
 
 def test_the_fingerprints_skip_lines_of_bare_markup_that_every_page_has():
     prose = "It is 4:\n\n```python\nanswer = 2 + 2\n```\n\n| sum | value |\n| --- | --- |\n| 2 + 2 | 4 |"
-    prints = editions.solution_fingerprints({"cells": exercise_cells(prose=prose), "metadata": {}})["ex-demo"]
+    prints = editions.solution_fingerprints(demo(prose=prose))["ex-demo"]
     assert "| 2 + 2 | 4 |" in prints and "answer = 2 + 2" in prints
     assert "```python" not in prints and "| --- | --- |" not in prints
 
@@ -131,34 +182,30 @@ def test_the_fingerprints_skip_lines_of_bare_markup_that_every_page_has():
 # ----- the chapters -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_exercise_is_laid_out_for_the_student_edition_and_nbgrader(path):
+def test_every_exercise_is_laid_out_for_the_editions_and_nbgrader(path):
     notebook = load(path)
-    found = editions.exercises(notebook, path.name)
+    found = editions.exercises(notebook, path.name)  # raises on a malformed answer cell
     statements = [c for c in notebook["cells"] if "{exercise}" in editions.source(c)]
     assert len(found) == len(statements) >= 3
     ids = [editions.nbgrader(c)["grade_id"] for c in notebook["cells"] if editions.nbgrader(c)]
     assert len(ids) == len(set(ids)), "nbgrader grade ids must be unique"
     for ex in found:
         answer, check = editions.source(ex.answer), editions.source(ex.check)
-        begins = [editions.BEGIN_SOLUTION.match(line) for line in answer.split("\n")]
-        begins = [b for b in begins if b]
-        assert len(begins) == 1, f"{ex.label}: one solution region"
-        if begins[0]["indent"]:
-            assert begins[0]["hint"], f"{ex.label}: a solution in a function body carries the stub's hint"
+        in_function = bool(re.search(r"^\s+### BEGIN SOLUTION", answer, re.M))
+        if in_function:
+            assert re.search(r'^    """Hint: .+"""\n    ### BEGIN SOLUTION', answer, re.M), \
+                f"{ex.label}: a function's docstring gives the hint the learner keeps"
         else:
-            lines = answer.split("\n")
-            stub_line = lines[lines.index(begins[0].string) - 1]
-            assert editions.STUB_LINE.match(stub_line), f"{ex.label}: the stub line `answer = ...  # hint` comes first"
             assert re.search(r"^answer\s*=", answer.split("### BEGIN SOLUTION")[1], re.M), \
                 f"{ex.label}: a top-level solution sets `answer`"
-        expected_points = 2 if begins[0]["indent"] else 1  # implementing a function is worth more
+        expected_points = 2 if in_function else 1  # implementing a function is worth more
         assert editions.nbgrader(ex.check)["points"] == expected_points, ex.label
         assert editions.nbgrader(ex.solution)["points"] == 0, ex.label
-        visible = editions.remove_hidden_tests(check)
-        assert re.fullmatch(r"result = cnnlib\.checks\.check_\w+\([^\n]*\)\ndisplay\(result\)", visible), \
+        visible = editions._without_secrets(check)
+        assert re.fullmatch(r"result = cnnlib\.checks\.check_\w+\([^\n]*\)\ndisplay\(result\)\n*", visible), \
             f"{ex.label}: the check cell shows the feedback, and all else is a hidden test:\n{visible}"
-        hidden = check[len(visible):]
-        assert "assert result.passed" in hidden, f"{ex.label}: the hidden test asserts the check passed"
+        hidden = editions._regions(check, editions.BEGIN_HIDDEN, editions.END_HIDDEN)
+        assert hidden[0] == "assert result.passed, result", f"{ex.label}: the hidden test asserts the check passed"
         assert editions.nbgrader(ex.statement)["locked"] and editions.nbgrader(ex.check)["locked"]
         for c in (ex.statement, ex.answer, ex.check, ex.solution):
             assert c["id"] == editions.nbgrader(c)["grade_id"], "cell id and grade id agree"
@@ -202,7 +249,7 @@ def test_hidden_tests_grade_the_check_not_the_form_of_the_answer(path):
     setup = next(c for c in notebook["cells"] if c["cell_type"] == "code")
     for ex in editions.exercises(notebook, path.name):
         answer_cell = editions.source(ex.answer)
-        given = _stored_names(editions.replace_solutions(answer_cell)) - {"answer"}
+        given = _stored_names(editions._without_secrets(answer_cell)) - {"answer"}
         given -= {n.name for n in ast.walk(ast.parse(answer_cell)) if isinstance(n, ast.FunctionDef)}
         hidden = "\n".join(editions._regions(editions.source(ex.check), editions.BEGIN_HIDDEN, editions.END_HIDDEN))
         allowed = set(dir(builtins)) | _stored_names(editions.source(setup)) | given | {"result"}
@@ -217,21 +264,65 @@ def leaks(text, fingerprints):
     return [(label, line) for label, lines in fingerprints.items() for line in lines if line in text]
 
 
+def code_text(notebook):
+    return "\n".join(editions.source(c) for c in notebook["cells"] if c["cell_type"] == "code")
+
+
+@pytest.fixture(scope="module")
+def made():
+    """The learner and student editions of every chapter, made afresh from book/."""
+    return {path.name: (load(path), editions.learner_notebook(load(path), path.name),
+                        editions.student_notebook(load(path), path.name)) for path in NOTEBOOKS}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_solution_or_hidden_test_survives_in_the_student_notebook(path):
-    full = load(path)
+def test_no_solution_or_hidden_test_survives_in_a_code_cell_of_either_edition(path, made):
+    full, learner, student = made[path.name]
     prints = editions.solution_fingerprints(full)
     assert all(prints.values()), f"every exercise has text only its solution contains: {prints}"
-    student = editions.student_notebook(full, path.name)
-    text = "\n".join(editions.source(c) for c in student["cells"])
-    assert leaks("\n".join(editions.source(c) for c in full["cells"]), prints)  # the search finds them
-    assert not leaks(text, prints)
-    assert not re.search(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|\{solution", text)
+    assert leaks(code_text(full), prints)  # the search finds them
+    for edition in (learner, student):
+        assert not leaks(code_text(edition), prints)
+        assert not re.search(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS", code_text(edition))
+    student_text = "\n".join(editions.source(c) for c in student["cells"])
+    assert not leaks(student_text, prints) and "{solution" not in student_text, "the student edition has none at all"
+    # the learner edition keeps each worked solution, folded in markdown
+    folded = [c for c in learner["cells"] if editions.source(c).startswith("<details>")]
+    assert len(folded) == len(prints) and all(c["cell_type"] == "markdown" for c in folded)
+    # hidden tests (the answer key's own asserts) are in neither
+    hidden = {line for ex in editions.exercises(full) for line in
+              editions._regions(editions.source(ex.check), editions.BEGIN_HIDDEN, editions.END_HIDDEN)}
+    learner_text = "\n".join(editions.source(c) for c in learner["cells"])
+    assert not [line for line in hidden if len(line) > 12 and line in learner_text]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_the_student_notebook_does_not_mention_solutions_it_no_longer_has(path):
-    student = editions.student_notebook(load(path), path.name)
+def test_the_editions_run_the_same_code(path, made):
+    # The student edition is executed by `make student`; the learner edition differs only in its
+    # markdown, so that run vouches for both.
+    _, learner, student = made[path.name]
+    assert [editions.source(c) for c in learner["cells"] if c["cell_type"] == "code"] == \
+        [editions.source(c) for c in student["cells"] if c["cell_type"] == "code"]
+    first = next(c for c in learner["cells"] if c["cell_type"] == "code")
+    assert first["id"] == editions.INSTALL_CELL_ID
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_committed_learner_edition_is_up_to_date(path, made):
+    committed = LEARNER / path.name
+    assert committed.exists(), f"{committed} is missing: run `make learner` and commit learner/"
+    fresh = json.dumps(made[path.name][1], indent=1, ensure_ascii=False) + "\n"
+    assert committed.read_text() == fresh, \
+        f"{committed} is older than book/{path.name}: run `make learner` and commit learner/"
+
+
+def test_the_learner_folder_holds_one_notebook_per_chapter():
+    assert sorted(p.name for p in LEARNER.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_student_notebook_does_not_mention_solutions_it_no_longer_has(path, made):
+    student = made[path.name][2]
     prose = [editions.source(c) for c in student["cells"]
              if c["cell_type"] == "markdown" and "{exercise}" not in editions.source(c)]
     mentions = [m.group(0) for text in prose for m in re.finditer(r"[^.\n]*\b(solutions?|drop-?down)\b[^.\n]*", text, re.I)]

@@ -12,9 +12,16 @@
 - The hidden tests of the exercises' check cells (``### BEGIN HIDDEN TESTS`` to
   ``### END HIDDEN TESTS``) are for nbgrader, not for readers: the page shows a
   check cell without them, as the student edition does.
+- A chapter's Binder and Colab buttons, and its download button, give the learner
+  edition of the chapter (``course_learner_notebooks``, the folder of
+  ``learner/<chapter>.ipynb`` that ``tools/editions.py`` writes): exercises to fill
+  in, worked solutions folded. The pages show the full edition, whose notebooks
+  hold the answers in their code cells.
 """
 
 import re
+import shutil
+from pathlib import Path
 
 from docutils import nodes
 
@@ -50,7 +57,43 @@ def _drop_hidden_tests(app, doctree):
             block["rawsource"] = block.astext()
 
 
+def _learner_notebook(app, docname: str) -> Path | None:
+    """Return the learner edition of the page ``docname`` (``book/03_padding``), if there is one."""
+    folder = app.config.course_learner_notebooks
+    if not folder:
+        return None
+    path = Path(app.srcdir) / folder / f"{Path(docname).name}.ipynb"
+    return path if path.exists() else None
+
+
+def _launch_learner_edition(app, pagename, templatename, context, doctree):
+    """Point the page's Binder and Colab buttons at its learner edition in the repository."""
+    learner = _learner_notebook(app, pagename)
+    if learner is None:
+        return
+    full, wanted = f"{pagename}.ipynb", learner.relative_to(app.srcdir).as_posix()
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons":
+            for button in group["buttons"]:
+                if button.get("url", "").endswith(full):
+                    button["url"] = button["url"][: -len(full)] + wanted
+
+
+def _download_learner_edition(app, exception):
+    """Make the download button's ``_sources/<page>.ipynb`` the learner edition."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for docname in app.env.found_docs:
+        learner = _learner_notebook(app, docname)
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        if learner is not None and target.exists():
+            shutil.copyfile(learner, target)
+
+
 def setup(app):
+    app.add_config_value("course_learner_notebooks", "", "html")
+    app.connect("html-page-context", _launch_learner_edition, priority=600)  # after the theme's buttons
+    app.connect("build-finished", _download_learner_edition)
     app.connect("config-inited", _theme_defaults)
     _drop_thebe(app)  # whether sphinx_thebe was set up before this extension...
     app.connect("builder-inited", _drop_thebe, priority=0)  # ...or after it

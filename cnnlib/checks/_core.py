@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import inspect
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -99,19 +100,22 @@ def _raised(err: BaseException) -> str:
     return f"{type(err).__name__}: {err} (line {frame.lineno}: {frame.line})"
 
 
-def _is_integral(expected: Any) -> bool:
-    values = np.asarray(expected)
-    return values.dtype.kind in "iub" or (values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0))
+def _is_count(expected: Any) -> bool:
+    """Return True for integer expectations (counts, sizes, indices), which are compared exactly."""
+    return np.asarray(expected).dtype.kind in "iub"
 
 
 def _compare(got: Any, expected: Any, rtol: float, atol: float) -> str | None:
     """Return why ``got`` differs from ``expected``, or None when they agree.
 
-    Whole-number expectations (counts, sizes, indices) are compared exactly:
-    an answer that is off by one in eight billion is still wrong.
+    Integer expectations (counts, sizes, indices) are compared exactly: an
+    answer that is off by one in eight billion is still wrong. Real-valued
+    ones are compared within ``rtol`` and ``atol``, even when the value happens
+    to be whole: 4.000000000000001 computed in floating point is right when 4.0
+    is expected.
     """
     got, expected = _plain(got), _plain(expected)
-    exact = _is_integral(expected) if isinstance(expected, (np.ndarray, int, float)) else False
+    exact = _is_count(expected) if isinstance(expected, (np.ndarray, int, float)) else False
     if isinstance(expected, np.ndarray):
         try:
             got_arr = np.asarray(got, dtype=float)
@@ -150,12 +154,15 @@ def _grouped(failures: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
-class _Forbidden(Exception):
-    """Raised by a cnnlib function that an exercise asks the learner to write themselves."""
+class _Forbidden(BaseException):
+    """Raised inside a learner's function when it calls something the exercise rules out.
+
+    A BaseException, so that a learner's ``except Exception`` does not swallow it.
+    """
 
 
 def _public_name(function: Callable) -> str:
-    """Return the name a learner would call ``function`` by: np.pad, cnnlib.pad2d, cnnlib.figures.why.x."""
+    """Return the name a learner would call ``function`` by: np.pad, cnnlib.pad2d, cnnlib.receptive.x."""
     module, name = getattr(function, "__module__", "") or "", function.__name__
     if module.startswith("numpy"):
         return f"np.{name}"
@@ -163,48 +170,71 @@ def _public_name(function: Callable) -> str:
     return f"cnnlib.{name}" if getattr(top, name, None) is function else f"{module}.{name}"
 
 
-@contextlib.contextmanager
-def _unavailable(functions: Sequence[Callable], learner_globals: dict):
-    """Make ``functions`` raise while the block runs, wherever the learner could reach them.
+def _code(function: Callable):
+    """Return the code object a call to ``function`` runs, or None for a function written in C.
 
-    That is: their own module (``np.pad`` in ``numpy``), every cnnlib module, and the
-    learner's notebook namespace (``from cnnlib import pad2d`` binds a name there).
+    NumPy's public functions are dispatchers around a Python implementation.
     """
-    homes = [module for key, module in list(sys.modules.items())
-             if key == "cnnlib" or key.startswith("cnnlib.")
-             or key in {getattr(f, "__module__", None) for f in functions}]
-    namespaces = [vars(module) for module in homes] + [learner_globals]
-    found = [(namespace, name, value) for namespace in namespaces
-             for name, value in list(namespace.items()) if any(value is f for f in functions)]
+    function = getattr(function, "_implementation", function)
+    return getattr(inspect.unwrap(function), "__code__", None)
 
-    names = {id(f): _public_name(f) for f in functions}  # before any of them is replaced
 
-    def stub_for(function):
-        def stub(*args, **kwargs):
-            raise _Forbidden(names[id(function)])
-        return stub
+@contextlib.contextmanager
+def _refusing(forbid: Sequence[Callable | str]):
+    """Make every call to one of ``forbid`` raise :class:`_Forbidden` while the block runs.
 
-    for namespace, name, value in found:
-        namespace[name] = stub_for(value)
+    ``forbid`` holds functions, and module names such as ``"scipy.signal"`` (every
+    function of that package). A call is recognised by the code it runs, not by the
+    name it was made under, so ``from cnnlib import pad2d``, an alias, or
+    ``import cnnlib.ops as ops; ops.pad2d`` are all caught, and so is a call made
+    inside another function. The block's value is the list of the calls refused,
+    which stays filled even if the learner's code catches the exception.
+    """
+    by_code, by_object, modules = {}, {}, tuple(m for m in forbid if isinstance(m, str))
+    for function in forbid:
+        if isinstance(function, str):
+            continue
+        code = _code(function)
+        if code is None:
+            by_object[id(function)] = _public_name(function)
+        else:
+            by_code[code] = _public_name(function)
+    refused: list[str] = []
+
+    def watch(frame, event, arg):
+        name = None
+        if event == "call":
+            name = by_code.get(frame.f_code)
+            module = frame.f_globals.get("__name__", "")
+            if name is None and any(module == m or module.startswith(m + ".") for m in modules):
+                name = f"{module.split('._')[0]}.{frame.f_code.co_name}"  # scipy.signal.correlate2d
+        elif event == "c_call":
+            name = by_object.get(id(arg))
+        if name is not None:
+            refused.append(name)
+            raise _Forbidden(name)
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
     try:
-        yield
+        yield refused
     finally:
-        for namespace, name, value in found:
-            namespace[name] = value
+        sys.setprofile(previous)
 
 
 def check_function(exercise: str, candidate: Callable, reference: Callable,
-                   cases: Sequence[Case], *, forbid: Sequence[Callable] = (),
+                   cases: Sequence[Case], *, forbid: Sequence[Callable | str] = (),
                    rtol: float = 1e-7, atol: float = 1e-9) -> CheckResult:
     """Return how ``candidate`` compares with ``reference`` on every case.
 
     The result is "not attempted" while ``candidate`` raises
-    NotImplementedError (or is a stub whose body is ``...``, which returns
-    None), "failed" with one line per reason a case failed (what was expected,
-    what came back, or what the candidate raised), else "passed". The
-    functions in ``forbid`` (cnnlib's or numpy's, those that would solve the
-    exercise outright) raise while ``candidate`` runs, so that the learner
-    writes them.
+    NotImplementedError or returns None (a stub with no code yet), "failed"
+    with one line per reason a case failed (what was expected, what came
+    back, or what the candidate raised), else "passed".
+
+    ``forbid`` lists what the exercise asks the learner to do without: functions
+    (cnnlib's, numpy's) and packages by name (``"scipy.signal"``). A case whose
+    run calls one of them fails, however the learner imported or renamed it.
 
     Examples
     --------
@@ -225,22 +255,25 @@ def check_function(exercise: str, candidate: Callable, reference: Callable,
     for number, case in enumerate(cases):
         expected = reference(*case.args, **case.kwargs)
         try:
-            with _unavailable(forbid, getattr(candidate, "__globals__", {})):
+            with _refusing(forbid) as refused:
                 got = candidate(*case.args, **case.kwargs)
         except NotImplementedError:
             return CheckResult(exercise, NOT_ATTEMPTED,
                                ["not attempted yet: replace the `raise NotImplementedError` line with your code"])
-        except _Forbidden as err:
-            failures.append((case.description, f"your function calls {err}, which this exercise asks you "
-                                               "to do without"))
-            continue
+        except _Forbidden:
+            pass  # reported below, with the calls refused
         except Exception as err:  # a learner's bug must not stop the notebook
-            failures.append((case.description, f"your function raised {_raised(err)}"))
+            if not refused:
+                failures.append((case.description, f"your function raised {_raised(err)}"))
+                continue
+        if refused:  # even if the learner's code caught the refusal and went on
+            failures.append((case.description, f"your function calls {refused[0]}, which this exercise "
+                                               "asks you to do without"))
             continue
         if got is None and expected is not None and number == 0:
             return CheckResult(exercise, NOT_ATTEMPTED, [
                 f'not attempted yet: on case "{case.description}" your function returned None '
-                "(is its body still `...`, or is a `return` missing?)"])
+                "(has it no code yet, or is a `return` missing?)"])
         why = _compare(got, expected, rtol, atol)
         if why:
             failures.append((case.description, why))

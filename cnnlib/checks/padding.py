@@ -66,7 +66,8 @@ def check_padding_modes_corner(answer):
     >>> check_padding_modes_corner((12, 0, 0, 0)).lines[0].startswith("zeros is right")
     True
     """
-    expected = tuple(correlate2d(pad2d(MODES_INPUT, 1, mode=mode), np.ones((3, 3)))[0, 0] for mode in _MODES)
+    # sums of whole numbers: ints, so that they are compared exactly
+    expected = tuple(int(correlate2d(pad2d(MODES_INPUT, 1, mode=mode), np.ones((3, 3)))[0, 0]) for mode in _MODES)
     return check_answer("the corner under each padding mode", answer, expected, parts=_MODES,
                         hint="give four numbers (zeros, reflect, replicate, circular); write out the "
                              "padded row above the input and the padded column left of it for each mode, "
@@ -89,7 +90,8 @@ def check_padding_reflect(candidate):
     """Check ``candidate(x, p)``: ``x`` (H, W) padded by p on every side with mode "reflect".
 
     Compared with ``cnnlib.pad2d(x, p, mode="reflect")`` on five inputs,
-    including p = 0 and the largest p reflect allows.
+    including p = 0 and the largest p reflect allows. ``np.pad`` and
+    ``cnnlib.pad2d`` are refused: the exercise is to build the padding.
 
     Examples
     --------
@@ -99,7 +101,7 @@ def check_padding_reflect(candidate):
     False
     """
     return check_function("reflect padding", candidate, lambda x, p: pad2d(x, p, mode="reflect"),
-                          _reflect_cases(), forbid=[pad2d])
+                          _reflect_cases(), forbid=[pad2d, np.pad])
 
 
 def _same_reference(x, kernel):
@@ -132,6 +134,7 @@ def check_padding_same_correlate(candidate):
     >>> check_padding_same_correlate(lambda x, kernel: x).passed
     False
     """
-    # pad2d and correlate2d are allowed; conv2d(..., padding="same") would do the exercise outright.
+    # pad2d and correlate2d are allowed; conv2d(..., padding="same") and SciPy's mode="same"
+    # would do the exercise outright.
     return check_function("same cross-correlation", candidate, _same_reference, _same_cases(),
-                          forbid=[conv2d, conv2d_naive])
+                          forbid=[conv2d, conv2d_naive, "scipy.signal", "scipy.ndimage"])
