@@ -7,17 +7,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+EDITIONS_STAMP := $(VENV)/.installed-nbgrader
 TEST_STAMP := $(VENV)/.installed-test
 JB_FLAGS := -W -n --keep-going
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: book test venv student clean browser help
+.PHONY: book test venv student learner clean browser help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make book   build the course website into _build/html (warnings are errors)"
 	@echo "make test   run every test: cnnlib, doctests, notebooks (nbval), the built site in Chromium"
 	@echo "make student  build the student edition into _build/student (no solutions)"
+	@echo "make learner  remake learner/, the notebooks the website's Binder, Colab and download buttons open"
 	@echo "make clean  remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -27,7 +29,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
-$(TEST_STAMP): $(STAMP) requirements-test.txt
+$(EDITIONS_STAMP): $(STAMP) requirements-nbgrader.txt
+	$(BIN)/python -m pip install --quiet -r requirements-nbgrader.txt
+	@touch $@
+
+$(TEST_STAMP): $(EDITIONS_STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
@@ -39,11 +45,15 @@ book: $(STAMP)
 
 # The student edition: notebooks without solutions or hidden tests, and their website.
 STUDENT := _build/student
-student: $(STAMP)
+student: $(EDITIONS_STAMP)
 	$(BIN)/python tools/editions.py student $(STUDENT)
 	$(BIN)/jupyter-book build $(STUDENT) $(JB_FLAGS)
 	@echo "Student notebooks: $(STUDENT)/book/*.ipynb"
 	@echo "Student website:   $(STUDENT)/_build/html/index.html"
+
+# The learner edition, committed in learner/: remake it after changing a chapter (a test fails until then).
+learner: $(EDITIONS_STAMP)
+	$(BIN)/python tools/editions.py learner learner
 
 # Debian's chromium drives the browser test (playwright's own download cannot be used here).
 browser:
@@ -69,8 +79,10 @@ test: $(TEST_STAMP) browser book student
 	@mkdir -p _build/ipython/profile_default/startup
 	@echo 'import sys; sys.path.insert(0, "$(CURDIR)/tools"); import frame_budget; frame_budget.time_figures()' \
 	  > _build/ipython/profile_default/startup/00-frame-budget.py
-	IPYTHONDIR=$(CURDIR)/_build/ipython CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv \
-	  $(BIN)/python -m pytest book --nbval-lax -q -p no:xdist
+	#    nbval runs each notebook twice in one kernel, as a learner pressing "Run All" again does
+	#    (tests/plugins/run_all_twice.py); tests/test_rerun.py, in step 1, runs each cell twice in a row
+	IPYTHONDIR=$(CURDIR)/_build/ipython CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv PYTHONPATH=tests/plugins \
+	  $(BIN)/python -m pytest book --nbval-lax -q -p no:xdist -p run_all_twice
 	@$(BIN)/python tools/frame_budget.py _build/frame-times.tsv
 	# 3. the built site and a live kernel in Chromium, alone, so that their timings measure the page
 	$(BIN)/python -m pytest tests/test_site.py tests/test_live_kernel.py -q -rP

@@ -21,7 +21,7 @@ from test_editions import leaks  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 GRADED = "03_padding"  # the chapter autograded below (5 exercises, 7 points)
-NBGRADER_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+NBGRADER_STUB = "# YOUR CODE HERE"  # instructors/nbgrader_config.py: ClearSolutions.code_stub
 
 
 def nbgrader(course, *args):
@@ -61,12 +61,15 @@ def test_nbgrader_releases_each_chapter_without_its_solutions(course, path):
     assert len(release["cells"]) == len(full["cells"]), "nbgrader keeps every cell"
     for ex in editions.exercises(full, path.name):
         answer = editions.source(by_id[ex.label])
-        stub = [line.strip() for line in answer.split("\n")][-2:]
-        assert stub == NBGRADER_STUB.split("\n"), f"{ex.label}: nbgrader's stub replaces the solution"
+        assert answer.split("\n")[-1].strip() == NBGRADER_STUB, f"{ex.label}: nbgrader's stub replaces the solution"
         assert "HIDDEN TESTS" not in editions.source(by_id[f"{ex.label}-check"])
         assert editions.source(by_id[f"{ex.label}-solution"]) == "Explain your answer here (optional)."
     text = "\n".join(editions.source(c) for c in release["cells"])
     assert not leaks(text, editions.solution_fingerprints(full))
+    # one generator: the student edition holds what nbgrader releases, and an install cell first
+    student = editions.student_notebook(full, path.name)
+    code = [editions.source(c) for c in student["cells"] if c["cell_type"] == "code"]
+    assert code[1:] == [editions.source(c) for c in release["cells"] if c["cell_type"] == "code"]
 
 
 def submit(course, student, notebook):

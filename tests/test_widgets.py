@@ -167,3 +167,52 @@ def test_a_small_grid_draws_quickly():
     start = time.perf_counter()
     render_frames(draw_bar, {"a": ("a", list(range(16)))}, alt="x")
     assert time.perf_counter() - start < 2.0
+
+
+# ----- a figure drawn again in the same kernel (a learner re-running its cell) ---------------------
+
+def counting(draw):
+    """Wrap ``draw`` so that the test can count its calls; the wrapper lives in cnnlib's name space."""
+    calls = []
+
+    def wrapped(**params):
+        calls.append(params)
+        return draw(**params)
+
+    wrapped.__module__ = "cnnlib.figures.fake"  # as a course figure would be
+    return wrapped, calls
+
+
+def test_a_course_figure_drawn_again_comes_from_memory():
+    draw, calls = counting(draw_bar)
+    sliders = {"a": Slider("a", [1, 2, 3])}
+    first = render_frames(draw, sliders, alt="a={a}")
+    again = render_frames(draw, {"a": Slider("a", [1, 2, 3])}, alt="a={a}")
+    assert len(calls) == 3, "the second call drew nothing"
+    assert [png for _, png, _ in again] == [png for _, png, _ in first]
+    render_frames(draw, {"a": Slider("a", [1, 2])}, alt="a={a}")  # other values: other frames
+    render_frames(draw, sliders, alt="value {a}")                 # other alt text
+    assert len(calls) == 3 + 2 + 3
+
+
+def test_a_partial_with_other_arguments_is_another_figure():
+    import functools
+
+    draw, calls = counting(draw_bar)
+    render_frames(functools.partial(draw, b=1), {"a": Slider("a", [1, 2])}, alt="bar")
+    render_frames(functools.partial(draw, b=2), {"a": Slider("a", [1, 2])}, alt="bar")
+    render_frames(functools.partial(draw, b=2), {"a": Slider("a", [1, 2])}, alt="bar")
+    assert len(calls) == 4
+
+
+def test_a_drawing_function_of_the_notebook_is_drawn_every_time():
+    # the learner may have just changed it
+    calls = []
+
+    def draw(a):
+        calls.append(a)
+        return draw_bar(a)
+
+    for _ in range(2):
+        render_frames(draw, {"a": Slider("a", [1, 2])}, alt="bar")
+    assert calls == [1, 2, 1, 2]

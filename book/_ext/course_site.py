@@ -43,9 +43,11 @@ def _theme_defaults(app, config):
     context = dict(config.html_context or {})
     context.setdefault("default_mode", "auto")
     config.html_context = context
-    url = (config.html_theme_options or {}).get("repository_url", "")
+    options = config.html_theme_options or {}
+    url, branch = options.get("repository_url", ""), options.get("repository_branch", "main")
     substitutions = dict(config.myst_substitutions or {})
-    substitutions.setdefault("colab_install", f"`%pip install git+{url}`")
+    # the command the learner edition's first cell runs on Colab (tools/editions.py INSTALL_CELL)
+    substitutions.setdefault("colab_install", f'`%pip install "git+{url}@{branch}"`')
     config.myst_substitutions = substitutions
 
 
