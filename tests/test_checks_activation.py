@@ -7,6 +7,28 @@ import cnnlib
 from cnnlib import checks
 from cnnlib.figures import activation as fig_act
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+# No top-level cnnlib function does the backprop exercise outright: its reference,
+# backprop_norms, lives in cnnlib.figures.activation (refused by the check, and tested
+# below). The closest top-level one is conv2d_backward: a dense layer is a 1x1
+# convolution, so its grad_x is the step delta @ W. The check refuses it too.
+SHORTCUTS = {
+    "ex-activation-backprop": ("check_backprop_norms", "conv2d_backward",
+                               "def my_backprop_norms(weights, pre_activations, grad, delta_top):\n"
+                               "    delta = np.asarray(delta_top, float)\n"
+                               "    norms = [np.linalg.norm(delta)]\n"
+                               "    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):\n"
+                               "        x = np.zeros((len(z), w.shape[1], 1, 1))\n"
+                               "        back = {f}(delta[:, :, None, None], x, w[:, :, None, None])[0]\n"
+                               "        delta = grad(z) * back[:, :, 0, 0]\n"
+                               "        norms.append(np.linalg.norm(delta))\n"
+                               "    return np.array(norms[::-1])"),
+}
+REAL_ANSWERS = {
+    "ex-activation-derivatives": ("check_derivatives_by_hand", [0.25, 1.0, 1.0, 0.0, 0.1]),  # 1/2 * 1/2; 1 - 0; ...
+    "ex-activation-xavier": ("check_xavier_prediction", 2 ** -14.5),   # sqrt(1 * 1/2) ** 29
+}
+
 
 # --- by hand: [sigmoid'(0), tanh'(0), relu'(3), relu'(0), leaky'(-2) with slope 0.1] ---------------
 
@@ -118,6 +140,41 @@ def test_backprop_may_not_call_the_reference():
     assert "your function calls cnnlib.figures.activation.backprop_norms" in str(result)
     # the reference is restored afterwards
     assert fig_act.backprop_norms([np.eye(1)], [np.ones((1, 1))], expit, np.ones((1, 1))).tolist() == [1.0]
+
+
+def test_backprop_may_not_reach_the_reference_through_gradient_through_stack():
+    def through_the_figure_helper(weights, pre_activations, grad, delta_top):
+        fig_act.gradient_through_stack("relu", 3)  # calls backprop_norms inside
+        return norms_by_finite_differences(weights, pre_activations, grad, delta_top)
+
+    result = checks.check_backprop_norms(through_the_figure_helper)
+    assert result.status == "failed" and "calls cnnlib.figures.activation.backprop_norms" in str(result)
+
+
+def test_backprop_may_not_call_conv2d_backward_naive_either():
+    def one_by_one_convolution(weights, pre_activations, grad, delta_top):
+        delta, norms = np.asarray(delta_top, float), [np.linalg.norm(delta_top)]
+        for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):
+            x = np.zeros((len(z), w.shape[1], 1, 1))
+            back = cnnlib.conv2d_backward_naive(delta[:, :, None, None], x, w[:, :, None, None])[0]
+            delta = grad(z) * back[:, :, 0, 0]
+            norms.append(np.linalg.norm(delta))
+        return np.array(norms[::-1])
+
+    result = checks.check_backprop_norms(one_by_one_convolution)
+    assert result.status == "failed" and "calls cnnlib.conv2d_backward_naive" in str(result)
+    assert 'case "one layer: only the top\'s norm"' not in str(result)  # no step down: nothing called
+
+
+def test_backprop_allows_the_activation_derivatives_and_numpy():
+    def with_matmul(weights, pre_activations, grad, delta_top):
+        delta, norms = np.asarray(delta_top, float), [np.linalg.norm(delta_top)]
+        for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):
+            delta = cnnlib.ACTIVATIONS["relu"][1](np.ones(1))[0] * grad(z) * (delta @ w)
+            norms.append(np.linalg.norm(delta))
+        return np.array(norms[::-1])
+
+    assert checks.check_backprop_norms(with_matmul).passed
 
 
 def test_backprop_not_attempted_and_non_functions():

@@ -1,23 +1,70 @@
-"""Every check of the channels chapter: passes a right answer, explains a wrong one, never raises."""
+"""Every check of the channels chapter: passes a right answer, explains a wrong one, never raises.
+
+The convolution exercise asks for numpy only and refuses SciPy and cnnlib's
+correlations, so the independent correct answers below loop or slide numpy's
+windows (and SciPy's refusal is tested in tests/test_exercise_checks.py).
+"""
 
 import numpy as np
-from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib import checks
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-channels-multichannel": ("check_multichannel_conv", "conv2d",
+                                 "def multichannel_conv(x, weight, bias):\n    return {f}(x, weight, bias)"),
+    # No cnnlib function returns the bank; the nearest shortcut reads each filter off the
+    # dense layer as the gradient of one unit's output with respect to x.
+    "ex-channels-fc-as-conv": ("check_fc_as_conv", "numerical_gradient",
+                               "def fc_as_conv(A, input_shape):\n"
+                               "    unit = lambda a: (lambda x: a @ x.transpose(1, 2, 0).ravel())\n"
+                               "    return np.stack([{f}(unit(a), np.zeros(input_shape)) for a in A])"),
+}
+FORBIDDEN = {
+    "ex-channels-multichannel": [
+        "import scipy.signal\n"
+        "def multichannel_conv(x, weight, bias):\n"
+        "    return np.stack([sum(scipy.signal.correlate2d(x[c], weight[f, c], mode='valid')\n"
+        "                         for c in range(len(x))) + bias[f] for f in range(len(weight))])",
+        "def multichannel_conv(x, weight, bias):\n"
+        "    return np.stack([sum(cnnlib.correlate2d(x[c], weight[f, c]) for c in range(len(x))) + bias[f]\n"
+        "                     for f in range(len(weight))])",
+    ],
+}
+COUNT_ANSWERS = {
+    "ex-channels-params-by-hand": ("check_conv_params_by_hand", 4_864),   # 64 * (3*5*5 + 1) = 64 * 76
+    "ex-channels-dense-growth": ("check_dense_growth_prediction", 256),    # (3n^2)(16n^2) = 48 n^4; 4**4
+}
 
-def multichannel_by_scipy(x, weight, bias):
-    """Independent: for each filter, sum scipy's valid correlations over the channels, add the bias."""
-    return np.stack([sum(scipy_correlate2d(x[c], weight[f, c], mode="valid") for c in range(x.shape[0])) + bias[f]
+
+def valid_correlation(x, kernel):
+    """One channel's valid cross-correlation, from numpy's sliding windows."""
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(x, float), np.shape(kernel))
+    return np.einsum("ijkl,kl->ij", windows, np.asarray(kernel, float))
+
+
+def multichannel_by_windows(x, weight, bias):
+    """Independent: for each filter, sum the per-channel valid correlations, add the bias."""
+    return np.stack([sum(valid_correlation(x[c], weight[f, c]) for c in range(x.shape[0])) + bias[f]
                      for f in range(weight.shape[0])])
 
 
+def multichannel_by_loops(x, weight, bias):
+    """Independent: the definition, one output number and one weight at a time."""
+    F, C, kh, kw = np.shape(weight)
+    out = np.zeros((F, x.shape[1] - kh + 1, x.shape[2] - kw + 1))
+    for f, i, j in np.ndindex(*out.shape):
+        out[f, i, j] = bias[f] + sum(x[c, i + m, j + n] * weight[f, c, m, n]
+                                     for c in range(C) for m in range(kh) for n in range(kw))
+    return out
+
+
 def forgets_bias(x, weight, bias):
-    return multichannel_by_scipy(x, weight, np.zeros_like(bias))
+    return multichannel_by_windows(x, weight, np.zeros_like(bias))
 
 
 def first_channel_only(x, weight, bias):
-    return np.stack([scipy_correlate2d(x[0], weight[f, 0], mode="valid") + bias[f] for f in range(weight.shape[0])])
+    return np.stack([valid_correlation(x[0], weight[f, 0]) + bias[f] for f in range(weight.shape[0])])
 
 
 def raises(*args):
@@ -66,9 +113,18 @@ def test_dense_growth_not_attempted():
 
 # --- implement: multi-channel convolution ---------------------------------------------------
 
+def test_the_independent_answers_agree_with_the_chapter_s_hand_worked_27():
+    # two 3x3 channels (0..8, 9..17), one filter of a diagonal and an anti-diagonal slice, bias 1
+    x = np.arange(18.0).reshape(2, 3, 3)
+    weight = np.array([[[[1.0, 0], [0, 1]], [[0, 1], [1, 0]]]])
+    for answer in (multichannel_by_windows, multichannel_by_loops):
+        assert answer(x, weight, np.array([1.0]))[0, 0, 0] == 4 + 22 + 1 == 27
+
+
 def test_multichannel_passes_an_independent_implementation():
-    result = checks.check_multichannel_conv(multichannel_by_scipy)
+    result = checks.check_multichannel_conv(multichannel_by_windows)
     assert result.passed, result
+    assert checks.check_multichannel_conv(multichannel_by_loops).passed
 
 
 def test_multichannel_names_the_case_where_the_bias_matters():
@@ -103,6 +159,52 @@ def test_multichannel_refuses_cnnlib_conv2d():
 
     result = checks.check_multichannel_conv(lambda x, weight, bias: cnnlib.conv2d(x, weight, bias))
     assert "calls cnnlib.conv2d" in str(result)
+
+
+def test_multichannel_refuses_conv2d_backward():
+    # conv2d's weight gradient, with filter f as the output gradient, correlates every channel
+    # with every slice of filter f; the layer is the sum of the matching pairs
+    import cnnlib
+    import cnnlib.checks._core as core
+
+    def by_gradient(x, weight, bias):
+        F, C, kh, kw = weight.shape
+        probe = np.zeros((C, C, x.shape[1] - kh + 1, x.shape[2] - kw + 1))
+        grads = [cnnlib.conv2d_backward(weight[f], x, probe)[1] for f in range(F)]
+        return np.stack([np.trace(g) + bias[f] for f, g in enumerate(grads)])
+
+    result = checks.check_multichannel_conv(by_gradient)
+    assert result.status == "failed" and "calls cnnlib.conv2d_backward" in str(result)
+    original = core._refusing
+    core._refusing = lambda forbid: original(())
+    try:
+        assert checks.check_multichannel_conv(by_gradient).passed  # a real shortcut
+    finally:
+        core._refusing = original
+
+
+def test_multichannel_refuses_scipy():
+    import scipy.signal
+
+    def by_scipy(x, weight, bias):
+        return np.stack([sum(scipy.signal.correlate2d(x[c], weight[f, c], mode="valid")
+                             for c in range(x.shape[0])) + bias[f] for f in range(weight.shape[0])])
+
+    result = checks.check_multichannel_conv(by_scipy)
+    assert result.status == "failed" and "calls scipy.signal" in str(result)
+
+
+def test_multichannel_allows_conv_output_size_and_tensordot():
+    import cnnlib
+
+    def with_helpers(x, weight, bias):
+        F, C, kh, kw = weight.shape
+        out = np.zeros((F, cnnlib.conv_output_size(x.shape[1], kh), cnnlib.conv_output_size(x.shape[2], kw)))
+        for i, j in np.ndindex(*out.shape[1:]):
+            out[:, i, j] = np.tensordot(weight, x[:, i:i + kh, j:j + kw], axes=3) + bias
+        return out
+
+    assert checks.check_multichannel_conv(with_helpers).passed
 
 
 def test_multichannel_not_attempted():
@@ -153,6 +255,30 @@ def test_fc_as_conv_catches_the_channels_first_reshape_and_says_why():
 def test_fc_as_conv_reports_a_wrong_shape():
     text = str(checks.check_fc_as_conv(lambda A, shape: A))
     assert "expected shape (2, 3, 2, 2), got shape (2, 12)" in text
+
+
+def test_fc_as_conv_refuses_numerical_gradient():
+    import cnnlib
+
+    def by_gradient(A, input_shape):
+        return np.stack([cnnlib.numerical_gradient(lambda x, a=a: a @ x.transpose(1, 2, 0).ravel(),
+                                                   np.zeros(input_shape)) for a in A])
+
+    result = checks.check_fc_as_conv(by_gradient)
+    assert result.status == "failed" and "calls cnnlib.numerical_gradient" in str(result)
+
+
+def test_fc_as_conv_allows_probing_the_dense_layer_with_numpy():
+    # one unit input per position (c, i, j): the column of A it selects is the weight of x[c, i, j]
+    def by_probing(A, input_shape):
+        bank = np.zeros((A.shape[0], *input_shape))
+        for index in np.ndindex(*input_shape):
+            unit = np.zeros(input_shape)
+            unit[index] = 1
+            bank[(slice(None), *index)] = A @ unit.transpose(1, 2, 0).ravel()
+        return bank
+
+    assert checks.check_fc_as_conv(by_probing).passed
 
 
 def test_fc_as_conv_reports_the_exception_and_not_attempted():

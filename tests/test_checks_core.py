@@ -296,3 +296,9 @@ def test_a_real_valued_answer_computed_in_floating_point_passes_even_when_the_va
 def test_a_count_stays_exact_even_when_given_as_a_float():
     assert check_answer("count", 4.0, 4).passed
     assert not check_answer("count", 4 * (1 + 1e-12), 4).passed
+
+
+def test_a_fraction_is_never_printed_as_if_it_were_whole():
+    text = str(check_function("count", lambda n: n + 1e-9, lambda n: n, [Case("two", (2,))]))
+    assert "expected 2, got 2.000000001" in text, text
+    assert "expected 0.333333, got 0.5" in str(check_function("third", lambda: 0.5, lambda: 1 / 3, [Case("x")]))

@@ -1,10 +1,61 @@
-"""Chapter 2 checks: each passes a right answer and explains a wrong, raising or missing one."""
+"""Chapter 2 checks: each passes a right answer and explains a wrong, raising or missing one.
+
+Correct answers are hand-worked; correct functions are written here with plain
+loops, independently of cnnlib. SciPy only confirms hand-worked numbers: the
+implement exercises refuse it.
+"""
 
 import numpy as np
 import pytest
 import scipy.signal
 
 from cnnlib import checks
+
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-correlation-correlate2d": ("check_my_correlate2d", "correlate2d",
+                                   "def my_correlate2d(image, kernel):\n    return {f}(image, kernel)"),
+    "ex-correlation-convolve2d": ("check_my_convolve2d", "convolve2d",
+                                  "def my_convolve2d(image, kernel):\n    return {f}(image, kernel)"),
+}
+FORBIDDEN = {
+    "ex-correlation-correlate2d": [
+        "import scipy.signal\n"
+        "def my_correlate2d(image, kernel):\n"
+        "    return scipy.signal.correlate2d(image, kernel, mode='valid')",
+        "import scipy.ndimage\n"
+        "def my_correlate2d(image, kernel):\n"
+        "    kh, kw = np.shape(kernel)  # the origin that puts S(i, j) at [i, j]\n"
+        "    shifted = scipy.ndimage.correlate(np.asarray(image, float), kernel, mode='constant',\n"
+        "                                      origin=(-(kh // 2), -(kw // 2)))\n"
+        "    return shifted[:len(image) - kh + 1, :np.shape(image)[1] - kw + 1]",
+        # one 1-D correlation per kernel row, summed
+        "def my_correlate2d(image, kernel):\n"
+        "    image, kernel = np.asarray(image, float), np.asarray(kernel, float)\n"
+        "    rows = range(len(image) - len(kernel) + 1)\n"
+        "    return np.array([sum(np.correlate(image[i + m], kernel[m], mode='valid')\n"
+        "                         for m in range(len(kernel))) for i in rows])",
+    ],
+    "ex-correlation-convolve2d": [
+        "import scipy.signal\n"
+        "def my_convolve2d(image, kernel):\n"
+        "    return scipy.signal.convolve2d(image, kernel, mode='valid')",
+        "def my_convolve2d(image, kernel):\n"
+        "    image, kernel = np.asarray(image, float), np.asarray(kernel, float)\n"
+        "    rows = range(len(image) - len(kernel) + 1)\n"
+        "    return np.array([sum(np.convolve(image[i + m], kernel[-1 - m], mode='valid')\n"
+        "                         for m in range(len(kernel))) for i in rows])",
+        "def my_convolve2d(image, kernel):\n"
+        "    return cnnlib.correlate2d(image, np.flip(kernel))",
+    ],
+}
+REAL_ANSWERS = {
+    "ex-correlation-predict": ("check_convolution_prediction", 9),  # (0 + 1 + 0) + (0 + 4 + 4) + 0
+    "ex-correlation-by-hand": ("check_correlation_by_hand",
+                               ([[4, -1], [1, 6]], [[0, 3], [5, 2]])),  # K as is; K rotated
+    "ex-correlation-stacked": ("check_stacked_correlations",
+                               [[0, 1, 2], [2, 4, -1], [0, -2, 0]]),  # B stamped at each weight of A
+}
 
 
 def _loop_correlate2d(image, kernel):
@@ -78,12 +129,22 @@ def test_correlate2d_passes_an_independent_loop():
     assert result.passed, result
 
 
-def test_correlate2d_passes_scipy():
-    assert checks.check_my_correlate2d(lambda x, k: scipy.signal.correlate2d(x, k, mode="valid")).passed
+@pytest.mark.parametrize("check", [checks.check_my_correlate2d, checks.check_my_convolve2d])
+def test_a_call_to_scipy_or_numpy_is_told_to_write_it(check):
+    import scipy.ndimage
+
+    for borrowed, name in [(lambda x, k: scipy.signal.correlate2d(x, k, mode="valid"), "scipy.signal.correlate2d"),
+                           (lambda x, k: scipy.signal.convolve2d(x, k, mode="valid"), "scipy.signal.convolve2d"),
+                           (lambda x, k: scipy.ndimage.correlate(x, k), "scipy.ndimage.correlate"),
+                           (lambda x, k: np.correlate(x[0], k[0]), "np.correlate"),
+                           (lambda x, k: np.convolve(x[0], k[0]), "np.convolve")]:
+        result = check(borrowed)
+        assert result.attempted and not result.passed
+        assert f"your function calls {name}, which this exercise asks you to do without" in str(result)
 
 
 def test_correlate2d_that_convolves_names_the_failing_case():
-    text = str(checks.check_my_correlate2d(lambda x, k: scipy.signal.convolve2d(x, k, mode="valid")))
+    text = str(checks.check_my_correlate2d(lambda x, k: _loop_correlate2d(x, np.flip(k))))
     # The worked example at (0, 0): correlation 12, convolution 18.
     assert 'case "the worked example (5x5 input, 3x3 kernel)"' in text and "expected 12, got 18" in text
     assert 'case "1x1 kernel (scales the input)"' not in text   # a 1x1 kernel cannot tell them apart
@@ -103,15 +164,22 @@ def test_correlate2d_that_raises_is_reported():
     assert "your function raised ValueError" in text
 
 
-@pytest.mark.parametrize("call", ["correlate2d", "convolve2d", "conv2d"])
+@pytest.mark.parametrize("call", ["correlate2d", "convolve2d", "conv2d", "correlate1d", "conv2d_backward"])
 def test_correlate2d_that_calls_cnnlib_is_told_to_write_it(call):
     import cnnlib
 
     def borrowed(x, k):
+        x, k = np.asarray(x, float), np.asarray(k, float)
         if call == "convolve2d":
             return cnnlib.convolve2d(x, np.flip(k))
         if call == "conv2d":
-            return cnnlib.conv2d(np.asarray(x)[None, None], np.asarray(k)[None, None])[0, 0]
+            return cnnlib.conv2d(x[None, None], k[None, None])[0, 0]
+        if call == "correlate1d":  # row by row
+            rows = range(len(x) - len(k) + 1)
+            return np.array([sum(cnnlib.correlate1d(x[i + m], k[m]) for m in range(len(k))) for i in rows])
+        if call == "conv2d_backward":  # the weight gradient is the input correlated with grad_output
+            out_shape = (1, 1, x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1)
+            return cnnlib.conv2d_backward(k[None, None], x[None, None], np.zeros(out_shape))[1][0, 0]
         return cnnlib.correlate2d(x, k)
     result = checks.check_my_correlate2d(borrowed)
     assert not result.passed and f"calls cnnlib.{call}" in str(result)
@@ -214,3 +282,27 @@ def test_by_hand_checks_never_raise_on_odd_answers():
         assert not checks.check_convolution_prediction(answer).passed
         assert not checks.check_correlation_by_hand(answer).passed
         assert not checks.check_stacked_correlations(answer).passed
+
+
+# The refusals above are for the call: unrefused, each forbidden answer is right.
+@pytest.mark.parametrize("label, source", [(label, source) for label, sources in sorted(FORBIDDEN.items())
+                                           for source in sources])
+def test_the_forbidden_answers_would_pass_if_allowed(label, source, monkeypatch):
+    import cnnlib
+    import cnnlib.checks._core as core
+
+    original = core._refusing
+    monkeypatch.setattr(core, "_refusing", lambda forbid: original(()))
+    namespace = {"np": np, "cnnlib": cnnlib}
+    exec(source, namespace)
+    function = namespace[source.split("def ")[1].split("(")[0]]
+    result = getattr(checks, SHORTCUTS[label][0])(function)
+    assert result.passed, f"{label}:\n{source}\n{result}"
+
+
+def test_the_conv2d_backward_shortcut_would_be_right():
+    import cnnlib
+
+    x, k = np.arange(20.0).reshape(4, 5), np.array([[1.0, -2], [0.5, 3], [2, 0]])
+    grads = cnnlib.conv2d_backward(k[None, None], x[None, None], np.zeros((1, 1, 2, 4)))
+    assert np.allclose(grads[1][0, 0], _loop_correlate2d(x, k))

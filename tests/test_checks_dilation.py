@@ -1,21 +1,84 @@
-"""Every check of the dilation chapter: passes a right answer, explains a wrong one, never raises."""
+"""Every check of the dilation chapter: passes a right answer, explains a wrong one, never raises.
+
+The exercise refuses SciPy and cnnlib's correlations, so the independent correct
+answers below slide numpy's windows or loop (and SciPy's refusal is tested in
+tests/test_exercise_checks.py, through FORBIDDEN).
+"""
 
 import numpy as np
-from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib import checks
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-dilation-implement": ("check_dilated_correlate2d", "correlate2d",
+                              "def dilated_correlate2d(x, kernel, dilation):\n"
+                              "    return {f}(x, kernel, dilation=dilation)"),
+}
+FORBIDDEN = {
+    "ex-dilation-implement": [
+        # the chapter's own holed kernel, handed to SciPy
+        "import scipy.signal\n"
+        "def dilated_correlate2d(x, kernel, dilation):\n"
+        "    kernel = np.asarray(kernel, float)\n"
+        "    kh, kw = kernel.shape\n"
+        "    holed = np.zeros((dilation * (kh - 1) + 1, dilation * (kw - 1) + 1))\n"
+        "    holed[::dilation, ::dilation] = kernel\n"
+        "    return scipy.signal.correlate2d(x, holed, mode='valid')",
+        # the convolution matrix of the holed kernel
+        "def dilated_correlate2d(x, kernel, dilation):\n"
+        "    x, kernel = np.asarray(x, float), np.asarray(kernel, float)\n"
+        "    kh, kw = kernel.shape\n"
+        "    holed = np.zeros((dilation * (kh - 1) + 1, dilation * (kw - 1) + 1))\n"
+        "    holed[::dilation, ::dilation] = kernel\n"
+        "    shape = (x.shape[0] - holed.shape[0] + 1, x.shape[1] - holed.shape[1] + 1)\n"
+        "    return (cnnlib.conv_matrix(x.shape, holed) @ x.ravel()).reshape(shape)",
+        # conv2d's weight gradient at stride d, with the kernel as the output gradient
+        "def dilated_correlate2d(x, kernel, dilation):\n"
+        "    x, kernel = np.asarray(x, float), np.asarray(kernel, float)\n"
+        "    (kh, kw), d = kernel.shape, dilation\n"
+        "    out = np.zeros((1, 1, x.shape[0] - d * (kh - 1), x.shape[1] - d * (kw - 1)))\n"
+        "    return cnnlib.conv2d_backward(kernel[None, None], x[None, None], out, stride=d)[1][0, 0]",
+    ],
+}
+COUNT_ANSWERS = {
+    "ex-dilation-by-hand": ("check_dilation_by_hand", 6),               # floor((15 + 2 - 7) / 2) + 1
+    "ex-dilation-gridding": ("check_gridding_prediction", [19, 225]),   # 1 + 2*(1+4+4); 15 of 19 per axis
+}
+
+
+def holed(kernel, dilation):
+    """The kernel with dilation - 1 zeros between its taps."""
+    kernel = np.asarray(kernel, float)
+    out = np.zeros((dilation * (kernel.shape[0] - 1) + 1, dilation * (kernel.shape[1] - 1) + 1))
+    out[::dilation, ::dilation] = kernel
+    return out
+
+
+def valid_correlation(x, kernel):
+    """Plain valid cross-correlation, from numpy's sliding windows."""
+    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(x, float), np.shape(kernel))
+    return np.einsum("ijkl,kl->ij", windows, np.asarray(kernel, float))
+
 
 def dilated_reference(x, kernel, dilation):
-    """Independent: insert d-1 zeros between taps, then scipy's valid correlation."""
-    kernel = np.asarray(kernel, float)
-    holed = np.zeros((dilation * (kernel.shape[0] - 1) + 1, dilation * (kernel.shape[1] - 1) + 1))
-    holed[::dilation, ::dilation] = kernel
-    return scipy_correlate2d(np.asarray(x, float), holed, mode="valid")
+    """Independent: insert d-1 zeros between taps, then a plain valid correlation."""
+    return valid_correlation(x, holed(kernel, dilation))
+
+
+def dilated_by_loops(x, kernel, dilation):
+    """Independent: the definition, one output and one tap at a time."""
+    x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+    (kh, kw), d = kernel.shape, dilation
+    out = np.zeros((x.shape[0] - d * (kh - 1), x.shape[1] - d * (kw - 1)))
+    for u in range(out.shape[0]):
+        for v in range(out.shape[1]):
+            out[u, v] = sum(x[u + d * m, v + d * n] * kernel[m, n] for m in range(kh) for n in range(kw))
+    return out
 
 
 def forgets_dilation(x, kernel, dilation):
-    return scipy_correlate2d(np.asarray(x, float), np.asarray(kernel, float), mode="valid")
+    return valid_correlation(x, kernel)
 
 
 def raises(x, kernel, dilation):
@@ -79,9 +142,17 @@ def test_gridding_not_attempted():
 
 # --- implement: dilated correlate2d --------------------------------------------------------
 
+def test_the_two_independent_answers_agree_with_a_hand_worked_one():
+    # 1x5 input, kernel [1, -1] at dilation 2: x[j] - x[j + 2] = 1 - 3, 2 - 4, 3 - 5
+    x, kernel = [[1.0, 2, 3, 4, 5]], [[1.0, -1]]
+    assert dilated_reference(x, kernel, 2).tolist() == [[-2.0, -2.0, -2.0]]
+    assert dilated_by_loops(x, kernel, 2).tolist() == [[-2.0, -2.0, -2.0]]
+
+
 def test_dilated_correlate_passes_an_independent_implementation():
     result = checks.check_dilated_correlate2d(dilated_reference)
     assert result.passed, result
+    assert checks.check_dilated_correlate2d(dilated_by_loops).passed
 
 
 def test_dilated_correlate_names_the_failing_case_with_expected_and_got():
@@ -106,6 +177,31 @@ def test_dilated_correlate_refuses_cnnlib_correlate2d():
 
     result = checks.check_dilated_correlate2d(calls_cnnlib)
     assert result.status == "failed" and "calls cnnlib.correlate2d" in str(result)
+
+
+def test_dilated_correlate_refuses_a_1d_correlation_per_kernel_row():
+    import cnnlib
+
+    def by_rows(x, kernel, dilation):
+        x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+        rows = x.shape[0] - dilation * (kernel.shape[0] - 1)
+        return np.array([sum(cnnlib.correlate1d(x[u + dilation * m], kernel[m], dilation=dilation)
+                             for m in range(kernel.shape[0])) for u in range(rows)])
+
+    result = checks.check_dilated_correlate2d(by_rows)
+    assert result.status == "failed" and "calls cnnlib.correlate1d" in str(result)
+
+
+def test_dilated_correlate_allows_effective_kernel_size():
+    # a cnnlib helper the exercise allows, which calls nothing the check refuses
+    import cnnlib
+
+    def with_helper(x, kernel, dilation):
+        span = [cnnlib.effective_kernel_size(k, dilation) for k in np.shape(kernel)]
+        assert span == list(holed(kernel, dilation).shape)
+        return dilated_reference(x, kernel, dilation)
+
+    assert checks.check_dilated_correlate2d(with_helper).passed
 
 
 def test_dilated_correlate_not_attempted():

@@ -1,4 +1,8 @@
-"""Every check of the pooling chapter: passes a right answer, explains a wrong one, never raises."""
+"""Every check of the pooling chapter: passes a right answer, explains a wrong one, never raises.
+
+Correct answers here are written without cnnlib: hand-worked numbers from the
+chapter, and max pooling by numpy's window views or by loops.
+"""
 
 import inspect
 
@@ -6,7 +10,46 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
+import cnnlib
 from cnnlib import checks
+
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-pooling-implement": ("check_max_pool2d", "max_pool2d",
+                             "def pool(x, kernel_size, stride=None):\n"
+                             "    return {f}(x, kernel_size, stride=stride)"),
+}
+FORBIDDEN = {
+    "ex-pooling-implement": [
+        # a max pool is minus the min pool of -x
+        "def pool(x, kernel_size, stride=None):\n"
+        "    return -cnnlib.min_pool2d(-np.asarray(x, float), kernel_size, stride=stride)",
+        "def pool(x, kernel_size, stride=None):\n"
+        "    return cnnlib.pool2d_naive(x, kernel_size, stride, kind='max')",
+        # SciPy's maximum filter, every stride-th value of it
+        "import scipy.ndimage\n"
+        "def pool(x, kernel_size, stride=None):\n"
+        "    k = kernel_size\n"
+        "    s = k if stride is None else stride\n"
+        "    x = np.asarray(x, float)\n"
+        "    filtered = scipy.ndimage.maximum_filter(x, size=k, origin=-(k // 2))\n"
+        "    h, w = (x.shape[0] - k) // s + 1, (x.shape[1] - k) // s + 1\n"
+        "    return filtered[:h * s:s, :w * s:s]",
+        # PyTorch's pooling, which the chapter's PyTorch box names
+        "import torch\n"
+        "def pool(x, kernel_size, stride=None):\n"
+        "    t = torch.tensor(np.asarray(x, float))[None, None]\n"
+        "    return torch.nn.functional.max_pool2d(t, kernel_size, stride=stride)[0, 0].numpy()",
+    ],
+}
+COUNT_ANSWERS = {
+    "ex-pooling-sizes": ("check_pool_output_sizes", [3, 3, 7, 3]),     # floor((i - k)/s) + 1, s = k by default
+    "ex-pooling-shift": ("check_pool_shift_prediction", [0, 2, 4]),   # the multiples of the stride 2
+}
+REAL_ANSWERS = {
+    # the four 2x2 quarters {1,3,4,6} {2,0,1,1} {0,2,1,1} {5,7,3,9}: max, min and mean of each
+    "ex-pooling-by-hand": ("check_pool_by_hand", [[[6, 2], [2, 9]], [[1, 0], [0, 3]], [[3.5, 1], [1, 6]]]),
+}
 
 
 # --- by hand: output sizes (9,3,default) (10,3,default) (8,2,1) (7,3,2) -> 3, 3, 7, 3 ----------------
@@ -193,3 +236,37 @@ def test_max_pool_that_calls_cnnlib_fails_and_says_so(solver):
     result = checks.check_max_pool2d(solver)
     assert result.status == "failed" and "your function calls cnnlib." in str(result)
     assert "0 of 7 cases passed" in str(result)
+
+
+def learner_function(source):
+    namespace = {"np": np, "cnnlib": cnnlib}
+    exec(source, namespace)
+    return namespace["pool"]
+
+
+@pytest.mark.parametrize("source", FORBIDDEN["ex-pooling-implement"])
+def test_each_refused_answer_would_pass_if_it_were_allowed(source):
+    # so that tests/test_exercise_checks.py's refusal is for the call, not for a wrong answer
+    import cnnlib.checks._core as core
+
+    original = core._refusing
+    core._refusing = lambda forbid: original(())
+    try:
+        assert checks.check_max_pool2d(learner_function(source)).passed
+    finally:
+        core._refusing = original
+
+
+def test_max_pool_may_use_numpy_window_views_and_says_nothing_is_refused():
+    # sliding_window_view is numpy, which the exercise allows
+    assert "calls" not in str(checks.check_max_pool2d(max_pool_by_views))
+
+
+def test_max_pool_refuses_a_call_the_learner_catches():
+    def catches(x, kernel_size, stride=None):
+        try:
+            return cnnlib.max_pool2d(x, kernel_size, stride=stride)
+        except BaseException:
+            return max_pool_by_views(x, kernel_size, stride)
+    result = checks.check_max_pool2d(catches)
+    assert not result.passed and "your function calls cnnlib.max_pool2d" in str(result)

@@ -5,6 +5,19 @@ import numpy as np
 import cnnlib
 from cnnlib import checks
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-receptive-fields-region": ("check_receptive_field_region", "receptive_field_region",
+                                   "def my_region(layers, index):\n    return {f}(layers, index)"),
+}
+COUNT_ANSWERS = {
+    "ex-receptive-fields-predict": ("check_region_prediction", 61),      # 1 + 4 + 8 + 16 + 32
+    "ex-receptive-fields-by-hand": ("check_receptive_field_by_hand", [10, 2, 4]),  # 2+2+1+2*2+1; 1*1*2*1; 1+1+0+1*2
+}
+REAL_ANSWERS = {
+    "ex-receptive-fields-erf-width": ("check_erf_width", 4.0),          # sqrt(8 * (4 + 1 + 0 + 1 + 4) / 5)
+}
+
 
 # --- prediction: four 5x5 stride-2 layers -> 1 + 4 + 8 + 16 + 32 = 61 ------------------------------------
 
@@ -57,7 +70,15 @@ def test_by_hand_reports_a_wrong_length_and_not_attempted():
 
 def test_erf_width_passes_sqrt_2L():
     assert checks.check_erf_width(4).passed
+    assert checks.check_erf_width(4.0).passed
     assert checks.check_erf_width(np.sqrt(2 * 8)).passed
+
+
+def test_erf_width_passes_the_chapters_formula_computed_in_floating_point():
+    # the worked solution's np.sqrt(8 * np.mean(steps**2)) may come out as 4.000000000000001
+    assert checks.check_erf_width(4.000000000000001).passed
+    assert checks.check_erf_width(np.sqrt(8 * np.mean(np.arange(-2, 3) ** 2))).passed
+    assert checks.check_erf_width(3.99).passed and not checks.check_erf_width(3.9).passed  # within 0.5%
 
 
 def test_erf_width_fails_on_the_3x3_formula_and_on_the_theoretical_field():

@@ -1,4 +1,8 @@
-"""Chapter 11 checks: each passes a right answer and explains a wrong, raising or missing one."""
+"""Chapter 11 checks: each passes a right answer and explains a wrong, raising or missing one.
+
+Correct answers here are written without cnnlib: loops, SciPy's full convolution,
+torch's autograd, and hand-worked numbers from the chapter.
+"""
 
 import numpy as np
 import pytest
@@ -6,8 +10,48 @@ import scipy.signal
 import torch
 import torch.nn.functional as F
 
+import cnnlib
 from cnnlib import checks
 from cnnlib.checks.small_cnn import measured_map_shifts
+
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-small-cnn-max-pool-backward": ("check_max_pool_backward", "max_pool2d_backward",
+                                       "def max_pool_backward(grad_output, x):\n"
+                                       "    return {f}(grad_output, x, 2)"),
+    "ex-small-cnn-conv-backward": ("check_conv_backward", "conv2d_backward",
+                                   "def conv_backward(grad_output, x, kernel):\n"
+                                   "    gx, gk, _ = {f}(grad_output[None, None], x[None, None], kernel[None, None])\n"
+                                   "    return gx[0, 0], gk[0, 0]"),
+}
+FORBIDDEN = {
+    "ex-small-cnn-max-pool-backward": [
+        "def max_pool_backward(grad_output, x):\n"
+        "    return cnnlib.max_pool2d_backward_naive(grad_output, x, 2)",
+        # the layer's backward pass
+        "def max_pool_backward(grad_output, x):\n"
+        "    layer = cnnlib.MaxPool2d(2)\n"
+        "    layer.forward(x[None, None])\n"
+        "    return layer.backward(grad_output[None, None])[0, 0]",
+    ],
+    "ex-small-cnn-conv-backward": [
+        "def conv_backward(grad_output, x, kernel):\n"
+        "    gx, gk, _ = cnnlib.conv2d_backward_naive(grad_output[None, None], x[None, None],\n"
+        "                                             kernel[None, None])\n"
+        "    return gx[0, 0], gk[0, 0]",
+        # the chapter's referee, which the exercise asks to run outside the function
+        "def conv_backward(grad_output, x, kernel):\n"
+        "    loss = lambda v, k: np.sum(grad_output * cnnlib.correlate2d(v, k))\n"
+        "    return (cnnlib.numerical_gradient(lambda v: loss(v, kernel), x),\n"
+        "            cnnlib.numerical_gradient(lambda k: loss(x, k), kernel))",
+    ],
+}
+COUNT_ANSWERS = {
+    # conv 16 * (1*5*5 + 1) = 416; dense (16*4*4 + 1) * 10 = 2,570
+    "ex-small-cnn-param-count": ("check_param_count_by_hand", 2986),
+    # the conv moves 4 columns, each 2x2 pool halves the move
+    "ex-small-cnn-shift-prediction": ("check_shift_prediction", [4, 2, 2, 1]),
+}
 
 # Tiny tensors: one thread is many times faster than torch's pool on a shared 2-core machine.
 
@@ -278,3 +322,48 @@ def test_the_chapters_self_check_of_a_right_conv_backward_is_far_below_the_thres
                                            (kernel, lambda k: np.sum(g * cnnlib.correlate2d(x, k)))]):
         numeric = cnnlib.numerical_gradient(loss, point)
         assert cnnlib.relative_error(_conv_backward_by_loops(g, x, kernel)[index], numeric) < 1e-7
+
+
+def _learner_function(source, name):
+    namespace = {"np": np, "cnnlib": cnnlib}
+    exec(source, namespace)
+    return namespace[name]
+
+
+@pytest.mark.parametrize("label, source", [(label, source) for label, sources in sorted(FORBIDDEN.items())
+                                           for source in sources])
+def test_each_refused_answer_would_pass_if_it_were_allowed(label, source):
+    # so that tests/test_exercise_checks.py's refusal is for the call, not for a wrong answer
+    import cnnlib.checks._core as core
+
+    check_name, function_name = SHORTCUTS[label][0], SHORTCUTS[label][2].split("(")[0][4:]
+    original = core._refusing
+    core._refusing = lambda forbid: original(())
+    try:
+        assert getattr(checks, check_name)(_learner_function(source, function_name)).passed
+    finally:
+        core._refusing = original
+
+
+def test_conv_backward_imported_by_name_is_refused():
+    # The bug this table guards against: after `from cnnlib import conv2d_backward`,
+    # an answer calling it passed, because only cnnlib's own modules were guarded.
+    source = ("from cnnlib import conv2d_backward\n"
+              + SHORTCUTS["ex-small-cnn-conv-backward"][2].format(f="conv2d_backward"))
+    result = checks.check_conv_backward(_learner_function(source, "conv_backward"))
+    assert not result.passed and "your function calls cnnlib.conv2d_backward" in _text(result)
+
+
+def test_max_pool_backward_may_use_cnnlib_max_pool2d():
+    def by_the_forward_pass(grad_output, x):
+        # the window's maximum is where x equals its pooled value: first such position
+        pooled = cnnlib.max_pool2d(x, 2)
+        grad = np.zeros_like(x, dtype=float)
+        for i in range(pooled.shape[0]):
+            for j in range(pooled.shape[1]):
+                window = x[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+                a, b = np.argwhere(window == pooled[i, j])[0]
+                grad[2 * i + a, 2 * j + b] = grad_output[i, j]
+        return grad
+    result = checks.check_max_pool_backward(by_the_forward_pass)
+    assert result.passed, result

@@ -1,7 +1,7 @@
 """Every check of the stride chapter: right, wrong, raising and unattempted answers.
 
 Correct answers are hand-worked; correct functions are written here with
-plain loops, independently of cnnlib.
+plain loops or numpy's sliding windows, independently of cnnlib and SciPy.
 """
 
 import math
@@ -10,6 +10,37 @@ import numpy as np
 import pytest
 
 from cnnlib import checks
+
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-stride-output-size": ("check_stride_output_size", "conv_output_size",
+                              "def output_size(i, k, s, p):\n    return {f}(i, k, stride=s, padding=p)"),
+    "ex-stride-correlate2d": ("check_stride_correlate2d", "correlate2d",
+                              "def correlate2d_strided(x, kernel, stride):\n"
+                              "    return {f}(x, kernel, stride=stride)"),
+}
+FORBIDDEN = {
+    # the size read off the shape of a correlation: correlate2d calls conv_output_size
+    "ex-stride-output-size": ["def output_size(i, k, s, p):\n"
+                              "    ones = np.ones((1, i))\n"
+                              "    return cnnlib.correlate2d(ones, np.ones((1, k)), stride=s, padding=p).shape[1]"],
+    "ex-stride-correlate2d": [
+        "import scipy.signal\n"
+        "def correlate2d_strided(x, kernel, stride):\n"
+        "    return scipy.signal.correlate2d(x, kernel, mode='valid')[::stride, ::stride]",
+        # one strided 1-D correlation per kernel row, summed
+        "def correlate2d_strided(x, kernel, stride):\n"
+        "    x, kernel = np.asarray(x, float), np.asarray(kernel, float)\n"
+        "    rows = range(0, len(x) - len(kernel) + 1, stride)\n"
+        "    return np.array([sum(cnnlib.correlate1d(x[r + m], kernel[m], stride=stride)\n"
+        "                         for m in range(len(kernel))) for r in rows])",
+    ],
+}
+COUNT_ANSWERS = {
+    "ex-stride-by-hand": ("check_stride_by_hand", 3),                # floor((11 + 2 - 5) / 3) + 1
+    "ex-stride-skipped": ("check_stride_skipped", (3, 3)),          # windows on padded rows 0-1, 3-4, 6-7
+    "ex-stride-output-stride": ("check_stride_output_stride", (32, 8)),  # 2**5; 225 -> 113 -> 57 -> 29 -> 15 -> 8
+}
 
 
 # --- compute-by-hand and prediction checks ------------------------------------
@@ -175,6 +206,54 @@ def test_correlate_check_refuses_the_convolution_matrix():
         return (cnnlib.conv_matrix(np.shape(x), kernel, stride) @ np.ravel(x)).reshape(o)
 
     assert "calls cnnlib.conv_matrix" in str(checks.check_stride_correlate2d(by_matrix))
+
+
+def test_correlate_check_refuses_conv2d_backward():
+    # with dilation = stride, conv2d's weight gradient is the strided correlation of an exact fit
+    import cnnlib
+
+    def by_gradient(x, kernel, stride):
+        x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+        (kh, kw), (h, w) = kernel.shape, x.shape
+        rows, cols = (h - kh) // stride + 1, (w - kw) // stride + 1
+        fit = x[None, None, :stride * (rows - 1) + kh, :stride * (cols - 1) + kw]
+        weight = np.zeros((1, 1, rows, cols))
+        return cnnlib.conv2d_backward(kernel[None, None], fit, weight, dilation=stride)[1][0, 0]
+
+    result = checks.check_stride_correlate2d(by_gradient)
+    assert result.status == "failed" and "calls cnnlib.conv2d_backward" in str(result)
+    import cnnlib.checks._core as core
+
+    original = core._refusing
+    core._refusing = lambda forbid: original(())
+    try:
+        assert checks.check_stride_correlate2d(by_gradient).passed  # a real shortcut
+    finally:
+        core._refusing = original
+
+
+def test_correlate_check_refuses_scipy():
+    import scipy.signal
+
+    def by_scipy(x, kernel, stride):
+        return scipy.signal.correlate2d(x, kernel, mode="valid")[::stride, ::stride]
+
+    result = checks.check_stride_correlate2d(by_scipy)
+    assert result.status == "failed" and "calls scipy.signal" in str(result)
+
+
+def test_correlate_check_allows_conv_output_size_and_sliding_windows():
+    # conv_output_size, which the check allows here, calls nothing the check refuses
+    import cnnlib
+
+    def by_windows(x, kernel, stride):
+        x, kernel = np.asarray(x, float), np.asarray(kernel, float)
+        rows, cols = (cnnlib.conv_output_size(n, k, stride=stride) for n, k in zip(x.shape, kernel.shape))
+        windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape)[::stride, ::stride]
+        assert windows.shape[:2] == (rows, cols)
+        return np.einsum("ijkl,kl->ij", windows, kernel)
+
+    assert checks.check_stride_correlate2d(by_windows).passed
 
 
 def test_correlate_check_says_not_attempted():

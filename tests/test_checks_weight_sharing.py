@@ -8,6 +8,17 @@ from cnnlib import checks
 
 SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])  # independent of cnnlib
 
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-weight-sharing-matrix": ("check_conv_matrix", "conv_matrix",
+                                 "def my_conv_matrix(input_shape, kernel, stride=1):\n"
+                                 "    return {f}(input_shape, kernel, stride=stride)"),
+}
+COUNT_ANSWERS = {
+    "ex-weight-sharing-by-hand": ("check_conv_matrix_by_hand", [9, 25, 81]),  # 3x3 outputs, 5x5 inputs, 9 * 9
+    "ex-weight-sharing-stack": ("check_stack_shift_prediction", [0, 4, 8]),   # multiples of 2 * 2
+}
+
 
 # --- by hand: 3x3 kernel on 5x5 -> 3x3 output: 9 rows, 25 columns, 9 * 9 = 81 non-zeros ----------------
 

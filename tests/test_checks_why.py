@@ -1,9 +1,57 @@
-"""Chapter 1 checks: each passes a right answer and explains a wrong, raising or missing one."""
+"""Chapter 1 checks: each passes a right answer and explains a wrong, raising or missing one.
+
+Correct answers are hand-worked; correct functions are written here with plain
+loops, independently of cnnlib, NumPy's np.convolve and SciPy.
+"""
 
 import numpy as np
 import pytest
 
 from cnnlib import checks
+
+# The exercises of the chapter, for tests/test_exercise_checks.py.
+SHORTCUTS = {
+    "ex-why-convolve1d": ("check_my_convolve1d", "convolve1d",
+                          "def my_convolve1d(x, w):\n    return {f}(x, w)"),
+    # No top-level cnnlib function counts all three (the chapter's counter is
+    # cnnlib.figures.why.parameter_counts, refused too: see FORBIDDEN). The closest is the
+    # count of a convolution layer, the shared count, which also gives the window of the
+    # sparse one.
+    "ex-why-weight-counts": ("check_my_weight_counts", "conv2d_params",
+                             "def my_weight_counts(height, width, kh, kw):\n"
+                             "    outputs = (height - kh + 1) * (width - kw + 1)\n"
+                             "    shared = {f}(1, 1, (kh, kw), bias=False)\n"
+                             "    return (height * width * outputs, outputs * shared, shared)"),
+}
+FORBIDDEN = {
+    "ex-why-convolve1d": [
+        "def my_convolve1d(x, w):\n    return np.convolve(x, w, mode='valid')",
+        "def my_convolve1d(x, w):\n    return np.correlate(x, np.asarray(w)[::-1], mode='valid')",
+        "import scipy.signal\n"
+        "def my_convolve1d(x, w):\n    return scipy.signal.convolve(x, w, mode='valid')",
+        "import scipy.ndimage\n"
+        "def my_convolve1d(x, w):\n"
+        "    n = len(w) - 1  # the origin that puts y[p] at index p, then the valid positions\n"
+        "    shifted = scipy.ndimage.convolve1d(np.asarray(x, float), w, mode='constant', origin=n // 2)\n"
+        "    return shifted[:len(x) - n]",
+        "def my_convolve1d(x, w):\n    return cnnlib.correlate1d(x, np.asarray(w)[::-1])",
+    ],
+    "ex-why-weight-counts": [
+        "import cnnlib.figures.why\n"
+        "def my_weight_counts(height, width, kh, kw):\n"
+        "    return tuple(cnnlib.figures.why.parameter_counts(height, width, (kh, kw)).values())",
+        # the dense and sparse counts read off the layer's matrix (64 GB for a 280x320 image)
+        "def my_weight_counts(height, width, kh, kw):\n"
+        "    matrix = cnnlib.conv_matrix((height, width), np.ones((kh, kw)))\n"
+        "    return (matrix.size, np.count_nonzero(matrix), kh * kw)",
+    ],
+}
+REAL_ANSWERS = {
+    "ex-why-predict": ("check_flip_and_slide_prediction", (3, 6)),  # [-1, 1, 2] under x[4..6], x[5..7]
+}
+COUNT_ANSWERS = {
+    "ex-why-counts-by-hand": ("check_weight_counts_by_hand", (15_745_024, 34_596, 9)),  # 4096*3844, 3844*9, 9
+}
 
 
 def _hand_convolve1d(x, w):
@@ -95,8 +143,32 @@ def test_convolve1d_passes_an_independent_loop():
     assert result.passed, result
 
 
-def test_convolve1d_passes_numpy_valid_mode():
-    assert checks.check_my_convolve1d(lambda x, w: np.convolve(x, w, mode="valid")).passed
+def _hand_full_convolve1d(x, w):
+    """Every position where w overlaps x at all: x padded with k - 1 zeros on each side."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    zeros = np.zeros(w.size - 1)
+    return _hand_convolve1d(np.concatenate([zeros, x, zeros]), w)
+
+
+def test_convolve1d_that_calls_numpy_or_scipy_is_told_to_write_it():
+    import scipy.signal
+
+    for borrowed, name in [(lambda x, w: np.convolve(x, w, mode="valid"), "np.convolve"),
+                           (lambda x, w: np.correlate(x, np.asarray(w)[::-1], mode="valid"), "np.correlate"),
+                           (lambda x, w: scipy.signal.convolve(x, w, mode="valid"), "scipy.signal.convolve")]:
+        result = checks.check_my_convolve1d(borrowed)
+        assert result.attempted and not result.passed
+        assert f"your function calls {name}, which this exercise asks you to do without" in str(result)
+
+
+def test_the_refused_calls_would_be_right():
+    # so that refusing them is a rule of the exercise, not a wrong answer
+    import scipy.signal
+
+    x, w = np.array([1.0, 3, 0, 2, 4, 1, 0, 2]), np.array([2.0, 1, -1])
+    for right in (np.convolve(x, w, mode="valid"), np.correlate(x, w[::-1], mode="valid"),
+                  scipy.signal.convolve(x, w, mode="valid")):
+        assert np.allclose(right, _hand_convolve1d(x, w))
 
 
 def test_convolve1d_without_the_flip_names_the_asymmetric_case():
@@ -109,7 +181,7 @@ def test_convolve1d_without_the_flip_names_the_asymmetric_case():
 
 
 def test_convolve1d_with_wrong_length_reports_the_shapes():
-    text = _text(checks.check_my_convolve1d(lambda x, w: np.convolve(x, w, mode="full")))
+    text = _text(checks.check_my_convolve1d(_hand_full_convolve1d))
     assert 'case "kernel of length 1"' not in text  # full == valid when k = 1
     assert "expected shape (1,), got shape (5,)" in text
 
@@ -121,18 +193,29 @@ def test_convolve1d_that_raises_is_reported_not_raised():
     assert "your function raised IndexError" in text and "0 of 6 cases passed" in text
 
 
-@pytest.mark.parametrize("call", ["convolve1d", "correlate1d", "convolve2d"])
+@pytest.mark.parametrize("call", ["convolve1d", "correlate1d", "convolve2d", "conv_matrix"])
 def test_convolve1d_that_calls_cnnlib_is_told_to_write_it(call):
     import cnnlib
 
     def borrowed(x, w):
+        x, w = np.asarray(x, float), np.asarray(w, float)
         if call == "correlate1d":
-            return cnnlib.correlate1d(x, np.asarray(w)[::-1])
+            return cnnlib.correlate1d(x, w[::-1])
         if call == "convolve2d":
-            return cnnlib.convolve2d(np.asarray(x)[None], np.asarray(w)[None])[0]
+            return cnnlib.convolve2d(x[None], w[None])[0]
+        if call == "conv_matrix":
+            return cnnlib.conv_matrix((1, x.size), w[None, ::-1]) @ x
         return cnnlib.convolve1d(x, w)
     result = checks.check_my_convolve1d(borrowed)
     assert not result.passed and f"calls cnnlib.{call}" in _text(result)
+
+
+def test_convolve1d_may_use_numpy_arithmetic_on_each_window():
+    # a loop over positions with a dot product per window is what the exercise asks for
+    def windowed(x, w):
+        x, w = np.asarray(x, float), np.asarray(w, float)
+        return np.array([np.dot(x[p:p + w.size], w[::-1]) for p in range(x.size - w.size + 1)])
+    assert checks.check_my_convolve1d(windowed).passed
 
 
 def test_convolve1d_not_implemented_is_not_attempted():
@@ -181,6 +264,44 @@ def test_weight_counts_that_calls_the_chapter_counter_is_told_to_write_it():
     assert not result.passed and "calls cnnlib.figures.why.parameter_counts" in _text(result)
 
 
+@pytest.mark.parametrize("call", ["conv2d_params", "conv_matrix"])
+def test_weight_counts_that_calls_a_cnnlib_counter_is_told_to_write_it(call):
+    import cnnlib
+
+    def borrowed(height, width, kh, kw):
+        outputs = (height - kh + 1) * (width - kw + 1)
+        if call == "conv_matrix":  # refused before it allocates: 64 GB for the 280x320 case
+            matrix = cnnlib.conv_matrix((height, width), np.ones((kh, kw)))
+            return (matrix.size, np.count_nonzero(matrix), kh * kw)
+        shared = cnnlib.conv2d_params(1, 1, (kh, kw), bias=False)
+        return (height * width * outputs, outputs * shared, shared)
+    result = checks.check_my_weight_counts(borrowed)
+    assert not result.passed and f"calls cnnlib.{call}, which this exercise asks you to do without" in str(result)
+
+
+def test_weight_counts_may_use_conv_output_size_and_dense_params():
+    import cnnlib
+
+    def with_building_blocks(height, width, kh, kw):
+        outputs = cnnlib.conv_output_size(height, kh) * cnnlib.conv_output_size(width, kw)
+        return (cnnlib.dense_params(height * width, outputs, bias=False), outputs * kh * kw, kh * kw)
+    result = checks.check_my_weight_counts(with_building_blocks)
+    assert result.passed, result
+
+
+def test_weight_counts_as_floats_pass_and_a_fraction_off_fails():
+    def as_floats(height, width, kh, kw):
+        return tuple(float(n) for n in _hand_weight_counts(height, width, kh, kw))
+    assert checks.check_my_weight_counts(as_floats).passed
+
+    def a_little_off(height, width, kh, kw):
+        dense, sparse, shared = _hand_weight_counts(height, width, kh, kw)
+        return (dense, sparse, shared + 1e-9)
+    text = _text(checks.check_my_weight_counts(a_little_off))
+    assert 'case "280x320 image, 1x2 kernel": shared: expected 2, got 2.000000001, not a whole number' in text
+    assert "dense:" not in text and "0 of 5 cases passed" in text
+
+
 def test_weight_counts_that_raises_is_reported():
     def broken(height, width, kh, kw):
         return height / 0
@@ -201,3 +322,20 @@ def test_by_hand_checks_never_raise_on_odd_answers():
     for answer in ("twelve", [[1, 2], [3]], None, {"a": 1}):
         assert not checks.check_flip_and_slide_prediction(answer).passed
         assert not checks.check_weight_counts_by_hand(answer).passed
+
+
+# The conv_matrix counter is left out: unrefused, it would allocate 64 GB for the 280x320 case.
+@pytest.mark.parametrize("label, source", [(label, source) for label, sources in sorted(FORBIDDEN.items())
+                                           for source in sources if "conv_matrix" not in source])
+def test_the_forbidden_answers_would_pass_if_allowed(label, source, monkeypatch):
+    # so that each refusal in tests/test_exercise_checks.py is for the call, not for a wrong answer
+    import cnnlib
+    import cnnlib.checks._core as core
+
+    original = core._refusing
+    monkeypatch.setattr(core, "_refusing", lambda forbid: original(()))
+    namespace = {"np": np, "cnnlib": cnnlib}
+    exec(source, namespace)
+    function = namespace[source.split("def ")[1].split("(")[0]]
+    result = getattr(checks, SHORTCUTS[label][0])(function)
+    assert result.passed, f"{label}:\n{source}\n{result}"

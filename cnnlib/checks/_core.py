@@ -78,7 +78,11 @@ def _number(value: Any) -> str:
     value = _plain(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    short = f"{value:.6g}"
+    # 2.000000001 is not 2: never print a fraction so that it looks whole
+    return short if float(short) == value or not float(short).is_integer() else repr(value)
 
 
 def _short(value: Any) -> str:

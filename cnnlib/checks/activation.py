@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..activations import leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
+from ..backward import conv2d_backward, conv2d_backward_naive
 from ..figures.activation import backprop_norms
 from ._core import Case, check_answer, check_function
 
@@ -16,7 +17,15 @@ DERIVATIVE_NAMES = ("sigmoid'(0)", "tanh'(0)", "ReLU'(3)", "ReLU'(0)", "leaky Re
 def check_derivatives_by_hand(answer):
     """Check ``[sigmoid'(0), tanh'(0), relu'(3), relu'(0), leaky_relu'(-2)]`` (negative slope 0.1).
 
-    The feedback names the entries that are wrong, without their values.
+    The feedback names the entries that are wrong, without their values. The
+    five are real numbers, compared with a tolerance (0.25 and 1/4 both pass).
+
+    Examples
+    --------
+    >>> check_derivatives_by_hand([0.25, 1.0, 1.0, 0.0, 0.1 + 1e-15]).passed
+    True
+    >>> check_derivatives_by_hand([0.25, 1, 1, 1, 0.1]).lines[0].startswith("sigmoid'(0), tanh'(0), ReLU'(3)")
+    True
     """
     zero, three, minus_two = np.zeros(1), np.full(1, 3.0), np.full(1, -2.0)
     expected = [float(sigmoid_grad(zero)[0]), float(tanh_grad(zero)[0]), float(relu_grad(three)[0]),
@@ -43,6 +52,11 @@ def check_xavier_prediction(answer):
     top layer to layer 1 multiplies the gradient's norm by
     sqrt(1 * E[ReLU'(z)^2]) = sqrt(1/2). Answers within 20% are accepted
     (0.707 ** 29 is fine; a factor sqrt(2) off, 30 or 28 steps, is not).
+
+    Examples
+    --------
+    >>> check_xavier_prediction(2 ** -14.5).passed, check_xavier_prediction(2 ** -15).passed
+    (True, False)
     """
     expected = 0.5 ** ((PREDICTION_DEPTH - 1) / 2)
     return check_answer("gradient at layer 1 of a 30-layer ReLU stack with Xavier weights", answer, expected,
@@ -73,7 +87,18 @@ def check_backprop_norms(func):
     """Check ``func(weights, pre_activations, grad, delta_top) -> norms``, layer 1 first.
 
     The reference is :func:`cnnlib.figures.activation.backprop_norms`, which the
-    learner's function may not call.
+    learner's function may not call, however it imports it (nor
+    ``gradient_through_stack``, which calls it). Nor :func:`cnnlib.conv2d_backward`
+    (or its naive twin): a dense layer is a 1x1 convolution, so its ``grad_x``
+    is the step ``delta @ W`` the exercise asks the learner to write.
+
+    Examples
+    --------
+    >>> def backprop_norms(weights, pre_activations, grad, delta_top):
+    ...     raise NotImplementedError
+    >>> check_backprop_norms(backprop_norms).attempted
+    False
     """
+    # the reference still lives with the figures (checks should import maths only)
     return check_function("backpropagation through a dense stack", func, backprop_norms, _backprop_cases(),
-                          forbid=[backprop_norms])
+                          forbid=[backprop_norms, conv2d_backward, conv2d_backward_naive])

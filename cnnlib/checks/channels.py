@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
-                   correlate2d_naive)
+from ..backward import conv2d_backward, conv2d_backward_naive, numerical_gradient
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
+                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
 from ..shapes import conv2d_params, dense_params
 from ._core import Case, check_answer, check_function
 
@@ -12,14 +13,26 @@ __all__ = ["check_conv_params_by_hand", "check_dense_growth_prediction",
 
 
 def check_conv_params_by_hand(answer):
-    """Check the parameter count of a conv layer: 3 input channels, 64 filters of 5x5, with biases."""
+    """Check the parameter count of a conv layer: 3 input channels, 64 filters of 5x5, with biases.
+
+    Examples
+    --------
+    >>> check_conv_params_by_hand(...).attempted
+    False
+    """
     return check_answer("conv layer parameters by hand", answer, conv2d_params(3, 64, 5),
                         hint="each filter spans all input channels (C*kh*kw weights) and has one bias; "
                              "then multiply by the number of filters")
 
 
 def check_dense_growth_prediction(answer):
-    """Check the factor by which a dense C*n*n -> F*n*n layer's weights grow when n goes from 8 to 32."""
+    """Check the factor by which a dense C*n*n -> F*n*n layer's weights grow when n goes from 8 to 32.
+
+    Examples
+    --------
+    >>> check_dense_growth_prediction(16).passed
+    False
+    """
     small = dense_params(3 * 8 * 8, 16 * 8 * 8, bias=False)
     large = dense_params(3 * 32 * 32, 16 * 32 * 32, bias=False)
     return check_answer("growth of the dense layer", answer, large // small,
@@ -46,16 +59,33 @@ def _conv_cases():
     ]
 
 
+#: What would do the layer outright, or one channel of it: cnnlib's correlations and
+#: convolutions (1-D and 2-D, and conv2d's gradients, whose weight gradient is a
+#: correlation), the convolution matrix, and SciPy's ("numpy only").
+_SOLVES_LAYER = [conv2d, conv2d_naive, correlate2d, correlate2d_naive, convolve2d, convolve2d_naive,
+                 conv_matrix, correlate1d, correlate1d_naive, convolve1d, convolve1d_naive,
+                 conv2d_backward, conv2d_backward_naive,
+                 "scipy.signal", "scipy.ndimage"]
+
+
 def check_multichannel_conv(func):
     """Check ``func(x, weight, bias)``: x (C, H, W), weight (F, C, kh, kw), bias (F,) -> (F, Ho, Wo).
 
-    The reference is :func:`cnnlib.conv2d` with stride 1 and no padding; ``func``
-    may not call cnnlib's correlations, convolutions or convolution matrix.
+    The reference is :func:`cnnlib.conv2d` with stride 1 and no padding. The
+    exercise asks for numpy only: cnnlib's correlations, convolutions (1-D and
+    2-D, forward and backward) and convolution matrix are refused, and so is
+    SciPy.
+
+    Examples
+    --------
+    >>> def multichannel_conv(x, weight, bias):
+    ...     raise NotImplementedError
+    >>> check_multichannel_conv(multichannel_conv).attempted
+    False
     """
     return check_function("multi-channel convolution layer", func,
                           lambda x, weight, bias: conv2d(x, weight, bias), _conv_cases(),
-                          forbid=[conv2d, conv2d_naive, correlate2d, correlate2d_naive,
-                                  convolve2d, convolve2d_naive, conv_matrix])
+                          forbid=_SOLVES_LAYER)
 
 
 def _fc_cases():
@@ -79,8 +109,21 @@ def check_fc_as_conv(func):
     ``A`` has shape (F, C*H*W) and multiplies ``x.transpose(1, 2, 0).ravel()``,
     the (H, W, C) flattening of an input x of shape ``input_shape`` = (C, H, W);
     the bank must satisfy ``conv2d(x, bank)[:, 0, 0] == A @ x.transpose(1, 2, 0).ravel()``.
+
+    No cnnlib function returns the bank. The nearest shortcut is
+    :func:`cnnlib.numerical_gradient`: the gradient of unit f's output with
+    respect to x *is* filter f, read off the dense layer without working out
+    the order. It is refused.
+
+    Examples
+    --------
+    >>> def fc_as_conv(A, input_shape):
+    ...     return A.reshape(A.shape[0], *input_shape)  # the (C, H, W) order: wrong here
+    >>> print(check_fc_as_conv(fc_as_conv).lines[-1])  # doctest: +ELLIPSIS
+    hint: your bank is A.reshape(F, C, H, W), which is right for a (C, H, W) flattening; ...
     """
-    result = check_function("dense layer as a convolution", func, _bank_for_channels_last, _fc_cases())
+    result = check_function("dense layer as a convolution", func, _bank_for_channels_last, _fc_cases(),
+                            forbid=[numerical_gradient])
     return result if result.passed or not callable(func) else _flag_nchw_reshape(result, func)
 
 

@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from ..backward import conv2d_backward, conv2d_backward_naive
 from ..figures.correlation import WORKED_INPUT, WORKED_KERNEL
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
-                   correlate2d_naive)
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
+                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
 from ._core import Case, CheckResult, check_answer, check_function
 
 __all__ = ["SMALL_INPUT", "SMALL_KERNEL", "STACKED_KERNELS", "check_convolution_prediction",
@@ -21,12 +22,24 @@ SMALL_KERNEL = np.array([[1, 2],
 STACKED_KERNELS = (SMALL_KERNEL, np.array([[0, 1],
                                            [2, 0]]))
 
-# The cnnlib functions that would do the implement-it exercises for the learner.
-_SOLVERS = [correlate2d, convolve2d, correlate2d_naive, convolve2d_naive, conv2d, conv2d_naive, conv_matrix]
+# What would do the implement-it exercises for the learner: cnnlib's correlations and
+# convolutions (2-D, and 1-D row by row; the weight gradient of a layer is a correlation
+# too), NumPy's and SciPy's.
+_SOLVERS = [correlate2d, convolve2d, correlate2d_naive, convolve2d_naive, conv2d, conv2d_naive, conv_matrix,
+            correlate1d, convolve1d, correlate1d_naive, convolve1d_naive, conv2d_backward,
+            conv2d_backward_naive, np.correlate, np.convolve, "scipy.signal", "scipy.ndimage"]
 
 
 def check_convolution_prediction(answer) -> CheckResult:
-    """Check a prediction of (I*K)(1, 1), the convolution of the worked example at the centre."""
+    """Check a prediction of (I*K)(1, 1), the convolution of the worked example at the centre.
+
+    A real number, compared within a tolerance.
+
+    Examples
+    --------
+    >>> check_convolution_prediction(17).passed  # the cross-correlation there
+    False
+    """
     expected = float(convolve2d(WORKED_INPUT, WORKED_KERNEL)[1, 1])
     correlation = correlate2d(WORKED_INPUT, WORKED_KERNEL)[1, 1]
     return check_answer("predict (I*K)(1, 1)", answer, expected,
@@ -61,12 +74,27 @@ def _cases():
 
 
 def check_my_correlate2d(my_correlate2d) -> CheckResult:
-    """Check ``my_correlate2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.correlate2d`."""
+    """Check ``my_correlate2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.correlate2d`.
+
+    cnnlib's, NumPy's (``np.correlate``, ``np.convolve``) and SciPy's
+    correlations and convolutions are refused.
+
+    Examples
+    --------
+    >>> import scipy.signal
+    >>> result = check_my_correlate2d(lambda x, k: scipy.signal.correlate2d(x, k, mode="valid"))
+    >>> result.passed, "your function calls scipy.signal.correlate2d" in str(result)
+    (False, True)
+    """
     return check_function("my_correlate2d", my_correlate2d, correlate2d, _cases(), forbid=_SOLVERS)
 
 
 def check_my_convolve2d(my_convolve2d) -> CheckResult:
-    """Check ``my_convolve2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.convolve2d`."""
+    """Check ``my_convolve2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.convolve2d`.
+
+    The same calls are refused as for :func:`check_my_correlate2d`. Whether the
+    learner flipped the kernel beforehand cannot be seen from the results.
+    """
     return check_function("my_convolve2d", my_convolve2d, convolve2d, _cases(), forbid=_SOLVERS)
 
 

@@ -3,8 +3,9 @@
 import numpy as np
 
 from ..figures.dilation import paths_to_output
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
-                   correlate2d_naive)
+from ..backward import conv2d_backward, conv2d_backward_naive
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
+                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
 from ..receptive import receptive_field
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
@@ -16,7 +17,13 @@ __all__ = ["check_dilation_by_hand", "check_gridding_prediction", "check_dilated
 
 
 def check_dilation_by_hand(answer):
-    """Check the output size of a 3x3 kernel, dilation 3, padding 1, stride 2, on a 15x15 input."""
+    """Check the output size of a 3x3 kernel, dilation 3, padding 1, stride 2, on a 15x15 input.
+
+    Examples
+    --------
+    >>> check_dilation_by_hand(...).attempted
+    False
+    """
     expected = conv_output_size(15, 3, stride=2, padding=1, dilation=3)
     return check_answer("dilated output size by hand", answer, expected,
                         hint="first the span k' = k + (k-1)(d-1), then o = floor((i + 2p - k')/s) + 1")
@@ -27,6 +34,11 @@ def check_gridding_prediction(answer):
 
     r is the receptive field along one axis; reached is how many of the r x r
     input pixels in that square have at least one path to the output unit.
+
+    Examples
+    --------
+    >>> check_gridding_prediction([19, 361]).lines[0].startswith("r is right; reached is not")
+    True
     """
     layers = [(3, 1, 0, d) for d in _GRIDDING_DILATIONS]
     r = receptive_field(layers)[-1].size
@@ -52,13 +64,31 @@ def _cases():
     ]
 
 
+#: What would do the exercise outright: cnnlib's correlations and convolutions (1-D
+#: ones take a dilation too), the convolution matrix of a holed kernel, conv2d's
+#: gradients (with stride = dilation, the weight gradient is the dilated correlation),
+#: and SciPy's correlations of a holed kernel, as the chapter itself shows.
+_SOLVES_DILATED = [correlate2d, correlate2d_naive, convolve2d, convolve2d_naive, conv2d, conv2d_naive,
+                   conv_matrix, correlate1d, correlate1d_naive, convolve1d, convolve1d_naive,
+                   conv2d_backward, conv2d_backward_naive,
+                   "scipy.signal", "scipy.ndimage"]
+
+
 def check_dilated_correlate2d(func):
     """Check ``func(x, kernel, dilation)``: a dilated 2-D cross-correlation, no padding, stride 1.
 
-    The reference is :func:`cnnlib.correlate2d`; ``func`` may not call cnnlib's
-    correlations or convolutions.
+    The reference is :func:`cnnlib.correlate2d`. cnnlib's correlations,
+    convolutions (1-D and 2-D, forward and backward) and convolution matrix
+    are refused, and so is SciPy: the chapter's holed kernel passed to
+    ``scipy.signal.correlate2d`` would do the exercise outright.
+
+    Examples
+    --------
+    >>> def dilated_correlate2d(x, kernel, dilation):
+    ...     raise NotImplementedError
+    >>> check_dilated_correlate2d(dilated_correlate2d).attempted
+    False
     """
     return check_function("dilated cross-correlation", func,
                           lambda x, kernel, dilation: correlate2d(x, kernel, dilation=dilation),
-                          _cases(), forbid=[correlate2d, correlate2d_naive, convolve2d,
-                                            convolve2d_naive, conv2d, conv2d_naive, conv_matrix])
+                          _cases(), forbid=_SOLVES_DILATED)

@@ -1,10 +1,15 @@
-"""Exercise checks for the chapter on pooling."""
+"""Exercise checks for the chapter on pooling.
+
+Each check computes the expected answers with cnnlib, never with a literal, and
+reports on the learner's answer without raising.
+"""
 
 import numpy as np
 
 from ..figures.pooling import shift_fractions
 from ..layers import MaxPool2d
-from ..pooling import avg_pool2d, max_pool2d, max_pool2d_naive, min_pool2d, min_pool2d_naive, pool2d_naive
+from ..pooling import (_pool2d, avg_pool2d, avg_pool2d_naive, max_pool2d, max_pool2d_naive, min_pool2d,
+                       min_pool2d_naive, pool2d_naive)
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
 
@@ -19,7 +24,17 @@ POOL_BY_HAND_INPUT = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 
 
 
 def check_pool_output_sizes(answer):
-    """Check the list of output sizes for :data:`POOL_SIZE_CASES` (no padding)."""
+    """Check the list of output sizes for :data:`POOL_SIZE_CASES` (no padding).
+
+    Sizes are counts, compared exactly.
+
+    Examples
+    --------
+    >>> check_pool_output_sizes([3, 3, 7, 3]).passed
+    True
+    >>> check_pool_output_sizes(...).attempted
+    False
+    """
     expected = [conv_output_size(i, k, k if s is None else s) for i, k, s in POOL_SIZE_CASES]
     return check_answer("pooling output sizes", answer, expected, parts=("(a)", "(b)", "(c)", "(d)"),
                         hint="o = floor((i - k)/s) + 1, and a pooling layer's stride defaults to "
@@ -27,7 +42,16 @@ def check_pool_output_sizes(answer):
 
 
 def check_pool_by_hand(answer):
-    """Check ``[max_out, min_out, avg_out]``: 2x2 max, min and average pooling (default stride) of the 4x4 map."""
+    """Check ``[max_out, min_out, avg_out]``: 2x2 max, min and average pooling (default stride) of the 4x4 map.
+
+    The pooled values are real numbers, compared within a tolerance.
+
+    Examples
+    --------
+    >>> result = check_pool_by_hand([[[6, 2], [2, 9]], [[1, 0], [0, 3]], [[3.5, 1], [1, 9]]])
+    >>> result.lines[0].startswith("max_out and min_out are right; avg_out is not")
+    True
+    """
     expected = [pool(POOL_BY_HAND_INPUT, 2) for pool in (max_pool2d, min_pool2d, avg_pool2d)]
     return check_answer("2x2 max, min and average pooling by hand", answer, expected,
                         parts=("max_out", "min_out", "avg_out"),
@@ -40,7 +64,15 @@ SHIFT_EXERCISE_POOL = {"size": 3, "stride": 2, "kind": "max"}
 
 
 def check_pool_shift_prediction(answer):
-    """Check the shifts in 0..4 after which a 3x3, stride-2 max pool's output is the old output moved by whole cells."""
+    """Check the shifts in 0..4 after which a 3x3, stride-2 max pool's output is the old output moved by whole cells.
+
+    The shifts are counts, compared exactly, in any order.
+
+    Examples
+    --------
+    >>> check_pool_shift_prediction([0, 3]).passed
+    False
+    """
     expected = [s for s in range(5) if shift_fractions(s, **SHIFT_EXERCISE_POOL)[1] == 1.0]
     return check_answer("shifts that only move the pooled output", answer, expected, unordered=True,
                         hint="a shift carries every window exactly onto another window only if it is a "
@@ -63,12 +95,30 @@ def _cases():
     ]
 
 
-#: cnnlib's own max pooling, in every form: the exercise asks the learner to write it.
-_SOLVERS = [max_pool2d, max_pool2d_naive, min_pool2d, min_pool2d_naive, pool2d_naive, MaxPool2d]
+#: What would pool outright: cnnlib's pooling in every form (the fast functions share
+#: ``_pool2d``; a max pool is also minus the min pool of -x), SciPy's filters
+#: (``scipy.ndimage.maximum_filter`` then ``[::s, ::s]``) and PyTorch's pooling,
+#: which the chapter's PyTorch box names.
+_SOLVERS = [max_pool2d, max_pool2d_naive, min_pool2d, min_pool2d_naive, avg_pool2d, avg_pool2d_naive,
+            pool2d_naive, _pool2d, MaxPool2d, "scipy.ndimage", "scipy.signal", "torch"]
 
 
 def check_max_pool2d(func):
-    """Check ``func(x, kernel_size, stride=None)``: 2-D max pooling, no padding, stride defaulting to the window."""
+    """Check ``func(x, kernel_size, stride=None)``: 2-D max pooling, no padding, stride defaulting to the window.
+
+    Compared with :func:`cnnlib.max_pool2d` on seven cases, including the
+    chapter-2 input, a non-square input, overlapping windows, a size that
+    leaves rows unread and an all-negative input. cnnlib's pooling functions,
+    SciPy (``scipy.ndimage``, ``scipy.signal``) and PyTorch are refused while
+    ``func`` runs.
+
+    Examples
+    --------
+    >>> def max_pool2d(x, kernel_size, stride=None):
+    ...     raise NotImplementedError
+    >>> check_max_pool2d(max_pool2d).attempted
+    False
+    """
     return check_function("max pooling", func,
                           lambda x, kernel_size, stride=None: max_pool2d(x, kernel_size, stride=stride),
                           _cases(), forbid=_SOLVERS)

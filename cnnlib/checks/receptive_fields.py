@@ -14,8 +14,18 @@ BY_HAND_LAYERS = [(3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)]
 
 
 def check_region_prediction(answer):
-    """Check the predicted r of four 5x5 layers, each with stride 2 (no dilation)."""
-    expected = receptive_field([(5, 2, 2)] * 4)[-1].size
+    """Check the predicted r of four 5x5 layers, each with stride 2 (no dilation).
+
+    A size, compared exactly.
+
+    Examples
+    --------
+    >>> check_region_prediction(...).attempted
+    False
+    >>> check_region_prediction(17).passed  # 4 * 4 + 1: the strides ignored
+    False
+    """
+    expected = int(receptive_field([(5, 2, 2)] * 4)[-1].size)
     return check_answer("predicted receptive field of four 5x5 stride-2 layers", answer, expected,
                         hint="each layer adds k - 1 steps, and a step is as long as the product of the "
                              "strides below that layer; do not forget the 1 a single unit sees")
@@ -25,10 +35,16 @@ def check_receptive_field_by_hand(answer):
     """Check ``[r, S, P]``: receptive field, effective stride and padding after :data:`BY_HAND_LAYERS`.
 
     The feedback says which of r, S and P are wrong, without their values.
+    All three are whole numbers, compared exactly.
+
+    Examples
+    --------
+    >>> check_receptive_field_by_hand([8, 2, 4]).lines[0].startswith("S and P are right; r is not")
+    True
     """
     last = receptive_field(BY_HAND_LAYERS)[-1]
     return check_answer("receptive field, effective stride and effective padding by hand", answer,
-                        [last.size, last.stride, last.padding], parts=("r", "S", "P"),
+                        [int(last.size), int(last.stride), int(last.padding)], parts=("r", "S", "P"),
                         hint="r and P grow by (k - 1) and p times the product of the strides *below* "
                              "the layer; S is the product of all the strides")
 
@@ -38,8 +54,21 @@ ERF_DEPTH = 8
 
 
 def check_erf_width(answer):
-    """Check sigma, in pixels, of the effective receptive field's profile after ERF_DEPTH 5x5 averaging layers."""
-    expected = profile_sigma(effective_receptive_field(erf_kernels(ERF_DEPTH, "average", kernel_size=5)))
+    """Check sigma, in pixels, of the effective receptive field's profile after ERF_DEPTH 5x5 averaging layers.
+
+    sigma is a real number: it is compared within 0.5%, so the value the
+    chapter's formula computes in floating point passes even when it is not
+    exactly the whole number it should be.
+
+    Examples
+    --------
+    >>> check_erf_width(4.000000000000001).passed  # sqrt(8 * mean([4, 1, 0, 1, 4]))
+    True
+    >>> check_erf_width(3.27).passed  # sixteen 3x3 layers' sigma, not eight 5x5 layers'
+    False
+    """
+    # a float, so that it is compared with a tolerance and never exactly
+    expected = float(profile_sigma(effective_receptive_field(erf_kernels(ERF_DEPTH, "average", kernel_size=5))))
     return check_answer(f"width of the effective receptive field of {ERF_DEPTH} 5x5 averaging layers",
                         answer, expected, rtol=0.005,
                         hint="one layer adds a step of -2, -1, 0, 1 or 2 pixels, each with probability "
@@ -69,8 +98,17 @@ def _reference_region(layers, index):
 def check_receptive_field_region(func):
     """Check ``func(layers, index) -> (start, stop)``: the input positions unit ``index`` of the last layer sees.
 
-    ``func`` may return a tuple, a list or an array of the two numbers. It may
-    not call :func:`cnnlib.receptive_field` or :func:`cnnlib.receptive_field_region`.
+    ``func`` may return a tuple, a list or an array of the two numbers, which
+    are compared exactly. It may not call :func:`cnnlib.receptive_field` or
+    :func:`cnnlib.receptive_field_region` (nor anything that calls them), however
+    it imports them.
+
+    Examples
+    --------
+    >>> def receptive_field_region(layers, index):
+    ...     raise NotImplementedError
+    >>> check_receptive_field_region(receptive_field_region).attempted
+    False
     """
     return check_function("receptive field region", func, _reference_region, _region_cases(),
                           forbid=[receptive_field, receptive_field_region])

@@ -8,10 +8,10 @@ backward pass at all.
 import numpy as np
 
 from ..activations import relu
-from ..backward import (conv2d_backward, conv2d_backward_naive, max_pool2d_backward, max_pool2d_backward_naive,
-                        numerical_gradient)
+from ..backward import (avg_pool2d_backward, avg_pool2d_backward_naive, conv2d_backward, conv2d_backward_naive,
+                        max_pool2d_backward, max_pool2d_backward_naive, numerical_gradient)
 from ..figures.small_cnn import shift_of_feature_map
-from ..layers import Conv2d, MaxPool2d, shift_images
+from ..layers import Conv2d, MaxPool2d, gradient_check, shift_images
 from ..ops import conv2d, correlate2d
 from ..pooling import max_pool2d
 from ..shapes import conv2d_params, dense_params
@@ -50,7 +50,15 @@ def _label(result, what):
 
 
 def check_param_count_by_hand(answer):
-    """Check the parameter count of conv 5x5 (1 -> 16, padding 2) -> ReLU -> max-pool 2 -> dense to 10, on 8x8 digits."""
+    """Check the parameter count of conv 5x5 (1 -> 16, padding 2) -> ReLU -> max-pool 2 -> dense to 10, on 8x8 digits.
+
+    A count, compared exactly.
+
+    Examples
+    --------
+    >>> check_param_count_by_hand(2976).passed   # without the dense layer's biases
+    False
+    """
     pooled = 16 * 4 * 4  # padding 2 keeps 8x8; the 2x2 pool halves it
     expected = conv2d_params(1, 16, 5) + dense_params(pooled, 10)
     return check_answer("parameters of the wider CNN", answer, expected,
@@ -99,7 +107,15 @@ def measured_map_shifts(shift=4):
 
 
 def check_shift_prediction(answer):
-    """Check ``[first feature map, first pooled map, second feature map, second pooled map]`` for a 4-pixel move."""
+    """Check ``[first feature map, first pooled map, second feature map, second pooled map]`` for a 4-pixel move.
+
+    Columns are counts, compared exactly; the feedback names the maps that are wrong.
+
+    Examples
+    --------
+    >>> check_shift_prediction([4, 2, 2, 2]).lines[0].split(";")[0]
+    'first feature map, first pooled map and second feature map are right'
+    """
     return check_answer("prediction: how far the maps move", answer, measured_map_shifts(4), parts=SHIFT_PARTS,
                         hint="a convolution is equivariant: its output moves exactly as its input does; "
                              "a 2x2 max-pool with stride 2 keeps one number per 2 columns, so a move by an "
@@ -110,12 +126,26 @@ def check_shift_prediction(answer):
 # 3. Max-pool backward
 # ---------------------------------------------------------------------------
 
-#: cnnlib's own max-pool backward passes, which the exercise asks the learner to write.
+#: cnnlib's own max-pool backward passes (the layer's ``backward`` calls the first), which the
+#: exercise asks the learner to write. ``cnnlib.max_pool2d`` stays allowed: it calls none of them.
 _MAX_POOL_SOLVERS = [max_pool2d_backward, max_pool2d_backward_naive, MaxPool2d]
 
 
 def check_max_pool_backward(max_pool_backward):
-    """Check ``max_pool_backward(grad_output, x) -> grad_x`` for 2x2 windows at stride 2 on an (H, W) input."""
+    """Check ``max_pool_backward(grad_output, x) -> grad_x`` for 2x2 windows at stride 2 on an (H, W) input.
+
+    Compared with :func:`cnnlib.max_pool2d_backward` on five cases (the chapter's
+    example, a strip, negative values, an odd size, a tie) and with finite
+    differences on two more. cnnlib's max-pool backward passes are refused while
+    the function runs; numpy and ``cnnlib.max_pool2d`` are allowed.
+
+    Examples
+    --------
+    >>> def max_pool_backward(grad_output, x):
+    ...     raise NotImplementedError
+    >>> check_max_pool_backward(max_pool_backward).attempted
+    False
+    """
     rng = np.random.default_rng(12)
     hand = np.array([[1.0, 2.0, 0.0, 0.0], [3.0, 4.0, 0.0, 9.0], [5.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 2.0]])
     distinct = (rng.permutation(36) - 18.0).reshape(6, 6) / 4  # no ties, every gap 0.25 >> the FD step
@@ -151,9 +181,12 @@ def check_max_pool_backward(max_pool_backward):
 # 4. Convolution backward (one channel, stride 1, no padding)
 # ---------------------------------------------------------------------------
 
-#: cnnlib's convolution backward passes and its gradient referee: the exercise asks the learner to
-#: write the first and to run the second themselves, outside the function.
-_CONV_SOLVERS = [conv2d_backward, conv2d_backward_naive, numerical_gradient, Conv2d]
+#: cnnlib's backward passes, the naive twins too, and its gradient referee: the exercise asks the
+#: learner to write the first and to run the second themselves, outside the function (the
+#: layer's ``backward`` and ``gradient_check`` call them). ``cnnlib.correlate2d`` and
+#: ``cnnlib.convolve2d``, which the exercise allows, call none of them.
+_CONV_SOLVERS = [conv2d_backward, conv2d_backward_naive, max_pool2d_backward, max_pool2d_backward_naive,
+                 avg_pool2d_backward, avg_pool2d_backward_naive, numerical_gradient, gradient_check, Conv2d]
 
 
 def _conv_backward(grad_output, x, kernel):
@@ -207,6 +240,11 @@ def check_conv_backward(conv_backward):
     One channel, stride 1, no padding and no bias. Each gradient is compared with
     cnnlib's, and once it agrees, with finite differences too; cnnlib's own backward
     passes and its ``numerical_gradient`` are unavailable while the learner's function runs.
+
+    Examples
+    --------
+    >>> check_conv_backward(lambda grad_output, x, kernel: (x, kernel)).passed
+    False
     """
     exercise, cases, results = "conv_backward", _conv_cases(), []
     for index, name in ((0, "grad_x"), (1, "grad_kernel")):

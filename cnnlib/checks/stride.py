@@ -6,8 +6,9 @@ receptive_field, correlate2d), never written as literals.
 
 import numpy as np
 
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve2d, convolve2d_naive, correlate2d,
-                   correlate2d_naive)
+from ..backward import conv2d_backward, conv2d_backward_naive
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
+                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
 from ..receptive import receptive_field
 from ..shapes import conv_output_size, unread_positions
 from ._core import Case, check_answer, check_function
@@ -66,10 +67,12 @@ def _output_size_cases():
 def check_stride_output_size(candidate):
     """Check ``candidate(i, k, s, p)``: the output size with stride and padding, as an int.
 
-    Compared with :func:`cnnlib.conv_output_size` (which the candidate may not
-    call) on nine cases, including exact and inexact fits, padding that shows
-    whether it is added on both sides, a kernel as large as the input and a
-    stride larger than the input.
+    Compared with :func:`cnnlib.conv_output_size` on nine cases, including
+    exact and inexact fits, padding that shows whether it is added on both
+    sides, a kernel as large as the input and a stride larger than the input.
+    ``cnnlib.conv_output_size`` is refused, and with it every cnnlib function
+    that calls it (the correlations, ``conv2d``, ``conv_matrix``...): reading
+    the size off the shape of a correlation's output is the same shortcut.
 
     Examples
     --------
@@ -108,9 +111,14 @@ def _correlate_cases():
     ]
 
 
-#: cnnlib functions that would compute a strided correlation outright.
+#: What would compute a strided correlation outright: cnnlib's correlations and
+#: convolutions (a 1-D one per kernel row is most of the work), the convolution
+#: matrix, conv2d's gradients (with dilation = stride, the weight gradient of an
+#: exact fit is the strided correlation), and SciPy's correlations then subsampling.
 _SOLVES_CORRELATION = [correlate2d, correlate2d_naive, convolve2d, convolve2d_naive, conv2d,
-                       conv2d_naive, conv_matrix]
+                       conv2d_naive, conv_matrix, correlate1d, correlate1d_naive, convolve1d,
+                       convolve1d_naive, conv2d_backward, conv2d_backward_naive,
+                       "scipy.signal", "scipy.ndimage"]
 
 
 def check_stride_correlate2d(candidate):
@@ -118,8 +126,10 @@ def check_stride_correlate2d(candidate):
 
     Compared with ``cnnlib.correlate2d(x, kernel, stride=stride)`` on seven
     cases, including inexact fits, gaps between windows, non-square shapes
-    and a stride larger than the input. The candidate may not call cnnlib's
-    correlations, convolutions or convolution matrix.
+    and a stride larger than the input. cnnlib's correlations, convolutions
+    (1-D and 2-D, forward and backward) and convolution matrix are refused,
+    and so is SciPy (``scipy.signal.correlate2d`` then ``[::s, ::s]`` would
+    do it outright).
 
     Examples
     --------
@@ -131,7 +141,6 @@ def check_stride_correlate2d(candidate):
     return check_function("strided cross-correlation", candidate,
                           lambda x, kernel, stride: correlate2d(x, kernel, stride=stride),
                           _correlate_cases(), forbid=_SOLVES_CORRELATION)
-
 
 
 #: The network of the output-stride exercise: a 7x7 stride-2 stem, then four 3x3 stride-2 layers.

@@ -15,9 +15,15 @@ def check_conv_matrix_by_hand(answer):
     """Check ``[rows, columns, non-zeros]`` of the matrix of a 3x3 kernel on a 5x5 input (stride 1, no padding).
 
     The feedback says which of the three numbers are wrong, without their values.
+    All three are counts, compared exactly.
+
+    Examples
+    --------
+    >>> check_conv_matrix_by_hand([25, 9, 81]).lines[0].startswith("non_zeros is right")
+    True
     """
     matrix = conv_matrix((5, 5), np.ones((3, 3)))
-    expected = [matrix.shape[0], matrix.shape[1], int(np.count_nonzero(matrix))]
+    expected = [int(matrix.shape[0]), int(matrix.shape[1]), int(np.count_nonzero(matrix))]
     return check_answer("convolution matrix by hand [rows, columns, non-zeros]", answer, expected,
                         parts=("rows", "columns", "non_zeros"),
                         hint="one row per output unit (how big is the output?), one column per input "
@@ -57,6 +63,11 @@ def check_stack_shift_prediction(answer):
     """Check the shifts in 0..11 for which a stride-2 layer followed by a 2x2 stride-2 max-pool gives a shifted copy.
 
     ``answer`` is a collection of shifts in any order (a list, tuple, set or range).
+
+    Examples
+    --------
+    >>> check_stack_shift_prediction([0, 2, 4, 6, 8, 10]).passed  # the stride-2 layer alone
+    False
     """
     return check_answer("shifts for which stride-2 convolution + 2x2 max-pool is equivariant", answer,
                         equivariant_shifts(2, pool=2, shifts=STACK_SHIFTS), unordered=True,
@@ -81,7 +92,15 @@ def _matrix_cases():
 def check_conv_matrix(func):
     """Check ``func(input_shape, kernel, stride=1) -> M`` with ``M @ x.ravel() == correlate2d(x, kernel, stride).ravel()``.
 
-    ``M`` is a dense array; the learner's function may not call :func:`cnnlib.conv_matrix`.
+    ``M`` is a dense array; the learner's function may not call :func:`cnnlib.conv_matrix`,
+    however it imports it (``cnnlib.correlate2d`` is allowed).
+
+    Examples
+    --------
+    >>> def my_conv_matrix(input_shape, kernel, stride=1):
+    ...     raise NotImplementedError
+    >>> check_conv_matrix(my_conv_matrix).attempted
+    False
     """
     return check_function("convolution matrix", func,
                           lambda shape, kernel, stride=1: conv_matrix(shape, kernel, stride=stride),

@@ -2,9 +2,11 @@
 
 import numpy as np
 
+from ..backward import conv2d_backward, conv2d_backward_naive
 from ..figures.why import KERNEL, SIGNAL, parameter_counts
-from ..ops import convolve1d, convolve1d_naive, convolve2d, correlate1d, correlate1d_naive, correlate2d
-from ..shapes import conv_output_size, dense_params
+from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
+                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..shapes import conv2d_params, conv_output_size, dense_params
 from ._core import FAILED, Case, CheckResult, _grouped, _number, _short, check_answer, check_function
 
 __all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_counts_by_hand",
@@ -14,6 +16,17 @@ __all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_co
 CHANGED_SIGNAL = np.where(np.arange(SIGNAL.size) == 6, 3, SIGNAL)
 
 _COUNTS = ("dense", "sparse", "shared")
+
+# Everything that would compute the convolution of my_convolve1d for the learner: cnnlib's
+# correlations and convolutions (a 1-D signal is a 1-row image; the weight gradient of a
+# layer is a correlation too), NumPy's and SciPy's.
+_CONVOLVERS = [convolve1d, correlate1d, convolve1d_naive, correlate1d_naive, convolve2d, correlate2d,
+               convolve2d_naive, correlate2d_naive, conv2d, conv2d_naive, conv_matrix, conv2d_backward,
+               conv2d_backward_naive, np.convolve, np.correlate, "scipy.signal", "scipy.ndimage"]
+# What would count the weights for the learner: the chapter's own counter, the count of a
+# convolution layer, and the matrix whose size and non-zeros are the dense and sparse counts.
+# conv_output_size and dense_params stay allowed: they are the building blocks the chapter uses.
+_COUNTERS = [parameter_counts, conv2d_params, conv_matrix]
 
 
 def check_flip_and_slide_prediction(answer) -> CheckResult:
@@ -38,7 +51,15 @@ def _weight_counts(height, width, kh, kw):
 
 
 def check_weight_counts_by_hand(answer) -> CheckResult:
-    """Check ``(dense, sparse, shared)`` for a 64x64 image and a 3x3 kernel (output 62x62)."""
+    """Check ``(dense, sparse, shared)`` for a 64x64 image and a 3x3 kernel (output 62x62).
+
+    The counts are whole numbers, compared exactly.
+
+    Examples
+    --------
+    >>> check_weight_counts_by_hand((4096 * 4096, 3844 * 9, 9)).lines[0].startswith("sparse and shared")
+    True
+    """
     return check_answer("weights for a 64x64 image", answer, tuple(_weight_counts(64, 64, 3, 3)),
                         parts=_COUNTS,
                         hint="the output is 62x62; dense joins every input to every output, "
@@ -47,7 +68,19 @@ def check_weight_counts_by_hand(answer) -> CheckResult:
 
 
 def check_my_convolve1d(my_convolve1d) -> CheckResult:
-    """Check ``my_convolve1d(x, w)`` (no padding, stride 1) against :func:`cnnlib.convolve1d`."""
+    """Check ``my_convolve1d(x, w)`` (no padding, stride 1) against :func:`cnnlib.convolve1d`.
+
+    ``np.convolve``, ``np.correlate``, SciPy (``scipy.signal``, ``scipy.ndimage``)
+    and cnnlib's correlations and convolutions are refused: the exercise is to
+    flip and slide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = check_my_convolve1d(lambda x, w: np.convolve(x, w, mode="valid"))
+    >>> result.passed, "your function calls np.convolve" in str(result)
+    (False, True)
+    """
     ramp = np.arange(6.0)
     cases = [
         Case("the running example x, w", (SIGNAL.copy(), KERNEL.copy())),
@@ -57,16 +90,17 @@ def check_my_convolve1d(my_convolve1d) -> CheckResult:
         Case("kernel as long as the signal (one output)", (np.array([1.0, 2, 3]), np.array([4.0, 5, 6]))),
         Case("negative and fractional values", (np.array([0.5, -1.5, 2.0, 0.0, -0.25]), np.array([-2.0, 0.5]))),
     ]
-    return check_function("my_convolve1d", my_convolve1d, convolve1d, cases,
-                          forbid=[convolve1d, correlate1d, convolve1d_naive, correlate1d_naive,
-                                  convolve2d, correlate2d])
+    return check_function("my_convolve1d", my_convolve1d, convolve1d, cases, forbid=_CONVOLVERS)
 
 
 def check_my_weight_counts(my_weight_counts) -> CheckResult:
     """Check ``my_weight_counts(height, width, kh, kw) -> (dense, sparse, shared)``.
 
     A wrong count is named ("dense: expected 8,003,072,000, got 8,003,072,001"),
-    case by case.
+    case by case; counts are compared exactly. ``cnnlib.conv_output_size`` and
+    ``cnnlib.dense_params`` are allowed; the chapter's
+    ``cnnlib.figures.why.parameter_counts``, ``cnnlib.conv2d_params`` and
+    ``cnnlib.conv_matrix``, which would count for the learner, are refused.
     """
     cases = [
         Case("280x320 image, 1x2 kernel", (280, 320, 1, 2)),
@@ -82,7 +116,7 @@ def check_my_weight_counts(my_weight_counts) -> CheckResult:
         return returned[args]
 
     candidate = recorded if callable(my_weight_counts) else my_weight_counts
-    result = check_function("my_weight_counts", candidate, _weight_counts, cases, forbid=[parameter_counts])
+    result = check_function("my_weight_counts", candidate, _weight_counts, cases, forbid=_COUNTERS)
     if result.passed or not result.attempted or len(returned) < len(cases):
         return result  # not attempted, or it raised: the general feedback says so
     failures = [(case.description, why) for case in cases
@@ -99,6 +133,12 @@ def _named_counts(got, expected):
         values = None
     if values is None or values.shape != (3,):
         return f"expected a tuple (dense, sparse, shared), got {_short(got)}"
-    wrong = [f"{name}: expected {_number(e)}, got {_number(g)}" for name, g, e in zip(_COUNTS, values, expected)
+    wrong = [f"{name}: expected {_number(e)}, got {_count(g)}" for name, g, e in zip(_COUNTS, values, expected)
              if g != e]
     return "; ".join(wrong) or None
+
+
+def _count(value):
+    """Format a returned count: in full when whole, else with every digit (2.000000001, not 2)."""
+    value = float(value)
+    return _number(value) if value.is_integer() else f"{value!r}, not a whole number"
