@@ -435,3 +435,16 @@ def test_the_full_website_shows_solutions_only_when_asked():
             found += [(path.stem, *leak) for leak in leaks(text, editions.solution_fingerprints(load(path)))]
             assert "HIDDEN TESTS" not in text, path.stem
     assert not found, f"solutions visible without a click: {found[:5]}"
+
+
+def test_the_instructor_guide_lists_every_exercise_with_its_points():
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    rows = re.findall(r"^\| \{ref\}`([\w-]+)` \| (by hand|predict|implement|reason) \| (\d+) \| (.+?) \| (.+?) \|$",
+                      guide, re.M)
+    listed = [(label, int(points)) for label, _, points, _, _ in rows]
+    actual = [(ex.label, editions.nbgrader(ex.check)["points"]) for path in NOTEBOOKS
+              for ex in editions.exercises(load(path))]
+    assert listed == actual, "one row per exercise, in the book's order, with the check's points"
+    for label, kind, points, verifies, cannot in rows:
+        assert (kind == "implement") == (points == "2"), label
+        assert len(verifies) > 20 and len(cannot) > 10, f"{label}: say what the check verifies and what it cannot"

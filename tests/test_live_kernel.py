@@ -1,8 +1,10 @@
-"""The same notebook cells work in a live kernel: a chapter run in JupyterLab 4.
+"""The same notebook cells work in a live kernel: a chapter run in JupyterLab 4, as Binder opens it.
 
-Starts JupyterLab on 127.0.0.1 (no token, a temporary copy of the chapter),
-runs every cell from the Run menu in headless Chromium, then moves every
-slider with the keyboard and checks that its figure changes.
+Starts JupyterLab on 127.0.0.1 (no token, a temporary copy of the chapter's learner
+edition, the notebook the website's Binder button opens), runs every cell from the Run
+menu in headless Chromium, checks what a learner sees (the worked solutions folded,
+every check "not attempted"), then moves every slider with the keyboard and checks
+that its figure changes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "book" / "03_padding.ipynb"
+CHAPTER = ROOT / "learner" / "03_padding.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -62,6 +64,7 @@ def lab(tmp_path_factory):
 
 
 def test_a_chapter_run_in_jupyterlab_has_working_sliders(lab):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -80,6 +83,10 @@ def test_a_chapter_run_in_jupyterlab_has_working_sliders(lab):
                                    .some(p => p.textContent.includes('*'))""", timeout=120_000)
         errors = page.query_selector_all(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'] .jp-RenderedText:has-text('Traceback')")
         assert not errors, "a cell raised in JupyterLab"
+        # what a learner sees: every check unanswered, every worked solution folded until asked for
+        unanswered = len(page.query_selector_all(".cnnlib-check-not-attempted"))
+        folded = page.eval_on_selector_all(".jp-MarkdownOutput details", "ds => ds.map(d => d.open)")
+        summaries = page.eval_on_selector_all(".jp-MarkdownOutput details summary", "ss => ss.map(s => s.textContent)")
         handles = page.query_selector_all(".noUi-handle")
         changed = 0
         for handle in handles:
@@ -92,9 +99,14 @@ def test_a_chapter_run_in_jupyterlab_has_working_sliders(lab):
                 page.wait_for_function(f"([h, b]) => ({SHOWN_FRAME_JS})(h) !== b",
                                        arg=[handle, before], timeout=3_000)
                 changed += 1
-            except Exception:
+            except PlaywrightTimeout:
                 pass
         browser.close()
-    print(f"\nJupyterLab: {CHAPTER.name}: {len(handles)} sliders moved, {changed} figures changed")
+    print(f"\nJupyterLab: {CHAPTER.name}: {len(handles)} sliders moved, {changed} figures changed; "
+          f"{unanswered} checks not attempted, {len(folded)} solutions folded")
+    exercises = CHAPTER.read_text().count("<summary>Solution: ")
+    assert exercises >= 3 and unanswered == exercises, "every check says 'not attempted' after Run All"
+    assert folded == [False] * exercises, "every worked solution is folded"
+    assert all(text.startswith("Solution: ") for text in summaries)
     assert len(handles) >= 2, "the chapter should have at least two sliders"
     assert changed == len(handles)
