@@ -1,5 +1,8 @@
 """Shared test set-up: a hypothesis profile that keeps the whole suite fast and deterministic enough for CI."""
 
+import contextlib
+
+import pytest
 import torch
 from hypothesis import settings
 
@@ -9,3 +12,25 @@ settings.load_profile("ci")
 # The tests run two workers on two cores, and torch is only a reference on tiny
 # arrays: one thread each is ~20x faster than torch's default thread pool here.
 torch.set_num_threads(1)
+
+
+@pytest.fixture
+def refusing_nothing():
+    """Return a context manager in which the checks refuse no call.
+
+    A test that shows an answer is refused for a forbidden call also shows, inside
+    it, that the answer is otherwise right: the refusal is for the call, not for a
+    wrong answer.
+    """
+    import cnnlib.checks._core as core
+
+    @contextlib.contextmanager
+    def switched_off():
+        original = core._refusing
+        core._refusing = lambda forbid: original(())
+        try:
+            yield
+        finally:
+            core._refusing = original
+
+    return switched_off

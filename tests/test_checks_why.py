@@ -40,10 +40,8 @@ FORBIDDEN = {
         "import cnnlib.figures.why\n"
         "def my_weight_counts(height, width, kh, kw):\n"
         "    return tuple(cnnlib.figures.why.parameter_counts(height, width, (kh, kw)).values())",
-        # the dense and sparse counts read off the layer's matrix (64 GB for a 280x320 image)
-        "def my_weight_counts(height, width, kh, kw):\n"
-        "    matrix = cnnlib.conv_matrix((height, width), np.ones((kh, kw)))\n"
-        "    return (matrix.size, np.count_nonzero(matrix), kh * kw)",
+        # (the counts read off cnnlib.conv_matrix are refused too, but would need 64 GB unrefused:
+        # test_a_weight_counter_may_not_count_with_cnnlib below)
     ],
 }
 REAL_ANSWERS = {
@@ -322,20 +320,3 @@ def test_by_hand_checks_never_raise_on_odd_answers():
     for answer in ("twelve", [[1, 2], [3]], None, {"a": 1}):
         assert not checks.check_flip_and_slide_prediction(answer).passed
         assert not checks.check_weight_counts_by_hand(answer).passed
-
-
-# The conv_matrix counter is left out: unrefused, it would allocate 64 GB for the 280x320 case.
-@pytest.mark.parametrize("label, source", [(label, source) for label, sources in sorted(FORBIDDEN.items())
-                                           for source in sources if "conv_matrix" not in source])
-def test_the_forbidden_answers_would_pass_if_allowed(label, source, monkeypatch):
-    # so that each refusal in tests/test_exercise_checks.py is for the call, not for a wrong answer
-    import cnnlib
-    import cnnlib.checks._core as core
-
-    original = core._refusing
-    monkeypatch.setattr(core, "_refusing", lambda forbid: original(()))
-    namespace = {"np": np, "cnnlib": cnnlib}
-    exec(source, namespace)
-    function = namespace[source.split("def ")[1].split("(")[0]]
-    result = getattr(checks, SHORTCUTS[label][0])(function)
-    assert result.passed, f"{label}:\n{source}\n{result}"

@@ -99,27 +99,30 @@ def test_an_answer_that_wraps_cnnlib_is_refused(label, way):
 
 
 @pytest.mark.parametrize("label", sorted(SHORTCUTS))
-def test_the_shortcut_would_be_right_if_it_were_allowed(label):
+def test_the_shortcut_would_be_right_if_it_were_allowed(label, refusing_nothing):
     # so that the refusal above is for the call, not for a wrong answer
     check_name, function_name, body = SHORTCUTS[label]
-    check = getattr(cnnlib.checks, check_name)
-    import cnnlib.checks._core as core
-
-    original = core._refusing
-    core._refusing = lambda forbid: original(())
-    try:
-        result = check(learner_function(body.format(f=f"cnnlib.{function_name}"), _defined_name(body)))
-    finally:
-        core._refusing = original
+    with refusing_nothing():
+        result = getattr(cnnlib.checks, check_name)(
+            learner_function(body.format(f=f"cnnlib.{function_name}"), _defined_name(body)))
     assert result.passed, f"{label}: the shortcut itself is wrong, so its refusal proves nothing:\n{result}"
 
 
-@pytest.mark.parametrize("label, source", [(label, source) for label, sources in sorted(FORBIDDEN.items())
-                                           for source in sources])
+FORBIDDEN_ANSWERS = [(label, source) for label, sources in sorted(FORBIDDEN.items()) for source in sources]
+
+
+@pytest.mark.parametrize("label, source", FORBIDDEN_ANSWERS)
 def test_a_library_call_the_exercise_rules_out_is_refused(label, source):
     check_name = SHORTCUTS[label][0]
     result = getattr(cnnlib.checks, check_name)(learner_function(source, _defined_name(source)))
     assert result.attempted and not result.passed and REFUSED in str(result), f"{label}:\n{result}"
+
+
+@pytest.mark.parametrize("label, source", FORBIDDEN_ANSWERS)
+def test_the_ruled_out_answer_would_be_right_if_it_were_allowed(label, source, refusing_nothing):
+    with refusing_nothing():
+        result = getattr(cnnlib.checks, SHORTCUTS[label][0])(learner_function(source, _defined_name(source)))
+    assert result.passed, f"{label}: a wrong answer, so its refusal proves nothing:\n{source}\n{result}"
 
 
 def _scaled(answer, factor):
