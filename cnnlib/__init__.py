@@ -21,5 +21,6 @@ from .shapes import *  # noqa: F401,F403
 from .backward import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .layers import *  # noqa: F401,F403
+from .constants import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

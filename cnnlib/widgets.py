@@ -20,14 +20,15 @@ import io
 import itertools
 import math
 import pickle
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+import sys
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from . import figures
+from .sliders import Interactive, Slider
 
-__all__ = ["DPI", "MAX_FRAMES", "Slider", "interactive_figure", "render_frames", "png_bytes", "show_figure"]
+__all__ = ["DPI", "MAX_FRAMES", "Slider", "Interactive", "interactive_figure", "render_frames", "png_bytes",
+           "show_figure"]
 
 #: Upper bound on the number of frames of one figure (the product of the
 #: slider sizes): it bounds the page weight and the drawing time.
@@ -42,41 +43,6 @@ DPI = 100
 #: keeps photographs and few-colour images closer. Over both limits (a colour photograph),
 #: the figure keeps its full colour.
 MAX_PALETTE_ERROR = {"FASTOCTREE": 1.5, "MEDIANCUT": 0.5}
-
-
-@dataclass(frozen=True)
-class Slider:
-    """A slider over a short list of values.
-
-    Parameters
-    ----------
-    label : str
-        What the slider sets, in a learner's words, e.g. ``"kernel size k"``.
-    values : sequence
-        The settings the slider steps through, in order.
-    value : optional
-        The initial setting; defaults to the first of ``values``.
-    """
-
-    label: str
-    values: Sequence[Any]
-    value: Any = None
-
-    def __post_init__(self):
-        if not isinstance(self.label, str) or not self.label.strip():
-            raise ValueError(f"Slider label={self.label!r} must be a non-empty string "
-                             "describing the setting, e.g. 'kernel size k'")
-        if isinstance(self.values, (str, bytes)) or len(self.values) == 0:
-            raise ValueError(f"Slider {self.label!r}: values={self.values!r} must be a "
-                             "non-empty list of settings, e.g. [1, 3, 5]")
-        if self.value is not None and self.value not in list(self.values):
-            raise ValueError(f"Slider {self.label!r}: value={self.value!r} is not one of "
-                             f"its values {list(self.values)!r}")
-
-    @property
-    def initial_index(self) -> int:
-        """Return the position of the initial setting in ``values``."""
-        return 0 if self.value is None else list(self.values).index(self.value)
 
 
 def _as_sliders(sliders: Mapping[str, Any]) -> dict[str, Slider]:
@@ -116,7 +82,9 @@ def png_bytes(fig, dpi: int = DPI) -> bytes:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    figures.close(fig)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # a figure made with pyplot is also kept by pyplot, until closed
+        pyplot.close(fig)
     image = image.convert("RGB")
     out = io.BytesIO()
     _in_256_colours(image).save(out, format="png")
@@ -220,9 +188,10 @@ def _nest(leaves: list, sizes: list[int], depth: int, stacks_by_depth: list[list
     return stack
 
 
-def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],
-                       *, max_frames: int = MAX_FRAMES, dpi: int = DPI):
-    """Return a widget showing ``draw(**params)`` with one slider per parameter.
+def interactive_figure(figure: Interactive | Callable, sliders: Mapping[str, Any] | None = None,
+                       alt: str | Callable[..., str] | None = None, *, max_frames: int = MAX_FRAMES,
+                       dpi: int = DPI):
+    """Return a widget showing a figure with one slider per parameter.
 
     Every frame is drawn once, up front; moving a slider only changes which
     frame is shown, in the browser. That is why the figure also responds on the
@@ -230,14 +199,17 @@ def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Ca
 
     Parameters
     ----------
-    draw : callable
-        ``draw(**params) -> matplotlib.figure.Figure``, a pure function.
-    sliders : dict
-        Maps each keyword of ``draw`` to a :class:`Slider` (or a
-        ``(label, values)`` tuple).
-    alt : str or callable
-        Text description of a frame, for screen readers: a format string
-        over the parameters (``"a {k}x{k} kernel"``) or a function of them.
+    figure : Interactive or callable
+        The figure, as a chapter's figure module declares it
+        (``cnnlib.figures.padding.PADDING_GRID``); or a drawing function
+        ``draw(**params) -> matplotlib.figure.Figure``, with ``sliders`` and ``alt``.
+    sliders : dict, optional
+        With a drawing function: maps each keyword of ``draw`` to a
+        :class:`~cnnlib.sliders.Slider` (or a ``(label, values)`` tuple).
+    alt : str or callable, optional
+        With a drawing function: the text description of a frame, for screen
+        readers, a format string over the parameters (``"a {k}x{k} kernel"``)
+        or a function of them.
     max_frames : int
         Bound on the number of frames (the product of the slider sizes).
 
@@ -258,6 +230,13 @@ def interactive_figure(draw: Callable, sliders: Mapping[str, Any], alt: str | Ca
     >>> len(box.children)
     2
     """
+    if sliders is None and alt is None:
+        draw, sliders, alt = figure.draw, figure.sliders, figure.alt
+    elif sliders is None or alt is None:
+        raise TypeError("pass a figure declared as cnnlib.sliders.Interactive, or a drawing function "
+                        "with both sliders= and alt=")
+    else:
+        draw = figure
     import ipywidgets as w
 
     sliders = _as_sliders(sliders)

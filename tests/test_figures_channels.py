@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.figures import channels as fig_channels
-from cnnlib.figures import sample_photo
+from cnnlib import sample_photo
 from cnnlib.widgets import Slider
 
 BANK_SLIDERS = {"name": Slider("filter", list(fig_channels.FILTERS), value="Sobel x")}

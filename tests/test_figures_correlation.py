@@ -8,7 +8,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cnnlib.figures import COLORS, correlation, sample_photo
+from cnnlib import sample_photo
+from cnnlib.figures import COLORS, correlation
 
 # The worked example's cross-correlation, as published (CURRICULUM, chapter 2).
 HAND_CORRELATION = np.array([[12, 12, 17], [10, 17, 19], [9, 6, 14]])

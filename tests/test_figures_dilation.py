@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.figures import dilation as fig_dilation
-from cnnlib.figures import sample_photo
+from cnnlib import sample_photo
 from cnnlib.widgets import Slider
 
 TAP_SLIDERS = {"kernel_size": Slider("kernel size k", [2, 3, 4]),

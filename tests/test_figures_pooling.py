@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.figures import pooling as fig_pool
-from cnnlib.figures import sample_photo
+from cnnlib import sample_photo
 from cnnlib.widgets import Slider, render_frames
 
 # The sliders of the chapter's two interactive figures.

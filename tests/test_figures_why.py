@@ -6,7 +6,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cnnlib.figures import COLORS, sample_photo, why
+from cnnlib import sample_photo
+from cnnlib.figures import COLORS, why
 
 # The 280-row, 320-column edge detector of Goodfellow et al. (2016), fig. 9.6, worked by hand.
 HAND_DENSE, HAND_SPARSE, HAND_SHARED = 319 * 280 * 320 * 280, 2 * 319 * 280, 2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -31,13 +29,6 @@ def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw
     fig = Figure(figsize=(width, height), facecolor="white", layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
     return fig, axes
-
-
-def close(fig) -> None:
-    """Release a figure made by :func:`new_figure` (or by pyplot)."""
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)  # a no-op for figures pyplot does not manage
 
 
 def draw_grid(ax, values, *, cmap=SEQUENTIAL, vmin=None, vmax=None, annotate=True,
@@ -144,29 +135,25 @@ def show_image(ax, image, title=None, *, cmap="gray", vmin=None, vmax=None):
     return ax
 
 
-@functools.lru_cache(maxsize=4)
-def _photo(size):
-    from PIL import Image
-    import matplotlib.cbook as cbook
+def fixed_margins(fig, *, left=0.02, right=0.98, bottom=0.03, top=0.85, wspace=0.1):
+    """Replace ``fig``'s constrained layout by fixed margins (figure fractions); return ``fig``.
 
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        image = Image.open(f).convert("L")
-        if size is not None:
-            image = image.resize((size, int(round(size * image.height / image.width))),
-                                 Image.Resampling.LANCZOS)
-        return np.asarray(image, dtype=float) / 255.0
-
-
-def sample_photo(size: int | None = 128) -> np.ndarray:
-    """Return the photograph that ships with matplotlib, in greyscale, values in [0, 1].
-
-    It is Grace Hopper's portrait (``grace_hopper.jpg``), resized to ``size``
-    pixels wide (``None`` keeps the original 512 x 600). Nothing is downloaded.
-
-    Examples
-    --------
-    >>> photo = sample_photo(64)
-    >>> photo.shape, float(photo.min()) >= 0.0, float(photo.max()) <= 1.0
-    ((75, 64), True, True)
+    For slider figures, whose frames are drawn by the dozen: without a layout
+    engine a frame draws about twice as fast.
     """
-    return _photo(size).copy()
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=wspace)
+    return fig
+
+
+def hide_axes(ax):
+    """Hide ``ax``'s frame, ticks and labels, and return it (no tick layout: frames draw faster)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_axis_off()
+    return ax
+
+
+def plural(count: int, noun: str) -> str:
+    """Return ``"1 pixel"`` or ``"3 pixels"``: a count and its noun, for titles and alt texts."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

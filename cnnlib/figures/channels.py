@@ -6,7 +6,8 @@ import numpy as np
 
 from ..ops import conv2d
 from ..shapes import conv2d_params, dense_params
-from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, sample_photo, show_image
+from ..constants import sample_photo
+from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, show_image
 __all__ = ["FILTERS", "sample_photo_rgb", "draw_filter_bank", "describe_filter_bank",
            "draw_rgb_filter", "describe_rgb_filter", "draw_param_counter", "describe_param_counter"]
 

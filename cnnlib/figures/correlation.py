@@ -12,8 +12,9 @@ import numpy as np
 from ..ops import convolve2d, correlate2d
 from matplotlib.patches import Rectangle
 
+from ..constants import sample_photo
 from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, grid_lines, new_figure,
-                      outline, sample_photo, show_image)
+                      outline, show_image)
 __all__ = ["WORKED_INPUT", "WORKED_KERNEL", "KERNELS", "OPERATIONS", "draw_sliding_kernel",
            "sliding_kernel_alt", "draw_filtered_photo", "filtered_photo_alt", "filter_photo"]
 

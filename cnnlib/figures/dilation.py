@@ -6,8 +6,9 @@ from matplotlib.collections import LineCollection
 from ..ops import convolve1d, correlate2d, pad2d
 from ..receptive import receptive_field
 from ..shapes import conv_output_size, effective_kernel_size
+from ..constants import sample_photo
 from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_cells, grid_lines, new_figure,
-                      outline, sample_photo, show_image)
+                      outline, show_image)
 EMPTY = "#EEEEEE"  # an input cell the kernel does not read
 
 __all__ = ["draw_dilated_taps", "describe_dilated_taps", "paths_to_output", "draw_dilated_stack",

@@ -14,8 +14,8 @@ from matplotlib.colors import ListedColormap
 
 from ..ops import conv_matrix, correlate2d, pad2d
 from ..shapes import conv_output_size
-from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, grid_lines, new_figure,
-                      outline, sample_photo)
+from ..constants import sample_photo
+from ._common import COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, grid_lines, new_figure, outline
 __all__ = ["draw_padding_grid", "draw_padding_comparison", "draw_coverage",
            "draw_padding_modes", "describe_padding_grid", "describe_padding_modes",
            "PADDING_MODES", "blind_windows", "window_coverage"]

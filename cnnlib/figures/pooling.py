@@ -8,7 +8,8 @@ from ..activations import relu
 from ..ops import correlate2d, pad2d
 from ..pooling import avg_pool2d, max_pool2d, min_pool2d
 from ..shapes import conv_output_size
-from ._common import COLORS, SEQUENTIAL, new_figure, outline, sample_photo, show_image
+from ..constants import sample_photo
+from ._common import COLORS, SEQUENTIAL, new_figure, outline, show_image
 
 __all__ = ["POOLS", "SHIFT_MAP", "edge_map", "photo_feature_map", "draw_pooling", "describe_pooling",
            "pooled_after_shift", "shift_fractions", "draw_pool_shift", "describe_pool_shift",

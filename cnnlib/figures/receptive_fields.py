@@ -15,7 +15,8 @@ from matplotlib.collections import LineCollection
 from ..ops import convolve2d
 from ..receptive import receptive_field, receptive_field_region
 from ..shapes import conv_output_size, effective_kernel_size
-from ._common import COLORS, SEQUENTIAL, draw_cells, new_figure, outline, sample_photo, show_image
+from ..constants import sample_photo
+from ._common import COLORS, SEQUENTIAL, draw_cells, new_figure, outline, show_image
 
 __all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region",
            "draw_vgg_receptive_fields", "erf_kernels", "effective_receptive_field",

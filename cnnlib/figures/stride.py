@@ -15,7 +15,8 @@ import numpy as np
 from ..ops import correlate2d, pad2d
 from ..pooling import avg_pool2d
 from ..shapes import conv_output_size, unread_positions
-from ._common import COLORS, new_figure, sample_photo
+from ..constants import sample_photo
+from ._common import COLORS, new_figure
 from .padding import (_draw_padded_input, _fixed_layout, _input_and_output_canvas, _no_axis,
                       _panel_title)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops import conv_matrix, convolve2d, correlate2d
-from ._common import COLORS, DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, sample_photo, show_image
+from ..constants import sample_photo
+from ._common import COLORS, DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, show_image
 
 __all__ = ["MATRIX_KERNEL", "SOBEL_X", "shift_right", "shift_scene", "feature_map",
            "draw_conv_matrix", "draw_shift", "draw_composed_kernels"]
