@@ -11,30 +11,38 @@ EDITIONS_STAMP := $(VENV)/.installed-nbgrader
 TEST_STAMP := $(VENV)/.installed-test
 JB_FLAGS := -W -n --keep-going
 CHROMIUM ?= /usr/bin/chromium
+# uv installs the pinned packages (pip would take a minute and a half); where pip is told to
+# look for wheels in a local folder (PIP_FIND_LINKS), uv looks there too.
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
+export UV_FIND_LINKS ?= $(PIP_FIND_LINKS)
+UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 
 .PHONY: book test venv student learner clean browser help
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make book   build the course website into _build/html (warnings are errors)"
-	@echo "make test   run every test: cnnlib, doctests, notebooks (nbval), the built site in Chromium"
+	@echo "make book     build the course website into _build/html (warnings are errors)"
+	@echo "make test     run every test: cnnlib, doctests, notebooks (nbval), the built sites in Chromium"
 	@echo "make student  build the student edition into _build/student (no solutions)"
 	@echo "make learner  remake learner/, the notebooks the website's Binder, Colab and download buttons open"
-	@echo "make clean  remove _build (keeps .venv)"
+	@echo "make clean    remove _build (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+$(UV):
 	@test -n "$(PYTHON)" || { echo "Python 3 is needed: apt-get install python3 python3-venv"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): requirements.txt pyproject.toml | $(UV)
+	$(UV_INSTALL) -r requirements.txt
 	@touch $@
 
 $(EDITIONS_STAMP): $(STAMP) requirements-nbgrader.txt
-	$(BIN)/python -m pip install --quiet -r requirements-nbgrader.txt
+	$(UV_INSTALL) -r requirements-nbgrader.txt
 	@touch $@
 
 $(TEST_STAMP): $(EDITIONS_STAMP) requirements-test.txt
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(UV_INSTALL) -r requirements-test.txt
 	@touch $@
 
 venv: $(STAMP)
@@ -68,24 +76,19 @@ browser:
 	  fi; \
 	fi
 
-test: $(TEST_STAMP) browser book student
-	@mkdir -p _build && rm -rf _build/frame-times.tsv _build/frame-times.tsv.again
-	# 1. cnnlib's unit tests and doctests, two at a time
-	$(BIN)/python -m pytest tests cnnlib --doctest-modules -n 2 --dist loadfile \
-	  --ignore=tests/test_site.py --ignore=tests/test_live_kernel.py --durations=5 -q
-	# 2. every notebook under nbval, one at a time, so that the frame-drawing times they log
-	#    measure the figures and not a neighbour; an IPython start-up file makes every kernel
-	#    time its interactive figures (tools/frame_budget.py), and the budget is checked after
-	@mkdir -p _build/ipython/profile_default/startup
-	@echo 'import sys; sys.path.insert(0, "$(CURDIR)/tools"); import frame_budget; frame_budget.time_figures()' \
-	  > _build/ipython/profile_default/startup/00-frame-budget.py
-	#    nbval runs each notebook twice in one kernel, as a learner pressing "Run All" again does
-	#    (tests/plugins/run_all_twice.py); tests/test_rerun.py, in step 1, runs each cell twice in a row
-	IPYTHONDIR=$(CURDIR)/_build/ipython CNNLIB_FRAME_LOG=$(CURDIR)/_build/frame-times.tsv PYTHONPATH=tests/plugins \
-	  $(BIN)/python -m pytest book --nbval-lax -q -p no:xdist -p run_all_twice
-	@$(BIN)/python tools/frame_budget.py _build/frame-times.tsv
-	# 3. the built site and a live kernel in Chromium, alone, so that their timings measure the page
-	$(BIN)/python -m pytest tests/test_site.py tests/test_live_kernel.py -q -rP
+# Every notebook is executed once per edition by the build (the full and the student website,
+# side by side), and once more, with every cell re-run, by nbval; the tests of the editions
+# read the builds' outputs.
+test: $(TEST_STAMP) browser
+	@$(MAKE) --no-print-directory -j2 book student
+	# 1. two at a time: cnnlib's tests and doctests, the editions and nbgrader, and every notebook
+	#    under nbval, run in one kernel as learners re-run it (tests/plugins/rerun.py)
+	PYTHONPATH=tests/plugins $(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax -p rerun \
+	  -n 2 --dist loadgroup --ignore=tests/test_site.py --ignore=tests/test_live_kernel.py \
+	  --ignore=tests/test_figure_budget.py --durations=5 -q
+	# 2. alone, so that their timings measure the figures and the pages: every interactive
+	#    figure's drawing budget, the built sites and a live kernel in Chromium
+	$(BIN)/python -m pytest tests/test_figure_budget.py tests/test_site.py tests/test_live_kernel.py -q -rP
 
 clean:
 	rm -rf _build

@@ -1,13 +1,17 @@
-"""Activation functions and their derivatives.
+"""Activation functions and their derivatives, and the gradient's flow through a deep stack.
 
 Each ``f`` has a partner ``f_grad`` returning df/dx elementwise, with the same
 extra arguments. :data:`ACTIVATIONS` maps a name to the pair, for figures and pickers.
+:func:`gradient_through_stack` measures what an activation does to the gradient
+through many layers, and :func:`predicted_gradient_ratio` predicts it (chapter 9).
 """
+
+import functools
 
 import numpy as np
 from scipy.special import erf
 
-from ._validate import as_float_array
+from ._validate import as_float_array, one_of
 
 __all__ = [
     "relu",
@@ -25,6 +29,11 @@ __all__ = [
     "softplus",
     "softplus_grad",
     "ACTIVATIONS",
+    "random_stack",
+    "backprop_norms",
+    "gradient_through_stack",
+    "predicted_gradient_ratio",
+    "gradient_table",
 ]
 
 
@@ -301,3 +310,152 @@ ACTIVATIONS = {
     "gelu": (gelu, gelu_grad),
     "softplus": (softplus, softplus_grad),
 }
+
+
+# ---------------------------------------------------------------------------
+# The gradient through a deep stack (chapter 9)
+# ---------------------------------------------------------------------------
+
+
+def random_stack(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return ``(weights, pre_activations)``: the forward pass of a random dense stack.
+
+    Layer l computes ``z_l = a_{l-1} @ W_l.T`` and ``a_l = f(z_l)`` (a 1x1
+    convolution does exactly this at every pixel), with ``a_0`` standard normal
+    and weights of variance ``gain / width``, all from
+    ``np.random.default_rng(seed)``: ``gain=2`` is He initialisation, ``gain=1``
+    Xavier (Glorot) initialisation.
+
+    Returns
+    -------
+    weights : list of ``depth`` ndarrays of shape (width, width)
+        ``weights[l]`` is the matrix of layer ``l + 1``.
+    pre_activations : list of ``depth`` ndarrays of shape (batch, width)
+        ``pre_activations[l]`` is ``z_{l+1}``, one row per example.
+
+    References
+    ----------
+    He, Zhang, Ren & Sun, "Delving deep into rectifiers" (2015).
+
+    Examples
+    --------
+    >>> weights, pre = random_stack("relu", 3, width=4, batch=2)
+    >>> [w.shape for w in weights], [z.shape for z in pre]
+    ([(4, 4), (4, 4), (4, 4)], [(2, 4), (2, 4), (2, 4)])
+    """
+    f, _ = ACTIVATIONS[one_of("name", name, tuple(ACTIVATIONS))]
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((batch, width))
+    weights, pre = [], []
+    for _ in range(depth):
+        weights.append(rng.standard_normal((width, width)) * np.sqrt(gain / width))
+        pre.append(a @ weights[-1].T)
+        a = f(pre[-1])
+    return weights, pre
+
+
+def backprop_norms(weights, pre_activations, grad, delta_top):
+    """Return the norm of the gradient with respect to every layer's pre-activations, layer 1 first.
+
+    Backpropagation through ``z_l = a_{l-1} @ W_l.T``, ``a_l = f(z_l)`` takes
+    ``delta_l`` (the gradient with respect to ``z_l``, one row per example) to
+    ``delta_{l-1} = f'(z_{l-1}) * (delta_l @ W_l)``.
+
+    Parameters
+    ----------
+    weights : list of L ndarrays, ``weights[l]`` of shape (n_{l+1}, n_l)
+    pre_activations : list of L ndarrays, ``pre_activations[l]`` of shape (batch, n_{l+1})
+    grad : callable
+        The activation's derivative f', applied elementwise.
+    delta_top : ndarray of shape (batch, n_L)
+        The gradient with respect to the top layer's pre-activations.
+
+    Returns
+    -------
+    ndarray of shape (L,)
+        The Frobenius norms of ``delta_1``, ..., ``delta_L``.
+
+    Examples
+    --------
+    >>> w = [np.eye(2), 3 * np.eye(2)]
+    >>> z = [np.ones((1, 2)), np.ones((1, 2))]
+    >>> backprop_norms(w, z, lambda z: np.full_like(z, 0.5), np.array([[3.0, 4.0]])).tolist()
+    [7.5, 5.0]
+    """
+    delta = np.asarray(delta_top, dtype=float)
+    norms = [np.linalg.norm(delta)]
+    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):  # W_L .. W_2 with z_{L-1} .. z_1
+        delta = grad(z) * (delta @ w)
+        norms.append(np.linalg.norm(delta))
+    return np.array(norms[::-1])
+
+
+def gradient_through_stack(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return the gradient's norm at each layer of a :func:`random_stack`, relative to the top layer's.
+
+    A random gradient (standard normal, from ``np.random.default_rng([seed, 1])``)
+    arrives at the top layer's activations; :func:`backprop_norms` carries it down.
+
+    Returns
+    -------
+    ndarray of shape (depth,)
+        Entry ``l`` is the norm of the gradient with respect to layer ``l+1``'s
+        pre-activations, divided by the top layer's (so the last entry is 1).
+
+    Examples
+    --------
+    >>> ratios = gradient_through_stack("sigmoid", 10)
+    >>> ratios.shape, float(ratios[-1]), bool(ratios[0] < 1e-3)
+    ((10,), 1.0, True)
+    """
+    one_of("name", name, tuple(ACTIVATIONS))
+    return np.array(_stack_ratios(name, depth, width, batch, seed, gain))
+
+
+@functools.lru_cache(maxsize=256)
+def _stack_ratios(name, depth, width, batch, seed, gain):
+    """The computation of :func:`gradient_through_stack`, cached: a figure asks for it once per frame."""
+    weights, pre = random_stack(name, depth, width=width, batch=batch, seed=seed, gain=gain)
+    grad = ACTIVATIONS[name][1]
+    upstream = np.random.default_rng([seed, 1]).standard_normal(pre[-1].shape)
+    norms = backprop_norms(weights, pre, grad, grad(pre[-1]) * upstream)
+    return tuple(norms / norms[-1])
+
+
+def predicted_gradient_ratio(name, depth, *, width=128, batch=16, seed=0, gain=2.0):
+    """Return the gain rule's estimate of ``gradient_through_stack(...)[0]``, for the same stack.
+
+    Each step down multiplies the squared gradient by about ``gain`` (the
+    weights' variance times ``width``) times the mean of f'(z)^2 over the
+    layer's pre-activations z: the estimate is the product, over layers 1 to
+    depth - 1, of ``sqrt(gain * mean(f'(z_l)**2))``.
+
+    References
+    ----------
+    Glorot & Bengio, "Understanding the difficulty of training deep feedforward
+    neural networks" (2010); He, Zhang, Ren & Sun, "Delving deep into rectifiers" (2015).
+
+    Examples
+    --------
+    >>> round(predicted_gradient_ratio("relu", 30, gain=1.0) / 2 ** -14.5, 1)
+    1.0
+    """
+    _, pre = random_stack(name, depth, width=width, batch=batch, seed=seed, gain=gain)
+    grad = ACTIVATIONS[name][1]
+    return float(np.prod([np.sqrt(gain * np.mean(grad(z) ** 2)) for z in pre[:-1]]))
+
+
+def gradient_table(depths, draws=8):
+    """Return ``{(name, depth): ratios}`` for every activation and each of ``depths``.
+
+    ``ratios`` has shape (draws, depth): row ``seed`` is
+    :func:`gradient_through_stack` of the stack drawn with that seed, 0 to draws - 1.
+
+    Examples
+    --------
+    >>> table = gradient_table([5], draws=2)
+    >>> len(table), table["relu", 5].shape
+    (7, (2, 5))
+    """
+    return {(name, depth): np.array([gradient_through_stack(name, depth, seed=seed) for seed in range(draws)])
+            for name in ACTIVATIONS for depth in depths}

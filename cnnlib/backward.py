@@ -15,9 +15,9 @@ differences, which is how a new backward pass is checked.
 import numpy as np
 
 from ._validate import as_float_array
-from .ops import _check_conv2d, pad2d
-from .pooling import _check_pool
-from .shapes import effective_kernel_size
+from .ops import _check_conv2d, _padded_windows, pad2d
+from .pooling import _check_pool, _windows_inside
+from .shapes import conv_output_size
 
 __all__ = [
     "conv2d_backward",
@@ -52,8 +52,8 @@ def _conv2d_setup(grad_output, x, weight, stride, padding, dilation):
     x, x4, weight, _, stride, pads, dilation = _check_conv2d(x, weight, None, stride, padding, dilation)
     top, bottom, left, right = pads
     kh, kw = weight.shape[2:]
-    out_h = (x4.shape[2] + top + bottom - effective_kernel_size(kh, dilation[0])) // stride[0] + 1
-    out_w = (x4.shape[3] + left + right - effective_kernel_size(kw, dilation[1])) // stride[1] + 1
+    out_h = conv_output_size(x4.shape[2] + top + bottom, kh, stride[0], 0, dilation[0])
+    out_w = conv_output_size(x4.shape[3] + left + right, kw, stride[1], 0, dilation[1])
     out_shape = (x4.shape[0], weight.shape[0], out_h, out_w)
     grad_output = _check_grad_output(grad_output, out_shape if x.ndim == 4 else out_shape[1:], "conv2d")
     g4 = grad_output if x.ndim == 4 else grad_output[np.newaxis]
@@ -130,7 +130,11 @@ def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=
 
     For each output number out[b, f, i, j] (b: the example in the batch), the forward pass
     read a window of the padded input; this loop sends that output's gradient back through
-    each product.
+    each product, and drops what lands on the padding. A reference for the tests, sharing
+    no code with :func:`conv2d_backward`: it pads with lines of its own (as
+    :func:`~cnnlib.ops.conv2d_naive` does) and checks only what
+    :func:`~cnnlib.shapes.conv_output_size` checks, so pass it clean arguments
+    (``grad_output`` of the forward output's shape).
 
     Examples
     --------
@@ -138,20 +142,16 @@ def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=
     >>> conv2d_backward_naive(np.ones((1, 1, 2, 2)), x, np.ones((1, 1, 2, 2)))[1][0, 0].tolist()
     [[8.0, 12.0], [20.0, 24.0]]
     """
-    g4, x, x4, weight, stride, pads, dilation = _conv2d_setup(grad_output, x, weight, stride, padding, dilation)
-    top, _, left, _ = pads
-    xp = pad2d(x4, pads)
+    x, weight, grad_output = (np.asarray(a, dtype=float) for a in (x, weight, grad_output))
+    x4, g4 = (x, grad_output) if x.ndim == 4 else (x[np.newaxis], grad_output[np.newaxis])
+    xp, inside, _, windows = _padded_windows(x4, weight.shape[2:], stride, padding, dilation)
     grad_xp, grad_weight = np.zeros_like(xp), np.zeros_like(weight)
-    kh, kw = weight.shape[2:]
-    for b in range(g4.shape[0]):
-        for f in range(g4.shape[1]):
-            for i in range(g4.shape[2]):
-                for j in range(g4.shape[3]):
-                    rows = slice(i * stride[0], i * stride[0] + dilation[0] * kh, dilation[0])
-                    cols = slice(j * stride[1], j * stride[1] + dilation[1] * kw, dilation[1])
-                    grad_weight[f] += g4[b, f, i, j] * xp[b, :, rows, cols]
-                    grad_xp[b, :, rows, cols] += g4[b, f, i, j] * weight[f]
-    grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
+    for b in range(x4.shape[0]):
+        for f in range(weight.shape[0]):
+            for (i, j), (rows, cols) in windows:
+                grad_weight[f] += g4[b, f, i, j] * xp[b, :, rows, cols]
+                grad_xp[b, :, rows, cols] += g4[b, f, i, j] * weight[f]
+    grad_x = grad_xp[inside]  # what landed on the padding belongs to no input
     return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, g4.sum(axis=(0, 2, 3))
 
 
@@ -223,21 +223,23 @@ def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
 def max_pool2d_backward_naive(grad_output, x, kernel_size, stride=None, padding=0):
     """Return the same as :func:`max_pool2d_backward`, one window at a time.
 
+    A reference for the tests, sharing no code with :func:`max_pool2d_backward`: it
+    pads nothing, taking the maximum of the part of each window inside ``x`` (as
+    :func:`~cnnlib.pooling.pool2d_naive` does), and checks only what
+    :func:`~cnnlib.shapes.conv_output_size` checks, so pass it clean arguments.
+
     Examples
     --------
     >>> max_pool2d_backward_naive(np.array([[10.0]]), np.array([[1.0, 5.0], [3.0, 2.0]]), 2).tolist()
     [[0.0, 10.0], [0.0, 0.0]]
     """
-    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "max_pool2d")
-    xp = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding[0],) * 2, (padding[1],) * 2], constant_values=-np.inf)
-    grad_xp = np.zeros_like(xp)
-    for index in np.ndindex(*grad_output.shape):
-        *lead, i, j = index
-        top, left = i * stride[0], j * stride[1]
-        window = xp[(*lead, slice(top, top + kernel[0]), slice(left, left + kernel[1]))]
-        a, b = np.unravel_index(np.argmax(window), window.shape)
-        grad_xp[(*lead, top + a, left + b)] += grad_output[index]
-    return _crop(grad_xp, padding, x.shape)
+    x, grad_output = np.asarray(x, dtype=float), np.asarray(grad_output, dtype=float)
+    grad_x = np.zeros_like(x)
+    for index, window in _windows_inside(x.shape, kernel_size, stride, padding)[1]:
+        *lead, rows, cols = window
+        a, b = np.unravel_index(np.argmax(x[window]), x[window].shape)  # the first maximum
+        grad_x[(*lead, rows.start + a, cols.start + b)] += grad_output[index]
+    return grad_x
 
 
 def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
@@ -276,20 +278,21 @@ def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
 def avg_pool2d_backward_naive(grad_output, x, kernel_size, stride=None, padding=0):
     """Return the same as :func:`avg_pool2d_backward`, one window at a time.
 
+    A reference for the tests, sharing no code with :func:`avg_pool2d_backward`: each
+    window's gradient, divided by kh*kw, goes to the part of the window inside ``x``
+    (the share of the padding goes nowhere); clean arguments only, as for
+    :func:`max_pool2d_backward_naive`.
+
     Examples
     --------
     >>> avg_pool2d_backward_naive(np.array([[8.0]]), np.zeros((2, 2)), 2).tolist()
     [[2.0, 2.0], [2.0, 2.0]]
     """
-    x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "avg_pool2d")
-    grad_xp = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * padding[0], x.shape[-1] + 2 * padding[1]))
-    for index in np.ndindex(*grad_output.shape):
-        *lead, i, j = index
-        top, left = i * stride[0], j * stride[1]
-        grad_xp[(*lead, slice(top, top + kernel[0]), slice(left, left + kernel[1]))] += (
-            grad_output[index] / (kernel[0] * kernel[1])
-        )
-    return _crop(grad_xp, padding, x.shape)
+    x, grad_output = np.asarray(x, dtype=float), np.asarray(grad_output, dtype=float)
+    grad_x = np.zeros_like(x)
+    for index, window in _windows_inside(x.shape, kernel_size, stride, padding)[1]:
+        grad_x[window] += grad_output[index] / np.prod(np.broadcast_to(kernel_size, 2))
+    return grad_x
 
 
 # ---------------------------------------------------------------------------

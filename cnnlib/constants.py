@@ -8,11 +8,13 @@ learner meets it.
 from __future__ import annotations
 
 import functools
+import types
 
 import numpy as np
 
 __all__ = ["SOBEL_X", "SOBEL_Y", "RUNNING_SIGNAL", "RUNNING_KERNEL", "WORKED_INPUT", "WORKED_KERNEL",
-           "sample_photo"]
+           "CLASSIC_FILTERS", "sample_photo", "sample_photo_rgb", "zone_plate",
+           "shift_scene", "SHIFT_MAP", "photo_edge_map", "photo_feature_map"]
 
 #: Sobel's horizontal-gradient kernel, in correlation form (as conv layers apply it):
 #: ``correlate2d(image, SOBEL_X)`` is positive where the image gets brighter to the right,
@@ -41,21 +43,37 @@ WORKED_KERNEL = np.array([[0, 1, 2],
                           [2, 2, 0],
                           [0, 1, 2]])
 
-for _constant in (SOBEL_X, SOBEL_Y, RUNNING_SIGNAL, RUNNING_KERNEL, WORKED_INPUT, WORKED_KERNEL):
+#: Chapter 6's bank of classic hand-made 3x3 filters, by name: blurs and the identity (weights
+#: summing to 1 keep the brightness), Sobel's edge detectors and the Laplacian (summing to 0:
+#: flat regions give 0), a sharpener and an emboss.
+CLASSIC_FILTERS = types.MappingProxyType({
+    "identity": np.array([[0.0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+    "box blur": np.full((3, 3), 1 / 9),
+    "Gaussian blur": np.array([[1.0, 2, 1], [2, 4, 2], [1, 2, 1]]) / 16,
+    "sharpen": np.array([[0.0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    "Sobel x": SOBEL_X,
+    "Sobel y": SOBEL_Y,
+    "Laplacian": np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]]),
+    "emboss": np.array([[-2.0, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+})
+
+for _constant in (SOBEL_X, SOBEL_Y, RUNNING_SIGNAL, RUNNING_KERNEL, WORKED_INPUT, WORKED_KERNEL,
+                  *CLASSIC_FILTERS.values()):
     _constant.flags.writeable = False  # a learner's `x[0] = 9` must not change the course's example
 
 
 @functools.lru_cache(maxsize=4)
-def _photo(size):
+def _photo(size, mode="L"):
     import matplotlib.cbook as cbook  # matplotlib only when the photograph is asked for
     from PIL import Image
 
     with cbook.get_sample_data("grace_hopper.jpg") as f:
-        image = Image.open(f).convert("L")
+        image = Image.open(f).convert(mode)
         if size is not None:
             image = image.resize((size, int(round(size * image.height / image.width))),
                                  Image.Resampling.LANCZOS)
-        return np.asarray(image, dtype=float) / 255.0
+        pixels = np.asarray(image, dtype=float) / 255.0
+        return pixels if mode == "L" else pixels.transpose(2, 0, 1)  # colour: channels first
 
 
 def sample_photo(size: int | None = 128) -> np.ndarray:
@@ -71,3 +89,120 @@ def sample_photo(size: int | None = 128) -> np.ndarray:
     ((75, 64), True, True)
     """
     return _photo(size).copy()
+
+
+def sample_photo_rgb(size: int | None = 96) -> np.ndarray:
+    """Return the photograph of :func:`sample_photo` in colour: shape (3, H, W), channels first, values in [0, 1].
+
+    Examples
+    --------
+    >>> sample_photo_rgb(64).shape
+    (3, 75, 64)
+    """
+    return _photo(size, "RGB").copy()
+
+
+def zone_plate(size: int = 96) -> np.ndarray:
+    """Return a ``size`` x ``size`` zone plate: rings whose frequency grows from 0 at the centre.
+
+    The value is 0.5 + 0.5 cos(pi r^2 / L) at distance r from the centre, with
+    L = size * sqrt(2), so the rings have r / L cycles per pixel at radius r.
+    They reach the finest pattern a pixel grid holds (0.5 cycles per pixel) only
+    in the corners, so the plate itself is free of aliasing, and subsampling by
+    s aliases the rings beyond radius L / (2s): the test image of chapter 4.
+
+    Examples
+    --------
+    >>> z = zone_plate(64)
+    >>> z.shape, float(z[32, 32]), float(z.min()) >= 0.0
+    ((64, 64), 1.0, True)
+    """
+    r2 = (np.arange(size)[:, None] - size / 2) ** 2 + (np.arange(size)[None, :] - size / 2) ** 2
+    return 0.5 + 0.5 * np.cos(np.pi * r2 / (size * np.sqrt(2)))
+
+
+def shift_scene(shift: int, height: int = 40, width: int = 48) -> np.ndarray:
+    """Return a dark image holding the photograph's head and shoulders, moved ``shift`` columns right.
+
+    The object, 36 x 32 pixels of :func:`sample_photo` at 48 pixels wide, starts
+    at column ``4 + shift``: for shifts up to ``width - 40`` it stays clear of the
+    borders, so a "same"-padded layer's map of it moves with it exactly (chapter 8).
+
+    Returns
+    -------
+    ndarray of shape (height, width), values in [0, 1]
+
+    Examples
+    --------
+    >>> scene = shift_scene(3)
+    >>> scene.shape, bool(scene[:, :7].any()), bool(scene[:, 7].any())
+    ((40, 48), False, True)
+    """
+    face = _photo(48)[2:38, 8:40]
+    scene = np.zeros((height, width))
+    top = (height - face.shape[0]) // 2
+    scene[top:top + face.shape[0], 4 + shift:4 + shift + face.shape[1]] = face
+    return scene
+
+
+#: Chapter 10's feature map for shifting under pooling windows: 8 rows by 16 columns, three
+#: strokes of strength 0..9 (a vertical one, a diagonal, and one entering from the right).
+#: :func:`cnnlib.pooled_after_shift` reads 12 columns of it, from column ``shift`` on, so that
+#: shifts up to 4 bring new columns in from the right, as a real shift would.
+SHIFT_MAP = np.array([
+    [0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 1, 3, 2, 0, 0, 0],
+    [0, 1, 4, 7, 3, 0, 0, 0, 0, 1, 5, 8, 3, 0, 1, 0],
+    [0, 1, 5, 9, 4, 0, 0, 0, 1, 6, 9, 4, 1, 0, 4, 2],
+    [0, 1, 4, 8, 3, 0, 0, 1, 6, 8, 3, 0, 0, 0, 7, 3],
+    [0, 0, 3, 6, 2, 0, 1, 5, 9, 3, 0, 0, 0, 0, 9, 4],
+    [0, 0, 2, 5, 2, 1, 6, 8, 2, 0, 0, 0, 0, 0, 6, 3],
+    [0, 0, 1, 3, 1, 0, 4, 3, 0, 0, 0, 0, 0, 0, 2, 1],
+    [0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]], float)
+SHIFT_MAP.flags.writeable = False
+
+
+@functools.lru_cache(maxsize=4)
+def _edges(width):
+    from .activations import relu  # imported here: the maths modules may import this one
+    from .ops import correlate2d, pad2d
+
+    return relu(correlate2d(pad2d(_photo(width), 1, mode="reflect"), SOBEL_X))
+
+
+def photo_edge_map(width: int = 128) -> np.ndarray:
+    """Return a conv -> ReLU feature map of the photograph: the ReLU of its :data:`SOBEL_X` response.
+
+    The photograph (:func:`sample_photo` at ``width`` pixels) is padded by
+    reflection, so that its border makes no edge of its own, and correlated with
+    :data:`SOBEL_X`; the ReLU keeps the vertical edges where the photograph gets
+    brighter to the right, and zeroes the others.
+
+    Returns
+    -------
+    ndarray of the photograph's shape (H, width), values >= 0
+
+    Examples
+    --------
+    >>> edges = photo_edge_map(64)
+    >>> edges.shape, bool(edges.min() >= 0)
+    ((75, 64), True)
+    """
+    return _edges(width).copy()
+
+
+def photo_feature_map(rows: int = 6, cols: int = 6, top: int = 33, left: int = 10,
+                      width: int = 64, levels: int = 9) -> np.ndarray:
+    """Return a ``rows`` x ``cols`` crop of :func:`photo_edge_map` as whole numbers 0..``levels``.
+
+    The crop (by default where the dark flag meets the lighter wall) is scaled
+    so that its largest value is ``levels`` and rounded, so that a learner can
+    pool it by hand (chapter 10).
+
+    Examples
+    --------
+    >>> fmap = photo_feature_map()
+    >>> fmap.shape, int(fmap.max())
+    ((6, 6), 9)
+    """
+    crop = _edges(width)[top:top + rows, left:left + cols]
+    return np.round(crop / crop.max() * levels)

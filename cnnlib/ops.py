@@ -27,6 +27,9 @@ __all__ = [
     "conv2d",
     "conv2d_naive",
     "conv_matrix",
+    "shift_right",
+    "subsample",
+    "blur_subsample",
 ]
 
 # Our mode names (PyTorch's) mapped to numpy.pad's names for the same rule.
@@ -161,14 +164,20 @@ def correlate1d(x, kernel, stride=1, padding=0, dilation=1):
 def correlate1d_naive(x, kernel, stride=1, padding=0, dilation=1):
     """Return the same as :func:`correlate1d`, computed with two plain loops.
 
+    A reference for the tests, sharing no code with :func:`correlate1d`: it pads
+    by copying ``x`` into zeros, and checks only what
+    :func:`~cnnlib.shapes.conv_output_size` checks, so pass it clean arguments
+    (a 1-D ``x`` and ``kernel``, int settings).
+
     Examples
     --------
     >>> correlate1d_naive([1, 2, 3, 4], [1, -1]).tolist()
     [-1.0, -1.0, -1.0]
     """
-    x, kernel, stride, padding, dilation = _check_1d(x, kernel, stride, padding, dilation)
-    xp = np.pad(x, padding)
+    x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
     out = np.zeros(conv_output_size(x.size, kernel.size, stride, padding, dilation))
+    xp = np.zeros(x.size + 2 * padding)
+    xp[padding : padding + x.size] = x
     for o in range(out.size):
         for m in range(kernel.size):
             out[o] += xp[o * stride + m * dilation] * kernel[m]
@@ -207,12 +216,14 @@ def convolve1d(x, kernel, stride=1, padding=0, dilation=1):
 def convolve1d_naive(x, kernel, stride=1, padding=0, dilation=1):
     """Return the same as :func:`convolve1d`, computed with plain loops.
 
+    The loops of :func:`correlate1d_naive` with the kernel reversed; clean arguments only.
+
     Examples
     --------
     >>> convolve1d_naive([1, 2, 3], [1, 10], padding=1).tolist()
     [1.0, 12.0, 23.0, 30.0]
     """
-    return correlate1d_naive(x, _flip(kernel, "kernel", 1), stride, padding, dilation)
+    return correlate1d_naive(x, np.asarray(kernel, dtype=float)[::-1], stride, padding, dilation)
 
 
 def _flip(kernel, name, ndim):
@@ -289,19 +300,27 @@ def correlate2d(x, kernel, stride=1, padding=0, dilation=1):
 def correlate2d_naive(x, kernel, stride=1, padding=0, dilation=1):
     """Return the same as :func:`correlate2d`, computed with four plain loops.
 
+    A reference for the tests, sharing no code with :func:`correlate2d`: it pads
+    by copying ``x`` into zeros, and checks only what
+    :func:`~cnnlib.shapes.conv_output_size` checks, so pass it clean arguments
+    (a 2-D ``x`` and ``kernel``, ints or pairs of ints).
+
     Examples
     --------
     >>> correlate2d_naive(np.arange(9).reshape(3, 3), [[1, 0], [0, -1]]).tolist()
     [[-4.0, -4.0], [-4.0, -4.0]]
     """
-    x, kernel, stride, padding, dilation, out_shape = _check_2d(x, kernel, stride, padding, dilation)
-    xp = pad2d(x, padding)
-    out = np.zeros(out_shape)
-    for i in range(out_shape[0]):
-        for j in range(out_shape[1]):
+    x, kernel = np.asarray(x, dtype=float), np.asarray(kernel, dtype=float)
+    (sh, sw), (ph, pw), (dh, dw) = (np.broadcast_to(s, 2) for s in (stride, padding, dilation))
+    out = np.zeros((conv_output_size(x.shape[0], kernel.shape[0], sh, ph, dh),
+                    conv_output_size(x.shape[1], kernel.shape[1], sw, pw, dw)))
+    xp = np.zeros((x.shape[0] + 2 * ph, x.shape[1] + 2 * pw))
+    xp[ph : ph + x.shape[0], pw : pw + x.shape[1]] = x
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
             for m in range(kernel.shape[0]):
                 for n in range(kernel.shape[1]):
-                    out[i, j] += xp[i * stride[0] + m * dilation[0], j * stride[1] + n * dilation[1]] * kernel[m, n]
+                    out[i, j] += xp[i * sh + m * dh, j * sw + n * dw] * kernel[m, n]
     return out
 
 
@@ -341,12 +360,15 @@ def convolve2d(x, kernel, stride=1, padding=0, dilation=1):
 def convolve2d_naive(x, kernel, stride=1, padding=0, dilation=1):
     """Return the same as :func:`convolve2d`, computed with plain loops.
 
+    The loops of :func:`correlate2d_naive` with the kernel reversed in both axes; clean
+    arguments only.
+
     Examples
     --------
     >>> convolve2d_naive(np.arange(9).reshape(3, 3), [[1, 0], [0, -1]]).tolist()
     [[4.0, 4.0], [4.0, 4.0]]
     """
-    return correlate2d_naive(x, _flip(kernel, "kernel", 2), stride, padding, dilation)
+    return correlate2d_naive(x, np.asarray(kernel, dtype=float)[::-1, ::-1], stride, padding, dilation)
 
 
 # ---------------------------------------------------------------------------
@@ -444,28 +466,52 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1):
     return out if x.ndim == 4 else out[0]
 
 
+def _padded_windows(x4, kernel_shape, stride, padding, dilation):
+    """Return ``x4`` (N, C, H, W) copied into zeros, where it lies in the copy, the output (Ho, Wo) and its windows.
+
+    For the naive references, worked out apart from conv2d's padding: an int or a pair pads
+    each side alike, "valid" is 0 and "same" pads d(k-1) in all, the odd row or column at the
+    bottom or right, as PyTorch does. ``windows`` holds ``((i, j), (rows, cols))`` per output
+    position: the rows and columns of the padded input that the kernel's taps read there.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel_shape, np.broadcast_to(stride, 2), np.broadcast_to(dilation, 2)
+    if isinstance(padding, str):
+        rows, cols = [0 if padding == "valid" else d * (k - 1) for k, d in ((kh, dh), (kw, dw))]
+        top, bottom, left, right = rows // 2, rows - rows // 2, cols // 2, cols - cols // 2
+    else:
+        (top, left) = (bottom, right) = np.broadcast_to(padding, 2)
+    height, width = x4.shape[2:]
+    xp = np.zeros(x4.shape[:2] + (height + top + bottom, width + left + right))
+    inside = (slice(None), slice(None), slice(top, top + height), slice(left, left + width))
+    xp[inside] = x4
+    out_shape = conv_output_size(xp.shape[2], kh, sh, 0, dh), conv_output_size(xp.shape[3], kw, sw, 0, dw)
+    windows = [((i, j), (slice(i * sh, i * sh + dh * kh, dh), slice(j * sw, j * sw + dw * kw, dw)))
+               for i, j in np.ndindex(*out_shape)]
+    return xp, inside, out_shape, windows
+
+
 def conv2d_naive(x, weight, bias=None, stride=1, padding=0, dilation=1):
     """Return the same as :func:`conv2d`, computed one output number at a time.
+
+    A reference for the tests, sharing no code with :func:`conv2d`: it works out
+    "same" padding and pads (copying ``x`` into zeros) with lines of its own, and
+    checks only what :func:`~cnnlib.shapes.conv_output_size` checks, so pass it
+    clean arguments (channels that agree, a bias of shape (F,) or None).
 
     Examples
     --------
     >>> conv2d_naive(np.ones((2, 4, 4)), np.ones((3, 2, 3, 3)), bias=[0, 1, 2])[:, 0, 0].tolist()
     [18.0, 19.0, 20.0]
     """
-    x, x4, weight, bias, stride, pads, dilation = _check_conv2d(x, weight, bias, stride, padding, dilation)
-    xp = pad2d(x4, pads)
-    n_filters, _, kh, kw = weight.shape
-    out_h = (xp.shape[2] - effective_kernel_size(kh, dilation[0])) // stride[0] + 1
-    out_w = (xp.shape[3] - effective_kernel_size(kw, dilation[1])) // stride[1] + 1
-    out = np.zeros((x4.shape[0], n_filters, out_h, out_w))
+    x, weight = np.asarray(x, dtype=float), np.asarray(weight, dtype=float)
+    x4 = x if x.ndim == 4 else x[np.newaxis]
+    xp, _, out_shape, windows = _padded_windows(x4, weight.shape[2:], stride, padding, dilation)
+    out = np.zeros((x4.shape[0], weight.shape[0]) + out_shape)
     for n in range(x4.shape[0]):
-        for f in range(n_filters):
-            for i in range(out_h):
-                for j in range(out_w):
-                    top, left = i * stride[0], j * stride[1]
-                    # The window: all channels, kh x kw taps spaced by the dilation.
-                    window = xp[n, :, top : top + dilation[0] * kh : dilation[0], left : left + dilation[1] * kw : dilation[1]]
-                    out[n, f, i, j] = np.sum(window * weight[f]) + (0.0 if bias is None else bias[f])
+        for f in range(weight.shape[0]):
+            for (i, j), (rows, cols) in windows:
+                # The window: all channels, kh x kw taps spaced by the dilation.
+                out[n, f, i, j] = np.sum(xp[n, :, rows, cols] * weight[f]) + (0.0 if bias is None else bias[f])
     return out if x.ndim == 4 else out[0]
 
 
@@ -516,3 +562,97 @@ def conv_matrix(input_shape, kernel, stride=1, padding=0):
         for j in range(out_w):
             matrix[i * out_w + j, i * sh : i * sh + kh, j * sw : j * sw + kw] = kernel
     return matrix[:, ph : ph + height, pw : pw + width].reshape(out_h * out_w, height * width)
+
+
+# ---------------------------------------------------------------------------
+# Subsampling: what a stride does to an image
+# ---------------------------------------------------------------------------
+
+
+def subsample(x, stride):
+    """Return every ``stride``-th row and column of ``x``, starting with the first.
+
+    It is what a stride does on its own: :func:`correlate2d` with the 1x1 kernel
+    ``[[1]]`` and that stride gives the same array.
+
+    Parameters
+    ----------
+    x : ndarray of shape (H, W)
+    stride : int
+
+    Returns
+    -------
+    ndarray of shape (ceil(H / stride), ceil(W / stride))
+
+    Examples
+    --------
+    >>> subsample(np.arange(16).reshape(4, 4), 2).tolist()
+    [[0.0, 2.0], [8.0, 10.0]]
+    """
+    stride = positive_int("stride", stride)
+    return as_float_array("x", x, ndim=2, layout="(H, W)")[::stride, ::stride].copy()
+
+
+def blur_subsample(x, stride):
+    """Return ``x`` blurred by a Gaussian of width ``stride / 2``, then subsampled like :func:`subsample`.
+
+    The blur removes most detail finer than the subsampled grid can hold, so
+    that it does not come back as a false, coarser pattern (aliasing). One
+    strided correlation does both, on ``x`` padded by reflection; the Gaussian
+    is cut off at 3 standard deviations and normalised.
+
+    Parameters
+    ----------
+    x : ndarray of shape (H, W)
+    stride : int
+        At 1, nothing is blurred.
+
+    Returns
+    -------
+    ndarray of shape (ceil(H / stride), ceil(W / stride))
+
+    References
+    ----------
+    Zhang, "Making convolutional networks shift-invariant again", ICML 2019.
+
+    Examples
+    --------
+    >>> blur_subsample(np.ones((8, 8)), 4).round(12).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
+    stride = positive_int("stride", stride)
+    x = as_float_array("x", x, ndim=2, layout="(H, W)")
+    if stride == 1:
+        return x.copy()
+    sigma = stride / 2
+    radius = int(np.ceil(3 * sigma))
+    gauss = np.exp(-np.arange(-radius, radius + 1) ** 2 / (2 * sigma**2))
+    kernel = np.outer(gauss, gauss) / gauss.sum() ** 2
+    return correlate2d(pad2d(x, radius, mode="reflect"), kernel, stride=stride)
+
+
+def shift_right(x, shift):
+    """Return ``x`` moved ``shift`` columns to the right, zeros entering on the left.
+
+    The "shift" of translation equivariance, f(shift(x)) = shift(f(x)): what
+    leaves on the right is lost; nothing wraps around (unlike ``np.roll``).
+
+    Parameters
+    ----------
+    x : ndarray of shape (..., W)
+    shift : int
+        Columns to move, >= 0; ``shift >= W`` leaves only zeros.
+
+    Returns
+    -------
+    ndarray of the same shape and dtype as x
+
+    Examples
+    --------
+    >>> shift_right(np.array([[1, 2, 3]]), 1).tolist()
+    [[0, 1, 2]]
+    """
+    x, shift = np.asarray(x), non_negative_int("shift", shift)
+    out = np.zeros_like(x)
+    out[..., shift:] = x[..., : max(x.shape[-1] - shift, 0)]
+    return out

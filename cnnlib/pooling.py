@@ -8,6 +8,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._validate import as_float_array, non_negative_int, one_of, pair
+from .constants import SHIFT_MAP
 from .shapes import conv_output_size
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "max_pool2d_naive",
     "min_pool2d_naive",
     "avg_pool2d_naive",
+    "pooled_after_shift",
+    "shift_fractions",
 ]
 
 # How each pooling reduces a window, and what its padding holds so that padding
@@ -148,22 +151,47 @@ def global_avg_pool2d(x):
 def pool2d_naive(x, kernel_size, stride=None, padding=0, kind="max"):
     """Return the same as the fast pooling of ``kind`` ("max", "min" or "avg"), one window at a time.
 
+    A reference for the tests, sharing no code with the fast pooling: it pads nothing.
+    Window (i, j) starts at row i*s - p and column j*s - p of the input and keeps the
+    rows and columns that exist; so padding never wins a max or a min, and the mean
+    divides by kh*kw as if the padding held zeros (PyTorch's ``count_include_pad``).
+    It checks only ``kind`` and what :func:`~cnnlib.shapes.conv_output_size` checks,
+    so pass it clean arguments (padding at most kernel_size // 2).
+
     Examples
     --------
     >>> pool2d_naive(np.arange(16).reshape(4, 4), 2, kind="avg").tolist()
     [[2.5, 4.5], [10.5, 12.5]]
     """
-    kind = one_of("kind", kind, tuple(_REDUCERS))
-    x, kernel, stride, padding, out_shape = _check_pool(x, kernel_size, stride, padding)
-    reduce, fill = _REDUCERS[kind]
-    xp = _pad(x, padding, fill)
-    out = np.zeros(x.shape[:-2] + out_shape)
-    for i in range(out_shape[0]):
-        for j in range(out_shape[1]):
-            top, left = i * stride[0], j * stride[1]
-            window = xp[..., top : top + kernel[0], left : left + kernel[1]]
-            out[..., i, j] = reduce(window, axis=(-2, -1))
+    if kind not in ("max", "min", "avg"):
+        raise ValueError(f"kind={kind!r} is not a pooling; use 'max', 'min' or 'avg'")
+    x = np.asarray(x, dtype=float)
+    out_shape, windows = _windows_inside(x.shape, kernel_size, stride, padding)
+    out = np.zeros(out_shape)
+    for index, window in windows:
+        if kind == "avg":
+            out[index] = x[window].sum() / np.prod(np.broadcast_to(kernel_size, 2))
+        else:
+            out[index] = x[window].max() if kind == "max" else x[window].min()
     return out
+
+
+def _windows_inside(shape, kernel_size, stride=None, padding=0):
+    """Return the output shape of a pooling of an array of ``shape``, and ``(index, window)`` per output.
+
+    For the naive references: ``window`` indexes the part of the output's window that
+    lies inside the unpadded input (leading axes, then a slice of rows and one of
+    columns); window (i, j) starts at row i*s - p and column j*s - p.
+    """
+    (kh, kw), (ph, pw) = np.broadcast_to(kernel_size, 2), np.broadcast_to(padding, 2)
+    sh, sw = np.broadcast_to(kernel_size if stride is None else stride, 2)
+    out_shape = shape[:-2] + (conv_output_size(shape[-2], kh, sh, ph), conv_output_size(shape[-1], kw, sw, pw))
+    windows = []
+    for index in np.ndindex(*out_shape):
+        *lead, i, j = index
+        top, left = i * sh - ph, j * sw - pw
+        windows.append((index, (*lead, slice(max(top, 0), top + kh), slice(max(left, 0), left + kw))))
+    return out_shape, windows
 
 
 def max_pool2d_naive(x, kernel_size, stride=None, padding=0):
@@ -197,3 +225,73 @@ def avg_pool2d_naive(x, kernel_size, stride=None, padding=0):
     [[2.5, 4.5], [10.5, 12.5]]
     """
     return pool2d_naive(x, kernel_size, stride, padding, kind="avg")
+
+
+#: The largest shift :func:`pooled_after_shift` makes: what it pools is the map less 4 columns.
+MAX_SHIFT = 4
+
+
+def pooled_after_shift(shift, kernel_size=2, kind="max", stride=None, fmap=None):
+    """Return ``(before, after)``: a map pooled, and pooled after its content moves ``shift`` columns left.
+
+    ``after`` pools ``fmap[:, shift:shift + W - 4]`` (W the map's width): a shift
+    brings columns in from the right, under windows that stay put. ``before``
+    pools the whole map, so that ``after`` can be compared with it in place, or
+    with it moved by whole cells (:func:`shift_fractions`).
+
+    Parameters
+    ----------
+    shift : int
+        0 to :data:`MAX_SHIFT` columns.
+    kernel_size : int
+    kind : {"max", "min", "avg"}
+    stride : int, optional
+        Defaults to ``kernel_size``.
+    fmap : ndarray of shape (H, W), optional
+        Defaults to :data:`cnnlib.SHIFT_MAP`.
+
+    Returns
+    -------
+    before : ndarray of shape (Ho, conv_output_size(W, kernel_size, stride))
+    after : ndarray of shape (Ho, conv_output_size(W - 4, kernel_size, stride))
+
+    Examples
+    --------
+    >>> before, after = pooled_after_shift(2, fmap=np.arange(8)[None].repeat(2, axis=0))
+    >>> before.tolist(), after.tolist()
+    ([[1.0, 3.0, 5.0, 7.0]], [[3.0, 5.0]])
+    """
+    kind = one_of("kind", kind, tuple(_REDUCERS))
+    fmap = SHIFT_MAP if fmap is None else as_float_array("fmap", fmap, ndim=2, layout="(H, W)")
+    if not 0 <= shift <= MAX_SHIFT:
+        raise ValueError(f"shift={shift} must be between 0 and {MAX_SHIFT} pixels")
+    width = fmap.shape[1] - MAX_SHIFT
+    return (_pool2d(fmap, kernel_size, stride, 0, kind),
+            _pool2d(fmap[:, shift:shift + width], kernel_size, stride, 0, kind))
+
+
+def shift_fractions(shift, kernel_size=2, kind="max", stride=None, fmap=None):
+    """Return ``(unchanged, moved)``: how much of a pooled map survives its input moving ``shift`` columns left.
+
+    ``unchanged`` is the fraction of pooled values equal to the unshifted output
+    in the same place; ``moved``, the fraction equal to it moved by
+    ``shift // stride`` whole cells. Both count only the windows that hold
+    something: one that is 0 before and after says nothing about invariance.
+    The maps are those of :func:`pooled_after_shift`, with the same arguments.
+
+    References
+    ----------
+    Zhang, "Making convolutional networks shift-invariant again", ICML 2019.
+
+    Examples
+    --------
+    >>> shift_fractions(0), shift_fractions(2)[1], shift_fractions(1)[1]
+    ((1.0, 1.0), 1.0, 0.25)
+    """
+    before, after = pooled_after_shift(shift, kernel_size, kind, stride, fmap)
+    fractions = []
+    for cells in (0, shift // (kernel_size if stride is None else stride)):
+        reference = before[:, cells:cells + after.shape[1]]
+        counted = ~(np.isclose(after, 0) & np.isclose(reference, 0))
+        fractions.append(float(np.isclose(after, reference)[counted].mean()) if counted.any() else 1.0)
+    return tuple(fractions)

@@ -1,4 +1,5 @@
-"""Receptive field, effective stride and effective padding of a stack of layers.
+"""Receptive field, effective stride and effective padding of a stack of layers; which units and
+paths reach one output unit; and the effective receptive field (a gradient).
 
 Follows Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional Neural
 Networks", Distill (2019), for layers along one axis (apply it to each axis of a 2-D
@@ -7,10 +8,15 @@ network separately). Pooling layers count as layers: a 2x2 stride-2 pool is (2, 
 
 from typing import NamedTuple
 
-from ._validate import integer, non_negative_int, positive_int
-from .shapes import effective_kernel_size
+import numpy as np
 
-__all__ = ["ReceptiveField", "receptive_field", "receptive_field_region"]
+from ._validate import integer, non_negative_int, one_of, positive_int
+from .ops import convolve1d, convolve2d
+from .shapes import conv_output_size, effective_kernel_size
+
+__all__ = ["ReceptiveField", "receptive_field", "receptive_field_region", "stack_output_sizes", "dependencies",
+           "paths_to_output", "erf_kernels", "effective_receptive_field", "mass_inside",
+           "smallest_square_holding", "profile_sigma"]
 
 
 class ReceptiveField(NamedTuple):
@@ -115,3 +121,205 @@ def receptive_field_region(layers, index):
     last = receptive_field(layers)[-1]
     start = index * last.stride - last.padding
     return start, start + last.size
+
+
+def stack_output_sizes(size, layers):
+    """Return the length of the input and of each layer's output, along one axis.
+
+    Parameters
+    ----------
+    size : int
+        Length of the input.
+    layers : sequence of (k, s, p) or (k, s, p, d)
+        As in :func:`receptive_field`.
+
+    Returns
+    -------
+    list of int
+        ``len(layers) + 1`` lengths, the input's first, each from
+        :func:`~cnnlib.conv_output_size`.
+
+    Examples
+    --------
+    >>> stack_output_sizes(32, [(3, 1, 1), (2, 2, 0), (3, 1, 0, 2)])
+    [32, 32, 16, 12]
+    """
+    sizes = [size]
+    for position, layer in enumerate(layers):
+        sizes.append(conv_output_size(sizes[-1], *_check_layer(position, layer)))
+    return sizes
+
+
+def dependencies(size, layers, index):
+    """Return, input first, the units of each layer that unit ``index`` of the last layer depends on.
+
+    Parameters
+    ----------
+    size : int
+        Length of the input, along one axis.
+    layers : sequence of (k, s, p) or (k, s, p, d)
+        As in :func:`receptive_field`.
+    index : int
+        A unit of the last layer's output.
+
+    Returns
+    -------
+    list of list of int
+        ``len(layers) + 1`` sorted lists of unit indices, the input's first and
+        ``[index]`` last. Taps that fall in the padding hold no unit and are left
+        out, and so are units inside the region that no tap reaches (dilation).
+
+    Examples
+    --------
+    >>> dependencies(5, [(3, 1, 0)], 1)
+    [[1, 2, 3], [1]]
+    >>> dependencies(9, [(3, 1, 1), (3, 1, 0, 2)], 0)  # padding, then holes
+    [[0, 1, 2, 3, 4, 5], [0, 2, 4], [0]]
+    """
+    sizes = stack_output_sizes(size, layers)
+    index = non_negative_int("index", index)
+    if index >= sizes[-1]:
+        raise ValueError(f"index={index} is past the last layer's {sizes[-1]} units; use 0 to {sizes[-1] - 1}")
+    seen = [[index]]
+    for position in reversed(range(len(layers))):
+        k, s, p, d = _check_layer(position, layers[position])
+        below = {j * s - p + m * d for j in seen[0] for m in range(k)}
+        seen.insert(0, sorted(i for i in below if 0 <= i < sizes[position]))
+    return seen
+
+
+def paths_to_output(dilations, kernel_size=3):
+    """Return, for each input position of a stack of dilated layers, the number of paths to one output unit.
+
+    Parameters
+    ----------
+    dilations : sequence of int
+        The dilation of each layer, input first; every layer has ``kernel_size``
+        taps, stride 1 and no padding.
+    kernel_size : int
+        Taps per layer, k.
+
+    Returns
+    -------
+    ndarray of shape (r,)
+        Over the unit's receptive field, r = 1 + (k - 1) * sum(dilations): how
+        many ways there are to pick one tap per layer that lead from that
+        position to the unit (the composed all-ones kernels: their full
+        convolution). A 0 inside the span is a hole, the gridding artefact. The
+        layers act on rows and columns alike, so the 2-D count is
+        ``np.outer(paths, paths)``.
+
+    References
+    ----------
+    Yu, Koltun & Funkhouser, "Dilated Residual Networks", CVPR (2017): gridding.
+
+    Examples
+    --------
+    >>> paths_to_output([1, 1]).tolist()
+    [1.0, 2.0, 3.0, 2.0, 1.0]
+    >>> paths_to_output([2]).tolist()
+    [1.0, 0.0, 1.0, 0.0, 1.0]
+    """
+    counts = np.ones(1)
+    for d in dilations:
+        counts = convolve1d(counts, np.ones(kernel_size), padding=d * (kernel_size - 1), dilation=d)
+    return counts
+
+
+def erf_kernels(depth, kind="average", kernel_size=3, seed=0):
+    """Return ``depth`` kernels of shape (k, k) for an effective-receptive-field experiment.
+
+    ``kind`` is "average" (every weight 1/k^2), "random positive" (uniform
+    weights scaled to sum to 1) or "random signed" (standard normal weights).
+    Random kernels come from ``numpy.random.default_rng(seed)``: the same on every call.
+
+    Examples
+    --------
+    >>> [k.shape for k in erf_kernels(2, kernel_size=5)]
+    [(5, 5), (5, 5)]
+    >>> float(erf_kernels(1, "random positive")[0].sum())
+    1.0
+    """
+    one_of("kind", kind, ("average", "random positive", "random signed"))
+    rng = np.random.default_rng(seed)
+    shape = (depth, kernel_size, kernel_size)
+    if kind == "average":
+        return list(np.full(shape, 1 / kernel_size**2))
+    if kind == "random positive":
+        return [w / w.sum() for w in rng.uniform(0, 1, shape)]
+    return list(rng.normal(0, 1, shape))
+
+
+def effective_receptive_field(kernels):
+    """Return the gradient of one output unit with respect to the input of a stack of correlations.
+
+    Parameters
+    ----------
+    kernels : sequence of ndarray of shape (kh, kw)
+        The layers, input first: ``correlate2d(..., kernels[0])``, then
+        ``kernels[1]``, ... (linear, no padding, stride 1).
+
+    Returns
+    -------
+    ndarray of shape (1 + sum(kh - 1), 1 + sum(kw - 1))
+        d(unit) / d(input) over the unit's receptive field. Backpropagating
+        through a valid correlation is a full convolution with its kernel, so
+        this is exact: the convolution of all the kernels.
+
+    References
+    ----------
+    Luo, Li, Urtasun & Zemel, "Understanding the Effective Receptive Field in
+    Deep Convolutional Neural Networks", NeurIPS (2016).
+
+    Examples
+    --------
+    >>> effective_receptive_field([np.ones((2, 2)), np.ones((2, 2))]).tolist()
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
+    grad = np.ones((1, 1))  # d(output unit)/d(itself)
+    for kernel in reversed(kernels):
+        kernel = np.asarray(kernel, dtype=float)
+        grad = convolve2d(grad, kernel, padding=(kernel.shape[0] - 1, kernel.shape[1] - 1))
+    return grad
+
+
+def mass_inside(grad, side):
+    """Return the fraction of sum |grad| that lies in the centred ``side`` x ``side`` square of a 2-D array.
+
+    Examples
+    --------
+    >>> mass_inside(np.outer([1, 2, 1], [1, 2, 1]), 1)  # 4 of 16
+    0.25
+    """
+    weight = np.abs(np.asarray(grad, dtype=float))
+    r0, c0 = (weight.shape[0] - side) // 2, (weight.shape[1] - side) // 2
+    return float(weight[r0:r0 + side, c0:c0 + side].sum() / weight.sum())
+
+
+def smallest_square_holding(grad, fraction=0.9):
+    """Return the side of the smallest centred square holding ``fraction`` of sum |grad|.
+
+    The sides tried have the parity of the (square) array's, so that the square is centred.
+
+    Examples
+    --------
+    >>> smallest_square_holding(np.outer([1, 2, 1], [1, 2, 1]), 0.5)
+    3
+    """
+    n = np.asarray(grad).shape[0]
+    return next((side for side in range(n % 2 or 2, n + 1, 2)
+                 if mass_inside(grad, side) >= fraction - 1e-12), n)
+
+
+def profile_sigma(grad):
+    """Return the standard deviation, in pixels, of |grad| summed over rows: its width along x.
+
+    Examples
+    --------
+    >>> round(profile_sigma(effective_receptive_field([np.ones((3, 3))] * 6)), 4)  # sqrt(6 * 2/3)
+    2.0
+    """
+    weight = np.abs(np.asarray(grad, dtype=float)).sum(axis=0)
+    offsets = np.arange(weight.size)
+    mean = (offsets * weight).sum() / weight.sum()
+    return float(np.sqrt(((offsets - mean) ** 2 * weight).sum() / weight.sum()))

@@ -4,10 +4,12 @@ Conventions (see the course introduction): dilation 1 means no dilation and
 output sizes are floored, o = floor((i + 2p - d(k-1) - 1) / s) + 1.
 """
 
+import numpy as np
+
 from ._validate import non_negative_int, pair, positive_int
 
 __all__ = ["conv_output_size", "effective_kernel_size", "unread_positions", "conv2d_params",
-           "dense_params"]
+           "dense_params", "weight_counts", "window_coverage", "padding_only_windows"]
 
 
 def effective_kernel_size(kernel_size, dilation=1):
@@ -196,3 +198,97 @@ def _flag(name, value):
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {name}={value!r}")
     return value
+
+
+def weight_counts(height, width, kernel_size):
+    """Return the numbers one filter stores as a dense, a sparse and a shared (convolution) layer.
+
+    The layer maps a ``height`` x ``width`` image to its valid output, Ho x Wo
+    (stride 1, no padding): ``"dense"`` joins every input to every output
+    (H W Ho Wo weights), ``"sparse"`` keeps the kh kw inputs under each output's
+    window (Ho Wo kh kw), ``"shared"`` keeps one kernel for every position (kh kw).
+
+    Parameters
+    ----------
+    height, width : int
+        Image size H x W.
+    kernel_size : int or (int, int)
+        Kernel height and width (kh, kw); an int means a square kernel.
+
+    Returns
+    -------
+    dict of str to int
+        The three counts, under ``"dense"``, ``"sparse"`` and ``"shared"``.
+
+    References
+    ----------
+    Goodfellow, Bengio & Courville, "Deep Learning" (2016), sec. 9.2 and fig. 9.6.
+
+    Examples
+    --------
+    >>> weight_counts(280, 320, (1, 2))
+    {'dense': 8003072000, 'sparse': 178640, 'shared': 2}
+    """
+    kh, kw = pair("kernel_size", kernel_size)
+    outputs = conv_output_size(height, kh) * conv_output_size(width, kw)
+    return {"dense": dense_params(height * width, outputs, bias=False), "sparse": outputs * kh * kw,
+            "shared": kh * kw}
+
+
+def window_coverage(size, kernel_size, stride=1, padding=0):
+    """Return how many window positions read each position of the padded input, along one axis.
+
+    Parameters
+    ----------
+    size, kernel_size, stride : int
+        As in :func:`conv_output_size`.
+    padding : int or (int, int)
+        Padding before and after the input; an int pads both sides equally.
+
+    Returns
+    -------
+    ndarray of int, shape (before + size + after,)
+        0 marks a position that no window reads. On a square input the 2-D
+        count is the outer product of this one with itself.
+
+    Examples
+    --------
+    >>> window_coverage(6, 3, stride=2).tolist()
+    [1, 1, 2, 1, 1, 0]
+    >>> window_coverage(4, 3, padding=1).tolist()
+    [1, 2, 3, 3, 2, 1]
+    """
+    before, after = pair("padding", padding, check=non_negative_int)
+    n = before + size + after
+    starts = np.arange(conv_output_size(n, kernel_size, stride)) * stride
+    return np.bincount((starts[:, None] + np.arange(kernel_size)).ravel(), minlength=n)
+
+
+def padding_only_windows(size, kernel_size, padding):
+    """Return which windows (stride 1) of a padded square input read padding only.
+
+    Such a window lies entirely in the padding ring, so its output says
+    nothing about the input (with zero padding it is 0).
+
+    Parameters
+    ----------
+    size, kernel_size : int
+        Input size i and kernel size k.
+    padding : int or (int, int)
+        Padding before and after the input; an int pads both sides equally.
+
+    Returns
+    -------
+    ndarray of bool, shape (o, o)
+        True at the windows that read no input pixel.
+
+    Examples
+    --------
+    >>> blind = padding_only_windows(5, 2, 2)
+    >>> blind.shape, int(blind.sum()), blind[1].astype(int).tolist()
+    ((8, 8), 28, [1, 0, 0, 0, 0, 0, 0, 1])
+    """
+    before, after = pair("padding", padding, check=non_negative_int)
+    starts = np.arange(conv_output_size(before + size + after, kernel_size))
+    touches = (starts + kernel_size > before) & (starts < before + size)  # along one axis
+    return ~np.outer(touches, touches)

@@ -1,17 +1,26 @@
 """Shared test set-up: a hypothesis profile that keeps the whole suite fast and deterministic enough for CI."""
 
 import contextlib
+import sys
 
 import pytest
-import torch
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=60, deadline=None)
 settings.load_profile("ci")
 
-# The tests run two workers on two cores, and torch is only a reference on tiny
-# arrays: one thread each is ~20x faster than torch's default thread pool here.
-torch.set_num_threads(1)
+
+@pytest.fixture(scope="session", autouse=True)
+def torch_on_one_thread():
+    """Run torch, where a test module imported it, on one thread.
+
+    The tests run two workers on two cores, and torch is only a reference on tiny
+    arrays: one thread each is ~20x faster than torch's default thread pool here.
+    Only the modules that compare with torch import it.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
 
 
 @pytest.fixture

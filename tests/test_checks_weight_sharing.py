@@ -6,7 +6,7 @@ from scipy.signal import correlate2d as scipy_correlate2d
 import cnnlib
 from cnnlib import checks
 
-SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])  # independent of cnnlib
+SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # correlation form, independent of cnnlib
 
 # The exercises of the chapter, for tests/test_exercise_checks.py.
 SHORTCUTS = {

@@ -6,15 +6,9 @@ import pytest
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
+from cnnlib import CLASSIC_FILTERS, sample_photo, sample_photo_rgb
 from cnnlib.figures import channels as fig_channels
-from cnnlib import sample_photo
-from cnnlib.widgets import Slider
-
-BANK_SLIDERS = {"name": Slider("filter", list(fig_channels.FILTERS), value="Sobel x")}
-COUNTER_SLIDERS = {"in_channels": Slider("channels in C", [3, 64]),
-                   "out_channels": Slider("filters F", [16, 64]),
-                   "kernel_size": Slider("kernel size k", [1, 3], value=3),
-                   "image_size": Slider("image size n", [8, 32, 224], value=32)}
 
 
 def image_of(ax):
@@ -23,23 +17,31 @@ def image_of(ax):
 
 def test_filter_bank_has_blurs_that_keep_brightness_and_edge_filters_that_ignore_it():
     for name in ("box blur", "Gaussian blur", "sharpen", "identity"):
-        assert fig_channels.FILTERS[name].sum() == pytest.approx(1.0)
+        assert CLASSIC_FILTERS[name].sum() == pytest.approx(1.0)
     for name in ("Sobel x", "Sobel y", "Laplacian"):
-        assert fig_channels.FILTERS[name].sum() == pytest.approx(0.0)
-    assert len(fig_channels.FILTERS) * 1 <= 64
+        assert CLASSIC_FILTERS[name].sum() == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("name", ["identity", "Sobel x", "Laplacian", "box blur"])
-def test_filter_bank_figure_shows_the_valid_correlation_of_the_photo(name):
-    fig = fig_channels.draw_filter_bank(name, size=64)
+def test_the_bank_s_sobel_filters_are_the_course_s_one_sobel_in_correlation_form():
+    assert CLASSIC_FILTERS["Sobel x"] is cnnlib.SOBEL_X and CLASSIC_FILTERS["Sobel y"] is cnnlib.SOBEL_Y
+    brighter_to_the_right = np.tile([0.0, 0.0, 1.0], (3, 1))
+    assert np.sum(brighter_to_the_right * CLASSIC_FILTERS["Sobel x"]) == 4  # positive: purple
+    assert np.sum(brighter_to_the_right.T * CLASSIC_FILTERS["Sobel y"]) == 4  # brighter downwards
+
+
+@pytest.mark.parametrize("setting", fig_channels.FILTER_BANK.settings(), ids=str)
+def test_filter_bank_figure_shows_the_valid_correlation_of_the_photo(setting):
+    name = setting["name"]
+    fig = fig_channels.FILTER_BANK.draw(**setting, size=64)
     assert isinstance(fig, Figure)
     ax_photo, ax_kernel, ax_map = fig.axes
     photo = sample_photo(64)
-    expected = scipy_correlate2d(photo, fig_channels.FILTERS[name], mode="valid")
+    expected = scipy_correlate2d(photo, CLASSIC_FILTERS[name], mode="valid")
     assert np.allclose(image_of(ax_map), expected)
     assert ax_map.get_title() == f"feature map {photo.shape[0] - 2}x{photo.shape[1] - 2}"
     assert ax_kernel.get_title() == f"filter: {name}"
     assert len(ax_kernel.texts) == 9  # the nine weights are written in their cells
+    assert f"the 3x3 '{name}' filter" in fig_channels.FILTER_BANK.alt(**setting)
 
 
 def test_identity_filter_returns_the_photo_without_its_border():
@@ -48,9 +50,12 @@ def test_identity_filter_returns_the_photo_without_its_border():
 
 
 def test_colour_photo_has_three_channels_first():
-    rgb = fig_channels.sample_photo_rgb(64)
+    rgb = sample_photo_rgb(64)
     assert rgb.shape == (3, 75, 64) and rgb.min() >= 0 and rgb.max() <= 1
     assert not np.allclose(rgb[0], rgb[2])  # a colour photo, not grey copies
+    # the grey photograph is its luminance (ITU-R 601-2, PIL's "L"), to rounding
+    luminance = np.tensordot([0.299, 0.587, 0.114], rgb, axes=1)
+    assert np.abs(luminance - sample_photo(64)).max() < 0.02
 
 
 def test_rgb_filter_feature_map_is_the_sum_of_the_per_channel_responses():
@@ -59,21 +64,18 @@ def test_rgb_filter_feature_map_is_the_sum_of_the_per_channel_responses():
     axes = fig.axes
     assert len(axes) == 9  # 8 panels and the sign key
     assert [t.get_text() for t in axes[8].texts] == ["negative", "0", "positive"]
-    rgb = fig_channels.sample_photo_rgb(48)
+    rgb = sample_photo_rgb(48)
     per_channel = [scipy_correlate2d(rgb[c], weights[c], mode="valid") for c in range(3)]
     for c in range(3):
         assert np.allclose(image_of(axes[4 + c]), per_channel[c])
     assert np.allclose(image_of(axes[7]), sum(per_channel))
 
 
-@pytest.mark.parametrize("c, f, k, n, conv_w, dense_w", [
-    (3, 16, 3, 32, 16 * 3 * 9, (3 * 32 * 32) * (16 * 32 * 32)),      # 432 and 50,331,648
-    (3, 16, 3, 8, 16 * 3 * 9, (3 * 8 * 8) * (16 * 8 * 8)),           # 432 and 196,608
-    (64, 64, 1, 8, 64 * 64, (64 * 64) * (64 * 64)),
-    (64, 64, 3, 224, 36_864, (64 * 224 * 224) ** 2),
-])
-def test_param_counter_writes_weights_and_biases_and_draws_log_lengths(c, f, k, n, conv_w, dense_w):
-    fig = fig_channels.draw_param_counter(c, f, k, n)
+@pytest.mark.parametrize("setting", fig_channels.PARAM_COUNTER.settings(), ids=str)
+def test_param_counter_writes_weights_and_biases_and_draws_log_lengths(setting):
+    c, f, k, n = (setting[name] for name in ("in_channels", "out_channels", "kernel_size", "image_size"))
+    conv_w, dense_w = f * c * k * k, (c * n * n) * (f * n * n)  # a filter spans all C channels
+    fig = fig_channels.PARAM_COUNTER.draw(**setting)
     (ax,) = fig.axes
     texts = [t.get_text() for t in ax.texts]
     conv_b, dense_b = f, f * n * n  # one bias per filter; one per output number
@@ -84,7 +86,7 @@ def test_param_counter_writes_weights_and_biases_and_draws_log_lengths(c, f, k, 
     assert widths == pytest.approx(sorted([np.log10(conv_w + conv_b), np.log10(dense_w + dense_b)]))
     assert ax.get_title().startswith(f"{c}x{n}x{n} → {f}x{n}x{n}")
     assert f"{(dense_w + dense_b) / (conv_w + conv_b):,.0f}x" in ax.get_title()
-    alt = fig_channels.describe_param_counter(c, f, k, n)
+    alt = fig_channels.PARAM_COUNTER.alt(**setting)
     assert f"{conv_w:,} weights" in alt and f"{dense_w:,} weights" in alt
 
 

@@ -1,6 +1,5 @@
 """Chapter 2 figures, drawn without widgets: what they show follows their parameters."""
 
-
 import numpy as np
 import pytest
 import scipy.signal

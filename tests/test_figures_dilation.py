@@ -9,14 +9,8 @@ from matplotlib.figure import Figure
 
 from scipy.signal import correlate2d as scipy_correlate2d
 
+from cnnlib import SOBEL_X, sample_photo
 from cnnlib.figures import dilation as fig_dilation
-from cnnlib import sample_photo
-from cnnlib.widgets import Slider
-
-TAP_SLIDERS = {"kernel_size": Slider("kernel size k", [2, 3, 4]),
-               "dilation": Slider("dilation d", [1, 2, 3, 4], value=2)}
-STACK_SLIDERS = {"depth": Slider("layers L", [1, 2, 3, 4], value=3),
-                 "schedule": Slider("dilations", ["1, 2, 4, 8", "2, 2, 2, 2", "1, 2, 3, 4"])}
 
 
 def mesh_marks(ax):
@@ -43,9 +37,10 @@ def reached_by_enumeration(dilations, k=3):
     return sorted({sum(choice) for choice in itertools.product(*offsets)})
 
 
-@pytest.mark.parametrize("k, d", [(3, 1), (3, 2), (2, 3), (4, 4)])
-def test_taps_figure_fills_k_squared_cells_and_draws_the_output_grid(k, d):
-    fig = fig_dilation.draw_dilated_taps(kernel_size=k, dilation=d, size=13)
+@pytest.mark.parametrize("setting", fig_dilation.DILATED_TAPS.settings(), ids=str)
+def test_taps_figure_fills_k_squared_cells_and_draws_the_output_grid(setting):
+    k, d = setting["kernel_size"], setting["dilation"]
+    fig = fig_dilation.DILATED_TAPS.draw(**setting)
     assert isinstance(fig, Figure)
     ax_in, ax_out = fig.axes
     marks = mesh_marks(ax_in)
@@ -64,16 +59,6 @@ def test_curriculum_example_i7_k3_d2_gives_3():
     fig = fig_dilation.draw_dilated_taps(kernel_size=3, dilation=2, size=7)
     assert mesh_marks(fig.axes[1]).shape == (3, 3)
     assert "o = 7 - 5 + 1 = 3" in fig._suptitle.get_text()
-
-
-@pytest.mark.parametrize("dilations", [[1], [1, 1], [2], [1, 2, 4], [2, 2, 2], [1, 2, 3, 4], [3, 1]])
-def test_paths_to_output_support_matches_enumeration(dilations):
-    counts = fig_dilation.paths_to_output(dilations)
-    reached = reached_by_enumeration(dilations)
-    centre = (counts.size - 1) // 2
-    assert counts.size == 1 + 2 * sum(dilations)  # r = 1 + sum d(k-1) with k = 3
-    assert (np.flatnonzero(counts) - centre).tolist() == reached
-    assert counts.sum() == 3 ** len(dilations)  # each path picks one of 3 taps per layer
 
 
 @pytest.mark.parametrize("depth, schedule, r_plain, r_dilated, reached", [
@@ -96,6 +81,18 @@ def test_stack_figure_titles_and_reached_inputs(depth, schedule, r_plain, r_dila
     assert labels.count("input") == 2 and f"layer {depth}, d={dilations[-1]}" in labels
 
 
+@pytest.mark.parametrize("setting", fig_dilation.DILATED_STACK.settings(), ids=str)
+def test_every_frame_of_the_stack_figure_marks_the_inputs_that_reach_the_output(setting):
+    fig = fig_dilation.DILATED_STACK.draw(**setting)
+    depth = setting["depth"]
+    dilations = [int(d) for d in setting["schedule"].split(",")][:depth]
+    assert green_dots(fig, "plain") == list(range(-depth, depth + 1))
+    assert green_dots(fig, "dilated") == reached_by_enumeration(dilations)
+    r = 1 + 2 * sum(dilations)
+    assert f"receptive field r = {r}" in panel_title(fig, "dilated")
+    assert f"receptive field r = {r}" in fig_dilation.DILATED_STACK.alt(**setting)
+
+
 def test_stack_figure_rejects_a_schedule_shorter_than_the_depth():
     with pytest.raises(ValueError, match="fewer than depth"):
         fig_dilation.draw_dilated_stack(depth=3, schedule="1, 2")
@@ -115,7 +112,7 @@ def test_stack_alt_text_gives_both_receptive_fields(depth, schedule, r_plain, r_
 
 
 def test_taps_alt_text_states_span_and_output():
-    alt = fig_dilation.describe_dilated_taps(3, 4)
+    alt = fig_dilation.DILATED_TAPS.alt(kernel_size=3, dilation=4)
     # span 4*(3-1)+1 = 9 on a 13-wide input: 13 - 9 + 1 = 5 positions
     assert "9 orange taps" in alt and "span 9 pixels" in alt and "output is 5x5" in alt
 
@@ -137,16 +134,26 @@ def test_photo_figure_shows_each_dilation_with_reflect_padding():
     for ax, d in zip(fig.axes, (1, 2, 4, 8)):
         shown = np.asarray(ax.images[0].get_array())
         assert shown.shape == photo.shape  # same size as the photo
-        assert np.allclose(shown, holed_correlation_with_reflect_padding(photo, fig_dilation.SOBEL_X, d))
+        assert np.allclose(shown, holed_correlation_with_reflect_padding(photo, SOBEL_X, d))
     # a sign key tells the reader which colour is positive
     assert any("positive" in t.get_text() for ax in fig.axes for t in ax.texts)
+
+
+def test_photo_figure_is_positive_where_the_photo_gets_brighter_to_the_right():
+    # the chapter and the alt text say so: purple (positive) where the right side is brighter
+    fig = fig_dilation.draw_dilated_photo(dilations=(1,), size=64)
+    shown = np.asarray(fig.axes[0].images[0].get_array())
+    photo = sample_photo(64)
+    brighter_to_the_right = photo[:, 2:] - photo[:, :-2]  # the central difference, rows alike
+    assert np.corrcoef(shown[:, 1:-1].ravel(), brighter_to_the_right.ravel())[0, 1] > 0.8
+    assert "purple where the photo gets brighter to the right" in fig_dilation.describe_dilated_photo()
 
 
 def test_photo_figure_has_no_zero_padding_band_at_the_border():
     fig = fig_dilation.draw_dilated_photo(dilations=(8,), size=64)
     shown = np.abs(np.asarray(fig.axes[0].images[0].get_array()))
     holed = np.zeros((17, 17))
-    holed[::8, ::8] = fig_dilation.SOBEL_X
+    holed[::8, ::8] = SOBEL_X
     zeros = np.abs(scipy_correlate2d(np.pad(sample_photo(64), 8), holed, mode="valid"))
     border = (slice(None), np.r_[0:8, -8:0])   # the 8 columns on each side
     # zero padding makes the border answer to the jump from the photo to black ...

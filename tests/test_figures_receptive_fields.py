@@ -83,16 +83,30 @@ def test_region_figure_highlights_exactly_the_pixels_that_affect_the_unit(depth,
     assert np.array_equal(seen_cells(fig.axes[0]), brute_force_region(depth, k, s, d))
 
 
+def receptive_field_by_hand(depth, k, s, d):
+    """1 + each layer's span - 1, in steps of the strides below it."""
+    return 1 + sum(d * (k - 1) * s ** layer for layer in range(depth))
+
+
+@pytest.mark.parametrize("setting", fig_rf.RECEPTIVE_REGION.settings(), ids=str)
+def test_every_frame_of_the_region_figure_states_and_outlines_its_receptive_field(setting):
+    depth, k, s, d = (setting[name] for name in ("depth", "kernel_size", "stride", "dilation"))
+    r = receptive_field_by_hand(depth, k, s, d)
+    fig = fig_rf.RECEPTIVE_REGION.draw(**setting)
+    (square,) = fig.axes[0].patches
+    assert square.get_width() == min(r, 32)
+    assert f"receptive field r = {r},  effective stride S = {s ** depth}" in fig._suptitle.get_text()
+    seen = seen_cells(fig.axes[0])
+    alt = fig_rf.RECEPTIVE_REGION.alt(**setting)
+    assert f"is {r} pixels wide, and {seen.sum()} pixel" in alt
+    assert alt.startswith("1 layer with" if depth == 1 else f"{depth} layers with")
+
+
 def test_region_figure_says_when_the_field_is_larger_than_the_input():
     fig = fig_rf.draw_receptive_region(depth=3, kernel_size=5, stride=2, dilation=2)  # r = 1 + 8*7 = 57
     assert "r = 57 > 32, the rest is padding" in fig.axes[0].get_title(loc="left")
     (square,) = fig.axes[0].patches
     assert square.get_width() == 32  # clipped to the input
-
-
-def test_dependencies_of_a_plain_stack_widen_by_k_minus_1_per_layer():
-    seen = fig_rf.dependencies(9, [(3, 1, 0, 1)] * 3, 1)
-    assert seen == [list(range(1, 8)), list(range(1, 6)), [1, 2, 3], [1]]
 
 
 def test_vgg_figure_outlines_the_five_pool_fields_with_hand_worked_sizes():
@@ -111,35 +125,6 @@ def test_vgg_figure_outlines_the_five_pool_fields_with_hand_worked_sizes():
     assert list(ax_plot.get_xticks()) == [3, 6, 10, 14, 18]
 
 
-def numpy_erf(kernels):
-    """Independent: the gradient of a linear map is its response to one-hot inputs."""
-    r = 1 + sum(np.asarray(k).shape[0] - 1 for k in kernels)
-    grad = np.zeros((r, r))
-    for i, j in itertools.product(range(r), repeat=2):
-        x = np.zeros((r, r))
-        x[i, j] = 1.0
-        for k in kernels:
-            x = scipy_correlate2d(x, k, mode="valid")
-        grad[i, j] = x.item()
-    return grad
-
-
-@pytest.mark.parametrize("depth, kind", [(1, "average"), (3, "random positive"), (4, "random signed")])
-def test_effective_receptive_field_is_the_gradient_of_the_stack(depth, kind):
-    kernels = fig_rf.erf_kernels(depth, kind)
-    np.testing.assert_allclose(fig_rf.effective_receptive_field(kernels), numpy_erf(kernels), atol=1e-12)
-
-
-def test_average_stack_profile_is_the_trinomial_and_concentrates():
-    grad = fig_rf.effective_receptive_field(fig_rf.erf_kernels(16, "average"))
-    row = np.ones(1)
-    for _ in range(16):
-        row = np.convolve(row, np.ones(3) / 3)
-    np.testing.assert_allclose(grad.sum(axis=0), row, atol=1e-12)
-    assert grad.shape == (33, 33)
-    assert fig_rf.mass_inside(grad, 17) > 0.95  # half the side: sigma = sqrt(16*2/3) ~ 3.3, 8/3.3 ~ 2.4 sigma
-
-
 @pytest.mark.parametrize("depth, r", [(2, 5), (4, 9), (16, 33)])
 def test_erf_figure_outlines_the_theoretical_square_and_a_smaller_90_percent_square(depth, r):
     fig = fig_rf.draw_effective_rf(depth=depth, kind="average")
@@ -147,26 +132,26 @@ def test_erf_figure_outlines_the_theoretical_square_and_a_smaller_90_percent_squ
     outer, inner = [p.get_width() for p in ax_map.patches]
     assert outer == r
     assert inner <= r and (depth <= 2 or inner < r)  # at L = 2, 90% needs the whole 5x5
-    assert f"layers: r = {r} (orange)" in fig._suptitle.get_text()
+    assert f"kernels: r = {r} (orange)" in fig._suptitle.get_text()
     assert f"central {inner}x{inner}" in fig._suptitle.get_text()
     assert ax_map.images[0].get_array().shape == (35, 35)
-
-
-def test_profile_sigma_is_the_central_limit_width():
-    # one 3x3 averaging layer moves by -1, 0 or 1 (variance 2/3); a 5x5 one by -2..2 (variance 2)
-    for depth, k, variance in [(6, 3, 2 / 3), (8, 5, 2.0), (1, 3, 2 / 3)]:
-        grad = fig_rf.effective_receptive_field(fig_rf.erf_kernels(depth, "average", kernel_size=k))
-        assert np.isclose(fig_rf.profile_sigma(grad), np.sqrt(depth * variance))
-    assert np.isclose(fig_rf.profile_sigma(np.array([[0.0, 0.0, -3.0]])), 0.0)  # one column: no width
 
 
 def test_erf_figure_explains_the_shaded_band_and_says_layer_for_one():
     fig = fig_rf.draw_effective_rf(depth=1)
     assert "shaded: inside r" in fig.axes[1].get_xlabel()
-    assert "1 average 3x3 layer:" in fig._suptitle.get_text()
-    assert "layers:" in fig_rf.draw_effective_rf(depth=2)._suptitle.get_text()
+    assert "1 layer of average 3x3 kernels:" in fig._suptitle.get_text()
+    assert "2 layers of average" in fig_rf.draw_effective_rf(depth=2)._suptitle.get_text()
 
 
-def test_erf_kernels_rejects_an_unknown_kind():
-    with pytest.raises(ValueError, match="random signed"):
-        fig_rf.erf_kernels(2, "gaussian")
+@pytest.mark.parametrize("setting", fig_rf.EFFECTIVE_RF.settings(), ids=str)
+def test_every_frame_of_the_erf_figure_draws_the_theoretical_square_around_the_90_percent_one(setting):
+    depth = setting["depth"]
+    fig = fig_rf.EFFECTIVE_RF.draw(**setting)
+    outer, inner = [p.get_width() for p in fig.axes[0].patches]
+    assert outer == 2 * depth + 1 and inner <= outer
+    heat = fig.axes[0].images[0].get_array()
+    assert heat.shape == (35, 35) and heat.max() == 1  # the gradient's size, scaled to its peak
+    alt = fig_rf.EFFECTIVE_RF.alt(**setting)
+    assert f"{outer}x{outer} theoretical" in alt and f"central {inner}x{inner}" in alt
+    assert f"{setting['kind']} 3x3 kernels" in alt

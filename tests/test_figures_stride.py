@@ -4,7 +4,6 @@ Expected values are hand-worked (CURRICULUM.md) or computed with plain loops
 and numpy slicing, never read back from the code under test.
 """
 
-
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
@@ -41,11 +40,15 @@ def _never_read_by_loop(i, k, s, p):
 
 @pytest.mark.parametrize("i, k, s, p, o", [(5, 3, 2, 0, 2), (5, 3, 2, 1, 3), (6, 3, 2, 1, 3),
                                            (5, 3, 1, 0, 3), (7, 2, 3, 0, 2)])
+
+
 def test_stride_grid_title_evaluates_the_floor_formula(i, k, s, p, o):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     assert isinstance(fig, Figure)
     assert fig.get_suptitle().endswith(f"⌊({i} + 2·{p} − {k}) / {s}⌋ + 1 = {o}")
     assert f"output {o}×{o}" in _texts(fig)
+
+
 @pytest.mark.parametrize("i, k, s, p, o", [(5, 3, 2, 0, 2), (6, 3, 2, 1, 3), (5, 1, 3, 0, 2), (6, 1, 1, 1, 8)])
 def test_stride_grid_draws_one_dot_per_window_spaced_by_the_stride(i, k, s, p, o):
     fig = stridefig.draw_stride_grid(i, k, s, p)
@@ -53,6 +56,8 @@ def test_stride_grid_draws_one_dot_per_window_spaced_by_the_stride(i, k, s, p, o
     assert len(dots) == o * o
     xs = np.unique(dots[:, 0])
     assert np.allclose(np.diff(xs), s) and np.isclose(xs[0], k / 2)
+
+
 @pytest.mark.parametrize("i, k, s, p", [(5, 3, 2, 0), (6, 3, 2, 0), (7, 2, 3, 0), (5, 1, 3, 0), (6, 2, 3, 1)])
 def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
     fig = stridefig.draw_stride_grid(i, k, s, p)
@@ -60,6 +65,8 @@ def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
     skipped_rows = _never_read_by_loop(i, k, s, p)
     # a cell is never read when its row or its column is never read
     assert (cells == 2).sum() == i * i - (i - skipped_rows) ** 2
+
+
 @pytest.mark.parametrize("i, k, s, p, expected", [
     (6, 3, 2, 0, "1 row and column never read: (i + 2p − k) mod s = 1 left over"),
     (7, 2, 3, 0, "3 rows and columns never read: gaps, as s > k; (i + 2p − k) mod s = 2 left over"),
@@ -71,19 +78,27 @@ def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
     # every unread row is in a gap; the row left over is padding
     (6, 1, 2, 1, "3 rows and columns never read: gaps, as s > k; the 1 row left over is padding"),
 ])
+
+
 def test_stride_grid_says_how_many_rows_are_skipped_and_why(i, k, s, p, expected):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     assert expected in _texts(fig)
     assert expected.split(" never")[0] in stridefig.describe_stride_grid(i, k, s, p)
+
+
 @pytest.mark.parametrize("i, k, s, p", [(6, 3, 3, 1), (6, 1, 2, 1), (6, 1, 3, 1), (5, 3, 3, 1)])
 def test_stride_grid_caption_count_matches_the_filled_cells(i, k, s, p):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     caption = [t for t in _texts(fig) if "read" in t][0]
     unread = _never_read_by_loop(i, k, s, p)
     assert caption.startswith(f"{unread} row") if unread else caption.startswith("every")
+
+
 def test_stride_grid_says_when_the_kernel_does_not_fit():
     fig = stridefig.draw_stride_grid(3, 5, 2, 0)
     assert "does not fit" in fig.get_suptitle() and "no output" in _texts(fig)
+
+
 def test_zone_plate_rings_are_finest_in_the_corners_but_never_aliased():
     z = stridefig.zone_plate(64)
     assert z.shape == (64, 64) and z[32, 32] == 1.0
@@ -107,6 +122,8 @@ def test_aliasing_figure_subsamples_by_slicing(s):
     blurred = np.asarray(fig.axes[2].images[0].get_array())
     assert blurred.shape == zone[::s, ::s].shape
     assert fig.get_suptitle().startswith(f"stride {s}: 96×96 → {len(range(0, 96, s))}×")
+
+
 def test_blur_before_stride_removes_the_aliased_rings():
     zone = stridefig.zone_plate(96)
     plain, blurred = stridefig.subsample(zone, 4), stridefig.blur_subsample(zone, 4)
@@ -130,6 +147,8 @@ def test_output_stride_figure_shows_the_feature_map_size(output_stride, n):
     photo = sample_photo(224)[:224, :224]
     block_means = photo.reshape(n, output_stride, n, output_stride).mean(axis=(1, 3))
     assert np.allclose(fmap, block_means)
+
+
 def test_describe_functions_state_the_numbers():
     assert "2x2 output positions; 1 row and column never read" in stridefig.describe_stride_grid(6, 3, 2, 0)
     assert "3 rows and columns never read" in stridefig.describe_stride_grid(7, 2, 3, 0)

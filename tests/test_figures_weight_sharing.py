@@ -7,7 +7,11 @@ from matplotlib.figure import Figure
 from scipy.signal import convolve2d as scipy_convolve2d
 from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
 from cnnlib.figures import weight_sharing as fig_ws
+
+# Sobel x in correlation form, written out: independent of cnnlib.SOBEL_X.
+SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 
 
 def drawn_matrix(fig):
@@ -72,12 +76,6 @@ def test_conv_matrix_figure_leaves_large_matrices_to_colour_and_counts_one_outpu
     assert "M: 1 output x 9 inputs" in fig_ws.draw_conv_matrix(size=3, stride=1, kernel_size=3).axes[1].get_title()
 
 
-def test_shift_scene_moves_the_object_and_keeps_it_whole():
-    a, b = fig_ws.shift_scene(0), fig_ws.shift_scene(5)
-    assert a.shape == (40, 48)
-    assert np.array_equal(b[:, 5:], a[:, :-5]) and np.isclose(a.sum(), b.sum())
-
-
 @pytest.mark.parametrize("shift, stride, equivariant", [(0, 1, True), (3, 1, True), (5, 1, True),
                                                         (2, 2, True), (4, 2, True), (1, 2, False),
                                                         (3, 2, False)])
@@ -88,8 +86,8 @@ def test_shift_figure_says_when_the_map_is_a_shifted_copy(shift, stride, equivar
     verdict = " ".join(t.get_text() for t in fig.axes[2].texts)
     assert ("equivariant" in verdict) == equivariant
     # independent: scipy on the scene, stride by slicing
-    scene = fig_ws.shift_scene(shift)
-    expected = scipy_correlate2d(np.pad(scene, 1), fig_ws.SOBEL_X, mode="valid")[::stride, ::stride]
+    scene = cnnlib.shift_scene(shift)
+    expected = scipy_correlate2d(np.pad(scene, 1), SOBEL_X, mode="valid")[::stride, ::stride]
     np.testing.assert_allclose(fig.axes[1].images[0].get_array(), expected, atol=1e-12)
 
 
@@ -97,6 +95,12 @@ def test_shift_figure_global_max_is_the_same_for_every_shift_at_stride_1():
     # written under the feature map, the panel it is computed from
     texts = {" ".join(t.get_text() for t in fig_ws.draw_shift(shift=s, stride=1).axes[1].texts) for s in range(6)}
     assert len(texts) == 1 and "global max-pool of |map|" in texts.pop()
+
+
+def test_shift_figure_shows_the_left_edge_of_the_object_positive():
+    # the object starts at column 4 + shift: dark to bright, so Sobel x (correlation form) is positive there
+    fmap = fig_ws.draw_shift(shift=2, stride=1).axes[1].images[0].get_array()
+    assert fmap[:, 6].max() > 1 and fmap[:, 6].min() >= 0
 
 
 def test_shift_figure_titles_name_the_moved_image_and_the_moved_map():
@@ -115,3 +119,21 @@ def test_composed_kernel_figure_shows_the_full_convolution():
     x = np.random.default_rng(3).normal(size=(9, 9))
     two = scipy_correlate2d(scipy_correlate2d(x, a, mode="valid"), b, mode="valid")
     np.testing.assert_allclose(two, scipy_correlate2d(x, scipy_convolve2d(a, b), mode="valid"), atol=1e-12)
+
+
+def test_every_frame_of_the_matrix_figure_says_the_size_of_its_matrix():
+    for setting in fig_ws.CONV_MATRIX.settings():
+        size, stride, k = setting["size"], setting["stride"], setting["kernel_size"]
+        rows, cols = matrix_by_hand(size, stride, k).shape
+        fig = fig_ws.draw_conv_matrix(**setting)
+        assert f"M is {rows} x {cols}" in fig._suptitle.get_text()
+        alt = fig_ws.describe_conv_matrix(**setting)
+        assert f"{rows} row{'' if rows == 1 else 's'}, {cols} columns" in alt and f"same {k * k} weights" in alt
+
+
+def test_every_frame_of_the_shift_figure_has_the_verdict_its_alt_text_gives():
+    for setting in fig_ws.SHIFT_EQUIVARIANCE.settings():
+        fig = fig_ws.draw_shift(**setting)
+        zero = np.allclose(fig.axes[2].images[0].get_array(), 0)
+        assert fig_ws.describe_shift(**setting).endswith("which is zero" if zero else "which is not zero")
+        assert ("equivariant" in fig.axes[2].texts[0].get_text()) == zero

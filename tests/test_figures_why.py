@@ -1,12 +1,11 @@
 """Chapter 1 figures, drawn without widgets: what they show follows their parameters."""
 
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cnnlib import sample_photo
+from cnnlib import RUNNING_KERNEL, RUNNING_SIGNAL, sample_photo
 from cnnlib.figures import COLORS, why
 
 # The 280-row, 320-column edge detector of Goodfellow et al. (2016), fig. 9.6, worked by hand.
@@ -26,10 +25,11 @@ def _rgb(color):
     return to_rgb(color)
 
 
-@pytest.mark.parametrize("position", [0, 3, 5])
-def test_flip_and_slide_title_is_the_valid_convolution_at_position(position):
-    fig = why.draw_flip_and_slide(position)
-    expected = np.convolve(why.SIGNAL, why.KERNEL, mode="valid")[position]
+@pytest.mark.parametrize("setting", why.FLIP_AND_SLIDE.settings())
+def test_flip_and_slide_title_is_the_valid_convolution_at_position(setting):
+    position = setting["position"]
+    fig = why.FLIP_AND_SLIDE.draw(**setting)
+    expected = np.convolve(RUNNING_SIGNAL, RUNNING_KERNEL, mode="valid")[position]
     ax = fig.axes[0]
     (title,) = [t.get_text() for t in ax.texts if t.get_transform() is ax.transAxes]
     assert isinstance(fig, Figure)
@@ -40,7 +40,7 @@ def test_flip_and_slide_title_is_the_valid_convolution_at_position(position):
 def test_flip_and_slide_outlines_the_window_under_the_kernel(position):
     ax = why.draw_flip_and_slide(position).axes[0]
     (window,) = _outlines(ax, COLORS["window"])
-    assert (window.get_x(), window.get_width()) == (position, len(why.KERNEL))
+    assert (window.get_x(), window.get_width()) == (position, len(RUNNING_KERNEL))
 
 
 @pytest.mark.parametrize("position", [0, 4])
@@ -62,23 +62,22 @@ def test_flip_and_slide_rejects_a_position_past_the_end():
         why.draw_flip_and_slide(6)
 
 
-def test_parameter_counts_match_the_hand_worked_edge_detector():
-    assert why.parameter_counts(280, 320, (1, 2)) == {"dense": HAND_DENSE, "sparse": HAND_SPARSE, "shared": HAND_SHARED}
-    assert HAND_DENSE == 8_003_072_000 and HAND_SPARSE == 178_640
-
-
-def test_parameter_counts_for_a_square_kernel_by_hand():
-    # 28x28 image, 5x5 kernel: 24x24 outputs, each seeing 25 inputs.
-    assert why.parameter_counts(28, 28, (5, 5)) == {"dense": 784 * 576, "sparse": 576 * 25, "shared": 25}
-
-
-def test_parameter_count_bars_and_labels_show_the_counts():
-    fig = why.draw_parameter_counts((280, 320), (1, 2))
+def test_weight_count_bars_and_labels_show_the_hand_worked_counts():
+    fig = why.draw_weight_counts((280, 320), (1, 2))
     ax = fig.axes[0]
     assert sorted(bar.get_width() for bar in ax.patches) == sorted([HAND_DENSE, HAND_SPARSE, HAND_SHARED])
     assert {"8,003,072,000", "178,640", "2"} <= set(_texts(fig))
     assert ax.get_xscale() == "log"
     assert "280x319 output" in ax.get_title()
+
+
+@pytest.mark.parametrize("setting", why.WEIGHT_COUNTS.settings())
+def test_weight_count_bars_follow_the_sliders(setting):
+    (height, width), (kh, kw) = setting["image"], setting["kernel"]
+    outputs = (height - kh + 1) * (width - kw + 1)
+    ax = why.WEIGHT_COUNTS.draw(**setting).axes[0]
+    assert [bar.get_width() for bar in ax.patches] == [height * width * outputs, outputs * kh * kw, kh * kw]
+    assert ax.get_title().endswith(f"→ {height - kh + 1}x{width - kw + 1} output")
 
 
 def test_edge_detector_titles_give_both_shapes():
@@ -125,6 +124,6 @@ def test_flip_and_slide_alt_text_gives_the_hand_worked_output():
     assert why.flip_and_slide_alt(2).endswith("y[2] = 10.")
 
 
-def test_parameter_counts_alt_text_gives_the_three_counts():
-    text = why.parameter_counts_alt((280, 320), (1, 2))
+def test_weight_counts_alt_text_gives_the_three_counts():
+    text = why.weight_counts_alt((280, 320), (1, 2))
     assert "dense 8,003,072,000" in text and "sparse 178,640" in text and "convolution 2." in text

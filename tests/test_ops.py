@@ -20,8 +20,12 @@ from cnnlib.ops import (
     correlate1d_naive,
     correlate2d,
     correlate2d_naive,
+    blur_subsample,
     pad2d,
+    shift_right,
+    subsample,
 )
+from cnnlib.constants import shift_scene, zone_plate
 from cnnlib.shapes import conv_output_size
 
 CHAPTER2_INPUT = np.array(
@@ -97,13 +101,16 @@ def test_correlate1d_matches_naive(setting, seed):
     np.testing.assert_allclose(correlate1d(x, w, s, p, d), correlate1d_naive(x, w, s, p, d))
 
 
+# Fast and naive alike against numpy and scipy, which pad on their own: the naive loops pad
+# with code of their own too, so a wrong padder fails here whichever function it is in.
+@pytest.mark.parametrize("correlate", [correlate1d, correlate1d_naive])
 @given(axis_setting(max_kernel=5, max_padding=3), st.integers(0, 2**32 - 1))
-def test_correlate1d_matches_numpy_and_scipy(setting, seed):
+def test_correlate1d_matches_numpy_and_scipy(correlate, setting, seed):
     size, k, s, p, d = setting
     x, w = small_ints(seed, size), small_ints(seed + 1, k)
     padded = np.pad(x, p)
     expected = np.correlate(padded, dilate(w, d), mode="valid")[::s]
-    np.testing.assert_allclose(correlate1d(x, w, s, p, d), expected)
+    np.testing.assert_allclose(correlate(x, w, s, p, d), expected)
     np.testing.assert_allclose(scipy.signal.correlate(padded, dilate(w, d), mode="valid")[::s], expected)
 
 
@@ -142,13 +149,14 @@ def test_correlate2d_matches_naive(setting, seed):
     )
 
 
+@pytest.mark.parametrize("correlate", [correlate2d, correlate2d_naive])
 @given(setting_2d(), st.integers(0, 2**32 - 1))
-def test_correlate2d_matches_scipy_on_padded_input(setting, seed):
+def test_correlate2d_matches_scipy_on_padded_input(correlate, setting, seed):
     shape, kshape, stride, padding, dilation = setting
     x, k = small_ints(seed, shape), small_ints(seed + 1, kshape)
     padded = np.pad(x, [(padding[0], padding[0]), (padding[1], padding[1])])
     expected = scipy.signal.correlate2d(padded, dilate(k, dilation), mode="valid")[:: stride[0], :: stride[1]]
-    np.testing.assert_allclose(correlate2d(x, k, stride, padding, dilation), expected)
+    np.testing.assert_allclose(correlate(x, k, stride, padding, dilation), expected)
 
 
 @given(setting_2d(), st.integers(0, 2**32 - 1))
@@ -253,23 +261,25 @@ def test_conv2d_matches_naive(case):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("convolve", [conv2d, conv2d_naive])
 @given(conv2d_case())
-def test_conv2d_matches_torch(case):
+def test_conv2d_matches_torch(convolve, case):
     x, weight, kwargs = case
     bias = None if kwargs["bias"] is None else torch.tensor(kwargs["bias"])
     expected = F.conv2d(
         torch.tensor(x), torch.tensor(weight), bias,
         stride=kwargs["stride"], padding=kwargs["padding"], dilation=kwargs["dilation"],
     )
-    np.testing.assert_allclose(conv2d(x, weight, **kwargs), expected.numpy(), atol=1e-12)
+    np.testing.assert_allclose(convolve(x, weight, **kwargs), expected.numpy(), atol=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("convolve", [conv2d, conv2d_naive])
 @pytest.mark.parametrize("kernel_shape", [(2, 2), (4, 3), (3, 4), (1, 2), (5, 5)])
 @pytest.mark.parametrize("dilation", [1, 2, 3])
-def test_conv2d_same_padding_keeps_size_and_matches_torch_for_even_kernels(kernel_shape, dilation):
+def test_conv2d_same_padding_keeps_size_and_matches_torch_for_even_kernels(convolve, kernel_shape, dilation):
     x, weight = small_ints(0, (2, 3, 9, 8)), small_ints(1, (4, 3) + kernel_shape)
-    out = conv2d(x, weight, padding="same", dilation=dilation)
+    out = convolve(x, weight, padding="same", dilation=dilation)
     assert out.shape[2:] == x.shape[2:]
     expected = F.conv2d(torch.tensor(x), torch.tensor(weight), padding="same", dilation=dilation)
     np.testing.assert_allclose(out, expected.numpy())
@@ -390,3 +400,86 @@ def test_conv_matrix_of_a_1d_edge_detector_is_toeplitz():
         diagonal = np.diagonal(matrix, offset)
         assert np.all(diagonal == diagonal[0])
     assert np.count_nonzero(matrix) == 2 * 4
+
+
+# ---------------------------------------------------------------------------
+# Subsampling (chapter 4): a stride alone, and blur-then-stride, on the zone plate
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape, s", [((96, 96), 4), ((7, 5), 2), ((6, 6), 3), ((3, 4), 1), ((2, 2), 5)])
+def test_subsample_is_a_strided_correlation_with_a_1x1_kernel(shape, s):
+    x = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    assert np.array_equal(subsample(x, s), correlate2d_naive(x, [[1.0]], stride=s))
+
+
+@pytest.mark.parametrize("shape, s", [((96, 96), 4), ((40, 30), 2), ((33, 33), 3), ((50, 50), 5)])
+def test_blur_subsample_is_scipys_gaussian_filter_then_every_sth_pixel(shape, s):
+    import scipy.ndimage
+
+    x = np.random.default_rng(4).random(shape)
+    # numpy's "reflect" padding is scipy.ndimage's "mirror"; the Gaussian ends at 3 sigma
+    expected = scipy.ndimage.gaussian_filter(x, sigma=s / 2, mode="mirror", truncate=3.0)[::s, ::s]
+    assert np.allclose(blur_subsample(x, s), expected)
+
+
+def test_blur_subsample_keeps_a_constant_image_and_blurs_nothing_at_stride_1():
+    assert np.allclose(blur_subsample(np.full((20, 20), 0.7), 3), 0.7)
+    x = np.random.default_rng(5).random((6, 6))
+    assert np.array_equal(blur_subsample(x, 1), x)
+
+
+def test_subsampling_rejects_a_stride_of_0_with_the_argument_named():
+    with pytest.raises(ValueError, match="stride"):
+        subsample(np.ones((4, 4)), 0)
+    with pytest.raises(ValueError, match="stride"):
+        blur_subsample(np.ones((4, 4)), 0)
+
+
+def test_zone_plate_rings_are_finest_in_the_corners_but_never_aliased():
+    z = zone_plate(64)
+    assert z.shape == (64, 64) and z[32, 32] == 1.0
+    # rings get finer outwards: the corner changes faster between neighbours than the centre
+    assert np.abs(np.diff(z[0, :4])).mean() > np.abs(np.diff(z[32, 32:36])).mean()
+    # the plate holds (almost) no detail near the grid's limit of 0.5 cycles per pixel
+    # along either axis, so it shows no false pattern itself
+    for size in (64, 96):
+        z = zone_plate(size)
+        power = np.abs(np.fft.fft2(z - z.mean())) ** 2
+        fx, fy = np.meshgrid(np.fft.fftfreq(size), np.fft.fftfreq(size))
+        assert power[np.maximum(abs(fx), abs(fy)) > 0.4].sum() < 0.05 * power.sum()
+
+
+def test_blur_before_stride_removes_the_aliased_rings_of_the_zone_plate():
+    zone = zone_plate(96)
+    plain, blurred = subsample(zone, 4), blur_subsample(zone, 4)
+    ring = np.hypot(*np.meshgrid(np.arange(24) * 4 - 48, np.arange(24) * 4 - 48)) > 34
+    # beyond radius 34 the rings are finer than the 4-pixel grid: plain subsampling keeps
+    # full-contrast (false) rings, blurring first leaves them nearly flat grey
+    assert plain[ring].std() > 0.3 and blurred[ring].std() < 0.05
+
+
+# ---------------------------------------------------------------------------
+# Shifting an image (chapter 8's translation equivariance)
+# ---------------------------------------------------------------------------
+
+
+@given(st.integers(1, 6), st.integers(0, 8), st.integers(0, 2**16))
+def test_shift_right_is_a_roll_with_zeros_where_it_wrapped(width, shift, seed):
+    x = small_ints(seed, (3, width))
+    expected = np.roll(x, shift, axis=1) if shift < width else np.zeros_like(x)
+    expected[:, :shift] = 0  # what np.roll brings round from the right
+    assert np.array_equal(shift_right(x, shift), expected)
+
+
+def test_shift_right_by_hand_and_its_argument_checked():
+    assert shift_right(np.array([[1, 2, 3], [4, 5, 6]]), 2).tolist() == [[0, 0, 1], [0, 0, 4]]
+    with pytest.raises(ValueError, match="shift"):
+        shift_right(np.ones((2, 2)), -1)
+
+
+def test_shift_scene_moves_the_object_and_keeps_it_whole():
+    a, b = shift_scene(0), shift_scene(5)
+    assert a.shape == (40, 48)
+    assert np.array_equal(b[:, 5:], a[:, :-5]) and np.isclose(a.sum(), b.sum())
+    assert not a[:, :4].any() and not b[:, :9].any() and not b[:, -3:].any()  # clear of the borders

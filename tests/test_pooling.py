@@ -83,22 +83,25 @@ def test_stride1_pooling_matches_scipy_filters_on_the_interior(pool, scipy_filte
     np.testing.assert_allclose(out, filtered, atol=1e-12)
 
 
+# Fast and naive alike against torch, which pads on its own: the naive loops read only the
+# part of each window inside x, so a wrong padding fails here whichever function it is in.
+@pytest.mark.parametrize(("pool", "torch_pool"), [(max_pool2d, F.max_pool2d), (max_pool2d_naive, F.max_pool2d),
+                                                  (avg_pool2d, F.avg_pool2d), (avg_pool2d_naive, F.avg_pool2d)])
 @given(case=pool_case())
-def test_max_and_avg_pooling_match_torch(case):
+def test_max_and_avg_pooling_match_torch(pool, torch_pool, case):
     x, kernel, stride, padding = case
     x4 = torch.tensor(x.reshape((-1, 1) + x.shape[-2:]))
-    torch_stride = kernel if stride is None else stride
-    for pool, torch_pool in [(max_pool2d, F.max_pool2d), (avg_pool2d, F.avg_pool2d)]:
-        expected = torch_pool(x4, kernel, torch_stride, padding).numpy()
-        np.testing.assert_allclose(pool(x, kernel, stride, padding), expected.reshape(x.shape[:-2] + expected.shape[-2:]))
+    expected = torch_pool(x4, kernel, kernel if stride is None else stride, padding).numpy()
+    np.testing.assert_allclose(pool(x, kernel, stride, padding), expected.reshape(x.shape[:-2] + expected.shape[-2:]))
 
 
+@pytest.mark.parametrize("pool", [min_pool2d, min_pool2d_naive])
 @given(case=pool_case())
-def test_min_pooling_is_minus_torch_max_pooling_of_minus_x(case):
+def test_min_pooling_is_minus_torch_max_pooling_of_minus_x(pool, case):
     x, kernel, stride, padding = case
     x4 = torch.tensor(-x.reshape((-1, 1) + x.shape[-2:]))
     expected = -F.max_pool2d(x4, kernel, kernel if stride is None else stride, padding).numpy()
-    np.testing.assert_allclose(min_pool2d(x, kernel, stride, padding), expected.reshape(x.shape[:-2] + expected.shape[-2:]))
+    np.testing.assert_allclose(pool(x, kernel, stride, padding), expected.reshape(x.shape[:-2] + expected.shape[-2:]))
 
 
 @pytest.mark.parametrize(("fast", "naive"), FAST_AND_NAIVE)
@@ -117,15 +120,23 @@ def test_stride_defaults_to_the_window_size():
         assert pool(x, 3).shape == (2, 2, 3)
 
 
-def test_average_padding_counts_in_the_mean():
-    out = avg_pool2d(np.ones((3, 3)), 3, stride=1, padding=1)
+@pytest.mark.parametrize("pool", [avg_pool2d, avg_pool2d_naive])
+def test_average_padding_counts_in_the_mean(pool):
+    out = pool(np.ones((3, 3)), 3, stride=1, padding=1)
     assert out[0, 0] == pytest.approx(4 / 9)  # a corner window holds 4 ones and 5 padded zeros
     assert out[1, 1] == 1.0
 
 
-def test_max_padding_never_wins_even_for_negative_inputs():
-    out = max_pool2d(-np.ones((2, 2)), 2, stride=1, padding=1)
+@pytest.mark.parametrize("pool", [max_pool2d, max_pool2d_naive])
+def test_max_padding_never_wins_even_for_negative_inputs(pool):
+    out = pool(-np.ones((2, 2)), 2, stride=1, padding=1)
     assert np.all(out == -1.0)
+
+
+@pytest.mark.parametrize("pool", [min_pool2d, min_pool2d_naive])
+def test_min_padding_never_wins_even_for_positive_inputs(pool):
+    out = pool(np.ones((2, 2)), 2, stride=1, padding=1)
+    assert np.all(out == 1.0)
 
 
 def test_max_pooling_is_invariant_to_a_shift_inside_the_window():

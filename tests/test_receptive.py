@@ -1,11 +1,18 @@
 """Receptive fields: VGG-16, the Distill recurrences, and a brute-force trace through real operations."""
 
+import itertools
+from collections import Counter
+
 import numpy as np
-from hypothesis import given
+import pytest
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from scipy.signal import correlate2d as scipy_correlate2d
 
 from cnnlib.ops import correlate1d
-from cnnlib.receptive import ReceptiveField, receptive_field, receptive_field_region
+from cnnlib.receptive import (ReceptiveField, dependencies, effective_receptive_field, erf_kernels, mass_inside,
+                              paths_to_output, profile_sigma, receptive_field, receptive_field_region,
+                              smallest_square_holding, stack_output_sizes)
 
 
 def vgg16_layers():
@@ -109,3 +116,125 @@ def test_region_can_extend_into_the_padding():
     assert receptive_field_region([(3, 1, 1)] * 2, 0) == (-2, 3)
     start, stop = receptive_field_region(vgg16_layers(), 0)
     assert start < 0 and stop - start == 212
+
+
+# --- which units, and how many paths, reach one output unit --------------------------------------------
+
+def one_hot_reach(size, layers, index):
+    """Independent: push one-hot inputs through all-ones (holed) kernels with numpy, padding by hand.
+
+    Returns, input first, the lengths of every layer and the units of each layer whose one-hot
+    value reaches unit ``index`` of the last layer; None when a layer has no output.
+    """
+    def forward(x, stack):
+        for k, s, p, *d in stack:
+            holed = np.zeros((d[0] if d else 1) * (k - 1) + 1)
+            holed[::d[0] if d else 1] = 1.0
+            x = np.concatenate([np.zeros(p), x, np.zeros(p)])
+            if x.size < holed.size:
+                return None
+            x = np.correlate(x, holed, mode="valid")[::s]
+        return x
+
+    lengths = [size]
+    for depth in range(1, len(layers) + 1):
+        out = forward(np.zeros(size), layers[:depth])
+        if out is None:
+            return lengths, None
+        lengths.append(out.size)
+    if index >= lengths[-1]:
+        return lengths, None
+    reach = []
+    for level, n in enumerate(lengths[:-1]):
+        reach.append([i for i in range(n) if forward(np.eye(n)[i], layers[level:])[index] > 0])
+    return lengths, reach + [[index]]
+
+
+def test_dependencies_of_a_plain_stack_widen_by_k_minus_1_per_layer():
+    assert dependencies(9, [(3, 1, 0, 1)] * 3, 1) == [list(range(1, 8)), list(range(1, 6)), [1, 2, 3], [1]]
+
+
+@given(stack, st.integers(6, 20), st.integers(0, 30))
+def test_dependencies_are_the_units_a_one_hot_change_reaches_the_output_from(layers, size, index):
+    lengths, reach = one_hot_reach(size, layers, index)
+    assume(reach is not None)
+    assert stack_output_sizes(size, layers) == lengths
+    assert dependencies(size, layers, index) == reach
+
+
+def test_dependencies_reject_a_unit_past_the_last_layer():
+    with pytest.raises(ValueError, match="index=5 is past the last layer's 5 units"):
+        dependencies(7, [(3, 1, 0)], 5)
+
+
+@pytest.mark.parametrize("dilations, k", [([1], 3), ([1, 1], 3), ([2], 3), ([1, 2, 4], 3), ([2, 2, 2], 3),
+                                          ([1, 2, 3, 4], 3), ([3, 1], 3), ([1, 4, 4], 3), ([2, 3], 2), ([1, 2], 4)])
+def test_paths_to_output_counts_every_choice_of_one_tap_per_layer(dilations, k):
+    ends = Counter(sum(taps) for taps in itertools.product(*[[m * d for m in range(k)] for d in dilations]))
+    r = 1 + (k - 1) * sum(dilations)
+    assert paths_to_output(dilations, k).tolist() == [ends[position] for position in range(r)]
+
+
+def test_paths_to_output_of_the_gridding_exercise_has_holes_at_2_and_6_from_the_centre():
+    # {-1, 0, 1} + {-4, 0, 4} + {-4, 0, 4}, worked by hand in chapter 5
+    assert (np.flatnonzero(paths_to_output([1, 4, 4]) == 0) - 9).tolist() == [-6, -2, 2, 6]
+
+
+# --- the effective receptive field ----------------------------------------------------------------------
+
+def one_hot_gradient(kernels):
+    """Independent: the gradient of a linear map is its response to one-hot inputs (SciPy's correlations)."""
+    r = 1 + sum(np.asarray(k).shape[0] - 1 for k in kernels)
+    grad = np.zeros((r, r))
+    for i, j in itertools.product(range(r), repeat=2):
+        x = np.zeros((r, r))
+        x[i, j] = 1.0
+        for k in kernels:
+            x = scipy_correlate2d(x, k, mode="valid")
+        grad[i, j] = x.item()
+    return grad
+
+
+@pytest.mark.parametrize("depth, kind, k", [(1, "average", 3), (3, "random positive", 3), (4, "random signed", 3),
+                                            (2, "random signed", 4)])
+def test_effective_receptive_field_is_the_gradient_of_the_stack(depth, kind, k):
+    kernels = erf_kernels(depth, kind, kernel_size=k)
+    np.testing.assert_allclose(effective_receptive_field(kernels), one_hot_gradient(kernels), atol=1e-12)
+
+
+def test_average_stack_profile_is_the_trinomial_and_concentrates():
+    grad = effective_receptive_field(erf_kernels(16, "average"))
+    row = np.ones(1)
+    for _ in range(16):
+        row = np.convolve(row, np.ones(3) / 3)
+    np.testing.assert_allclose(grad.sum(axis=0), row, atol=1e-12)
+    assert grad.shape == (33, 33)
+    assert mass_inside(grad, 17) > 0.95  # half the side: sigma = sqrt(16*2/3) ~ 3.3, 8/3.3 ~ 2.4 sigma
+
+
+def test_profile_sigma_is_the_central_limit_width():
+    # one 3x3 averaging layer moves by -1, 0 or 1 (variance 2/3); a 5x5 one by -2..2 (variance 2)
+    for depth, k, variance in [(6, 3, 2 / 3), (8, 5, 2.0), (1, 3, 2 / 3)]:
+        grad = effective_receptive_field(erf_kernels(depth, "average", kernel_size=k))
+        assert np.isclose(profile_sigma(grad), np.sqrt(depth * variance))
+    assert np.isclose(profile_sigma(np.array([[0.0, 0.0, -3.0]])), 0.0)  # one column: no width
+
+
+def test_mass_inside_and_the_smallest_square_by_hand():
+    grad = np.outer([1, 2, 1], [-1, 2, 1])  # |grad| sums to 16, 4 of it in the centre
+    assert mass_inside(grad, 1) == 0.25 and mass_inside(grad, 3) == 1.0
+    assert smallest_square_holding(grad, 0.25) == 1 and smallest_square_holding(grad, 0.26) == 3
+    even = np.outer([1, 3, 3, 1], [1, 3, 3, 1])  # 64 in all, 36 in the central 2x2
+    assert mass_inside(even, 2) == 36 / 64
+    assert smallest_square_holding(even, 0.5) == 2 and smallest_square_holding(even, 0.6) == 4
+
+
+def test_erf_kernels_are_seeded_and_of_their_kind():
+    average = erf_kernels(3, "average", kernel_size=5)
+    assert len(average) == 3 and all(np.allclose(k, 1 / 25) for k in average)
+    positive = erf_kernels(2, "random positive")
+    assert all(k.min() > 0 and np.isclose(k.sum(), 1) for k in positive)
+    assert np.array_equal(erf_kernels(2, "random signed")[1], erf_kernels(2, "random signed")[1])
+    assert (np.concatenate(erf_kernels(4, "random signed")) < 0).any()
+    with pytest.raises(ValueError, match="random signed"):
+        erf_kernels(2, "gaussian")

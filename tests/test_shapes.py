@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cnnlib.shapes import (conv2d_params, conv_output_size, dense_params, effective_kernel_size,
-                           unread_positions)
+                           padding_only_windows, unread_positions, weight_counts, window_coverage)
 
 
 def count_window_positions(size, kernel_size, stride, padding, dilation):
@@ -127,8 +127,7 @@ def test_numpy_integers_are_accepted():
        padding=st.integers(0, 3), dilation=st.integers(1, 3))
 def test_unread_positions_are_those_with_zero_gradient_in_torch(size, kernel_size, stride, padding, dilation):
     # Independent oracle: an input position no window reads gets no gradient from any output.
-    if dilation * (kernel_size - 1) + 1 > size + 2 * padding:
-        return
+    assume(dilation * (kernel_size - 1) + 1 <= size + 2 * padding)
     x = torch.ones(1, 1, size, requires_grad=True)
     w = torch.ones(1, 1, kernel_size)
     torch.nn.functional.conv1d(x, w, stride=stride, padding=padding, dilation=dilation).sum().backward()
@@ -149,3 +148,61 @@ def test_unread_positions_rejects_bad_input_with_the_argument_named():
         unread_positions(3, 5)
     with pytest.raises(ValueError, match="stride"):
         unread_positions(6, 3, stride=0)
+
+
+# Chapter 1: the numbers one filter stores, dense, sparse and shared.
+def test_weight_counts_match_the_hand_worked_edge_detector():
+    # Goodfellow et al. (2016), fig. 9.6: a 280x320 image, a 1x2 kernel, a 280x319 output.
+    assert weight_counts(280, 320, (1, 2)) == {"dense": 319 * 280 * 320 * 280, "sparse": 2 * 319 * 280,
+                                               "shared": 2}
+    assert weight_counts(280, 320, (1, 2))["dense"] == 8_003_072_000
+
+
+def test_weight_counts_for_a_square_kernel_by_hand():
+    # 28x28 image, 5x5 kernel (an int means square): 24x24 outputs, each seeing 25 inputs.
+    assert weight_counts(28, 28, 5) == {"dense": 784 * 576, "sparse": 576 * 25, "shared": 25}
+
+
+def test_weight_counts_of_a_kernel_as_large_as_the_image_are_all_equal():
+    assert set(weight_counts(3, 4, (3, 4)).values()) == {12}
+
+
+# Chapters 3 and 4: how many windows read each position, and windows that read padding only.
+@pytest.mark.parametrize("size, k, s, pad", [(5, 3, 1, 0), (6, 3, 2, 0), (7, 2, 3, 0), (5, 3, 2, (1, 1)),
+                                             (4, 1, 2, 0), (5, 4, 1, (1, 2)), (6, 3, 1, 2)])
+def test_window_coverage_matches_a_loop(size, k, s, pad):
+    before, after = (pad, pad) if np.isscalar(pad) else pad
+    n = before + size + after
+    expected = np.zeros(n, int)
+    for start in range(0, n - k + 1, s):
+        expected[start:start + k] += 1
+    assert window_coverage(size, k, s, pad).tolist() == expected.tolist()
+
+
+def test_window_coverage_is_zero_exactly_at_the_unread_positions():
+    for size, k, s, p in [(6, 3, 2, 0), (7, 2, 3, 0), (6, 3, 3, 1), (6, 1, 2, 1)]:
+        unread = np.flatnonzero(window_coverage(size, k, s, p)[p:p + size] == 0).tolist()
+        assert unread == unread_positions(size, k, stride=s, padding=p)
+
+
+def _padding_only_by_loops(i, k, p):
+    """Windows (stride 1) whose k x k cells all lie in the padding ring of an i x i input."""
+    o = i + 2 * p - k + 1
+    inside = lambda r, c: p <= r < p + i and p <= c < p + i  # noqa: E731
+    return np.array([[not any(inside(r + m, c + n) for m in range(k) for n in range(k)) for c in range(o)]
+                     for r in range(o)])
+
+
+@pytest.mark.parametrize("i, k, p", [(5, 2, 2), (4, 2, 2), (5, 3, 2), (6, 4, 2), (5, 3, 1), (4, 1, 1)])
+def test_padding_only_windows_match_a_loop(i, k, p):
+    assert np.array_equal(padding_only_windows(i, k, p), _padding_only_by_loops(i, k, p))
+
+
+def test_padding_only_windows_are_the_outer_ring_when_k_is_2_and_p_is_2():
+    # 5x5 input, 8x8 output: the whole outer ring, 8*8 - 6*6 = 28 windows (chapter 3's figure)
+    assert padding_only_windows(5, 2, 2).sum() == 28
+
+
+def test_padding_only_windows_reject_a_kernel_that_does_not_fit():
+    with pytest.raises(ValueError, match="larger than the padded input"):
+        padding_only_windows(4, 5, 0)

@@ -132,7 +132,8 @@ def with_outputs(student_path):
 
     notebook = nbformat.read(student_path, as_version=4)
     try:
-        _, merged = get_cache(ROOT / CONFIG["execute"]["cache"]).merge_match_into_notebook(notebook)
+        student_config = yaml.safe_load((STUDENT / "_config.yml").read_text())
+        _, merged = get_cache(ROOT / student_config["execute"]["cache"]).merge_match_into_notebook(notebook)
     except KeyError:
         pytest.fail(f"{student_path} was never run: `make student` executes the student edition")
     return json.loads(nbformat.writes(merged))

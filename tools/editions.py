@@ -382,6 +382,8 @@ def student_config(config: dict) -> dict:
     config["html"]["use_repository_button"] = False
     config["sphinx"]["config"]["hide_solutions"] = True
     config["sphinx"]["config"]["course_learner_notebooks"] = ""  # its downloads are its own notebooks
+    # its own execution cache, so that the two editions can be built side by side
+    config["execute"]["cache"] = str(Path(config["execute"]["cache"]).parent / "student" / "_build" / ".jupyter_cache")
     return config
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..backward import conv2d_backward, conv2d_backward_naive
-from ..figures.correlation import WORKED_INPUT, WORKED_KERNEL
+from ..constants import WORKED_INPUT, WORKED_KERNEL
 from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
                    convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
 from ._core import Case, CheckResult, check_answer, check_function

@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..figures.dilation import paths_to_output
 from ..backward import conv2d_backward, conv2d_backward_naive
 from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
                    convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
-from ..receptive import receptive_field
+from ..receptive import paths_to_output, receptive_field
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from ..figures.receptive_fields import effective_receptive_field, erf_kernels, profile_sigma
-from ..receptive import receptive_field, receptive_field_region
+from ..receptive import effective_receptive_field, erf_kernels, profile_sigma, receptive_field, receptive_field_region
 from ._core import Case, check_answer, check_function
 
 __all__ = ["BY_HAND_LAYERS", "check_region_prediction", "check_receptive_field_by_hand",

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..figures.weight_sharing import feature_map, shift_right, shift_scene
-from ..ops import conv_matrix
+from ..constants import SOBEL_X, shift_scene
+from ..ops import conv_matrix, correlate2d, shift_right
 from ..pooling import max_pool2d
 from ._core import Case, check_answer, check_function
 
@@ -31,8 +31,11 @@ def check_conv_matrix_by_hand(answer):
 
 
 def pooled_feature_map(image, stride=2, pool=2):
-    """Return the shift figure's layer (Sobel x, padding 1, ``stride``) followed by a ``pool`` x ``pool`` max-pool."""
-    fmap = feature_map(image, stride)
+    """Return the shift figure's layer followed by a ``pool`` x ``pool`` max-pool.
+
+    The layer correlates with :data:`cnnlib.SOBEL_X`, zero padding 1, at ``stride``.
+    """
+    fmap = correlate2d(image, SOBEL_X, stride=stride, padding=1)
     return max_pool2d(fmap, pool) if pool > 1 else fmap
 
 
@@ -41,7 +44,7 @@ def equivariant_shifts(stride, pool=1, shifts=range(8)):
 
     The layer is :func:`pooled_feature_map` (with ``pool=1``, just the Sobel-x
     layer of the chapter's shift figure) on
-    :func:`cnnlib.figures.weight_sharing.shift_scene`; "moved" means by a whole
+    :func:`cnnlib.shift_scene`; "moved" means by a whole
     number of output pixels.
 
     Examples

@@ -3,17 +3,17 @@
 import numpy as np
 
 from ..backward import conv2d_backward, conv2d_backward_naive
-from ..figures.why import KERNEL, SIGNAL, parameter_counts
+from ..constants import RUNNING_KERNEL, RUNNING_SIGNAL
 from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
                    convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
-from ..shapes import conv2d_params, conv_output_size, dense_params
+from ..shapes import conv2d_params, weight_counts
 from ._core import FAILED, Case, CheckResult, _grouped, _number, _short, check_answer, check_function
 
 __all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_counts_by_hand",
            "check_my_convolve1d", "check_my_weight_counts"]
 
 #: The running example with one sample changed, x[6] = 3 instead of 0 (the prediction exercise).
-CHANGED_SIGNAL = np.where(np.arange(SIGNAL.size) == 6, 3, SIGNAL)
+CHANGED_SIGNAL = np.where(np.arange(RUNNING_SIGNAL.size) == 6, 3, RUNNING_SIGNAL)
 
 _COUNTS = ("dense", "sparse", "shared")
 
@@ -23,10 +23,10 @@ _COUNTS = ("dense", "sparse", "shared")
 _CONVOLVERS = [convolve1d, correlate1d, convolve1d_naive, correlate1d_naive, convolve2d, correlate2d,
                convolve2d_naive, correlate2d_naive, conv2d, conv2d_naive, conv_matrix, conv2d_backward,
                conv2d_backward_naive, np.convolve, np.correlate, "scipy.signal", "scipy.ndimage"]
-# What would count the weights for the learner: the chapter's own counter, the count of a
+# What would count the weights for the learner: cnnlib.weight_counts itself, the count of a
 # convolution layer, and the matrix whose size and non-zeros are the dense and sparse counts.
 # conv_output_size and dense_params stay allowed: they are the building blocks the chapter uses.
-_COUNTERS = [parameter_counts, conv2d_params, conv_matrix]
+_COUNTERS = [weight_counts, conv2d_params, conv_matrix]
 
 
 def check_flip_and_slide_prediction(answer) -> CheckResult:
@@ -37,17 +37,17 @@ def check_flip_and_slide_prediction(answer) -> CheckResult:
     >>> check_flip_and_slide_prediction((3, 3)).lines[0].startswith("y[4] is right; y[5] is not")
     True
     """
-    expected = tuple(float(v) for v in convolve1d(CHANGED_SIGNAL, KERNEL)[4:6])
+    expected = tuple(float(v) for v in convolve1d(CHANGED_SIGNAL, RUNNING_KERNEL)[4:6])
     return check_answer("predict y[4] and y[5]", answer, expected, parts=("y[4]", "y[5]"),
-                        hint=f"give a pair (y4, y5); lay the flipped kernel {KERNEL[::-1].tolist()} "
+                        hint=f"give a pair (y4, y5); lay the flipped kernel {RUNNING_KERNEL[::-1].tolist()} "
                              "under x[4..6] and under x[5..7] of the changed signal, or add to the old "
                              "outputs what the 3 extra units of x[6] meet in each window")
 
 
 def _weight_counts(height, width, kh, kw):
-    """Return [dense, sparse, shared] for a valid, stride-1 layer with one kh x kw filter."""
-    outputs = conv_output_size(height, kh) * conv_output_size(width, kw)
-    return np.array([dense_params(height * width, outputs, bias=False), outputs * kh * kw, kh * kw])
+    """Return (dense, sparse, shared) for a valid, stride-1 layer with one kh x kw filter."""
+    counts = weight_counts(height, width, (kh, kw))
+    return counts["dense"], counts["sparse"], counts["shared"]
 
 
 def check_weight_counts_by_hand(answer) -> CheckResult:
@@ -60,7 +60,7 @@ def check_weight_counts_by_hand(answer) -> CheckResult:
     >>> check_weight_counts_by_hand((4096 * 4096, 3844 * 9, 9)).lines[0].startswith("sparse and shared")
     True
     """
-    return check_answer("weights for a 64x64 image", answer, tuple(_weight_counts(64, 64, 3, 3)),
+    return check_answer("weights for a 64x64 image", answer, _weight_counts(64, 64, 3, 3),
                         parts=_COUNTS,
                         hint="the output is 62x62; dense joins every input to every output, "
                              "sparse keeps the 3*3 inputs under each output's window, "
@@ -83,7 +83,7 @@ def check_my_convolve1d(my_convolve1d) -> CheckResult:
     """
     ramp = np.arange(6.0)
     cases = [
-        Case("the running example x, w", (SIGNAL.copy(), KERNEL.copy())),
+        Case("the running example x, w", (RUNNING_SIGNAL.copy(), RUNNING_KERNEL.copy())),
         Case("asymmetric kernel [1, 0, 0] (is it flipped?)", (np.array([1.0, 2, 3, 4, 5]), np.array([1.0, 0, 0]))),
         Case("difference kernel [1, -1] on a ramp", (ramp, np.array([1.0, -1.0]))),
         Case("kernel of length 1", (np.array([2.0, -1, 4]), np.array([3.0]))),
@@ -98,9 +98,9 @@ def check_my_weight_counts(my_weight_counts) -> CheckResult:
 
     A wrong count is named ("dense: expected 8,003,072,000, got 8,003,072,001"),
     case by case; counts are compared exactly. ``cnnlib.conv_output_size`` and
-    ``cnnlib.dense_params`` are allowed; the chapter's
-    ``cnnlib.figures.why.parameter_counts``, ``cnnlib.conv2d_params`` and
-    ``cnnlib.conv_matrix``, which would count for the learner, are refused.
+    ``cnnlib.dense_params`` are allowed; ``cnnlib.weight_counts``,
+    ``cnnlib.conv2d_params`` and ``cnnlib.conv_matrix``, which would count for
+    the learner, are refused.
     """
     cases = [
         Case("280x320 image, 1x2 kernel", (280, 320, 1, 2)),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+
+from ..shapes import window_coverage
 
 #: Okabe & Ito's colour-blind-safe palette, by role.
 COLORS = {
@@ -157,3 +161,102 @@ def hide_axes(ax):
 def plural(count: int, noun: str) -> str:
     """Return ``"1 pixel"`` or ``"3 pixels"``: a count and its noun, for titles and alt texts."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# A padded input under a sliding window, and its output, on one axes (chapters 3 and 4).
+# Cell colours of the input: 0 = input pixel, 1 = padding, 2 = input pixel no window reads.
+_INPUT, _PAD, _SKIPPED = 0, 1, 2
+_CELL_COLOURS = ("#CFE3F2", "#E4E4E4", "#EBA77E")
+_OUTPUT_FILL, _BLIND_FILL = "#9CC3E0", "#BDBDBD"  # an output cell; one whose window reads only padding
+_DOT_AREA = 30  # points squared: a dot of about 8 pixels, visible on a 28-pixel cell
+
+
+@functools.cache
+def _zero_marker():
+    """Return the "0" marker of the padding cells, made once: parsing its glyph is a sixth of a frame."""
+    from matplotlib.markers import MarkerStyle
+
+    return MarkerStyle("$0$")
+
+
+def draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=True, show_skipped=False):
+    """Draw a size x size input with its padding and the positions of a sliding window.
+
+    Input cells are pale blue, padding cells grey (with a 0 in each when
+    ``write_zeros``), a dot marks the centre of every window position, the first
+    window is outlined in orange and, at stride > 1, the next one along is dashed.
+    With ``show_skipped``, input rows and columns no window reads are filled vermillion.
+    ``padding`` is an int or (before, after). Returns the number of output
+    positions along one axis (0 if the kernel does not fit).
+    """
+    from matplotlib.colors import ListedColormap
+
+    before, after = (padding, padding) if np.isscalar(padding) else padding
+    n = before + size + after
+    cells = np.full((n, n), _PAD)
+    cells[before:before + size, before:before + size] = _INPUT
+    out = (n - kernel_size) // stride + 1 if kernel_size <= n else 0
+    if show_skipped and out:
+        unseen = window_coverage(size, kernel_size, stride, (before, after)) == 0
+        inside = np.zeros(n, bool)
+        inside[before:before + size] = True
+        cells[np.ix_(unseen & inside, inside)] = _SKIPPED
+        cells[np.ix_(inside, unseen & inside)] = _SKIPPED
+    ax.imshow(cells, cmap=ListedColormap(_CELL_COLOURS), vmin=0, vmax=2, extent=(0, n, n, 0),
+              interpolation="nearest", zorder=0)
+    grid_lines(ax, n, n)
+    if write_zeros:
+        # One line of "0" markers, not a Text per cell (~10x faster to render); a line, not a
+        # scatter, so that matplotlib does not work out the extent of every curve of the glyph.
+        rows, cols = np.nonzero(cells == _PAD)
+        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker=_zero_marker(), markersize=7,
+                markeredgewidth=0, color="#555555", zorder=3)
+    if before or after:  # the border of the real input
+        outline(ax, before, before, size, size, color=COLORS["text"], lw=1.2)
+    if out:
+        centres = np.arange(out) * stride + kernel_size / 2
+        cx, cy = np.meshgrid(centres, centres)
+        window_dots(ax, cx.ravel(), cy.ravel(), COLORS["output"])
+        outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["window"], lw=2.5)
+        if stride > 1 and out > 1:
+            outline(ax, 0, stride, kernel_size, kernel_size, color=COLORS["window"], lw=1.8).set_linestyle((0, (3, 2)))
+    else:
+        outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["skipped"], lw=2.5).set_linestyle((0, (3, 2)))
+    return out
+
+
+def window_dots(ax, x, y, color, zorder=5):
+    """Mark window centres (x, y) on ``ax`` with dots of one colour, as one scatter."""
+    return ax.scatter(x, y, s=_DOT_AREA, color=color, zorder=zorder, linewidths=0)
+
+
+def input_and_output_canvas(ax, n, out, extent, gap=1.5, blind=None):
+    """Lay out one axes as two extent x extent canvases and draw the out x out output on the right.
+
+    One axes instead of two halves the cost of a slider frame. The n x n padded
+    input (already drawn from (0, 0), by :func:`draw_padded_input`) is centred in
+    the left canvas, the output in the right one at the same height, its first
+    cell outlined like the first window; cells where the boolean (out, out)
+    array ``blind`` is True are grey (their window reads padding only).
+    Returns the anchors (centre x, top y) of both canvases, for :func:`panel_title`.
+    """
+    top = n / 2 - extent / 2
+    right_centre = top + extent + gap + extent / 2
+    if out:
+        r0, c0 = n / 2 - out / 2, right_centre - out / 2
+        ax.add_patch(Rectangle((c0, r0), out, out, facecolor=_OUTPUT_FILL, edgecolor="none", zorder=0))
+        for r, c in zip(*np.nonzero(blind)) if blind is not None else ():
+            ax.add_patch(Rectangle((c0 + c, r0 + r), 1, 1, facecolor=_BLIND_FILL, edgecolor="none", zorder=0))
+        grid_lines(ax, out, out, (r0, c0))
+        outline(ax, r0, c0, 1, 1, color=COLORS["window"], lw=2.5)
+    ax.set_xlim(top - 0.3, top + 2 * extent + gap + 0.3)
+    ax.set_ylim(top + extent + 0.3, top - 0.3)
+    ax.set_aspect("equal")
+    hide_axes(ax)
+    return (n / 2, top), (right_centre, top)
+
+
+def panel_title(ax, anchor, text, fontsize=11):
+    """Write a title centred above a canvas whose top edge is at anchor = (x, y), in data units."""
+    x, y = anchor
+    return ax.text(x, y - 0.4, text, ha="center", va="bottom", fontsize=fontsize, color=COLORS["text"])

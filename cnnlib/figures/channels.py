@@ -1,55 +1,15 @@
 """Figures for the chapter on channels, filters and feature maps, and their alt texts."""
 
-import functools
-
 import numpy as np
 
+from ..constants import CLASSIC_FILTERS, sample_photo, sample_photo_rgb
 from ..ops import conv2d
 from ..shapes import conv2d_params, dense_params
-from ..constants import sample_photo
-from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, show_image
-__all__ = ["FILTERS", "sample_photo_rgb", "draw_filter_bank", "describe_filter_bank",
-           "draw_rgb_filter", "describe_rgb_filter", "draw_param_counter", "describe_param_counter"]
+from ..sliders import Interactive, Slider
+from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, fixed_margins, hide_axes, new_figure, show_image
 
-#: A small bank of classic 3x3 filters, by name (Sobel: Sobel & Feldman 1968).
-FILTERS = {
-    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], float),
-    "box blur": np.full((3, 3), 1 / 9),
-    "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], float) / 16,
-    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], float),
-    "Sobel x": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float),
-    "Sobel y": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], float),
-    "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], float),
-    "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], float),
-}
-
-
-@functools.lru_cache(maxsize=2)
-def _rgb(size):
-    from PIL import Image
-    import matplotlib.cbook as cbook
-
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        image = Image.open(f).convert("RGB")
-        image = image.resize((size, int(round(size * image.height / image.width))), Image.Resampling.LANCZOS)
-        return np.asarray(image, dtype=float).transpose(2, 0, 1) / 255.0
-
-
-def sample_photo_rgb(size=96):
-    """Return matplotlib's sample photograph in colour, shape (3, H, W) (channels first), values in [0, 1].
-
-    Examples
-    --------
-    >>> sample_photo_rgb(64).shape
-    (3, 75, 64)
-    """
-    return _rgb(size).copy()
-
-
-def _no_ticks(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
+__all__ = ["draw_filter_bank", "describe_filter_bank", "FILTER_BANK", "draw_rgb_filter", "describe_rgb_filter",
+           "draw_param_counter", "describe_param_counter", "PARAM_COUNTER"]
 
 
 def _show_map(ax, values, title):
@@ -62,21 +22,20 @@ def _show_map(ax, values, title):
 
 
 def draw_filter_bank(name="Sobel x", size=128):
-    """Return a figure: the photo, the 3x3 filter ``name`` from :data:`FILTERS`, and its feature map.
+    """Return a figure: the photo, the 3x3 filter ``name`` of :data:`cnnlib.CLASSIC_FILTERS`, and its feature map.
 
     The feature map is ``conv2d`` of the photo (one channel, no padding) with the filter.
     """
-    kernel = FILTERS[name]
+    kernel = CLASSIC_FILTERS[name]
     photo = sample_photo(size)
     feature_map = conv2d(photo[np.newaxis], kernel[np.newaxis, np.newaxis])[0]
     fig, (ax_photo, ax_kernel, ax_map) = new_figure(6, 2.6, 1, 3, width_ratios=[1, 0.75, 1])
-    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02, wspace=0.12)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.86, bottom=0.02, wspace=0.12)
     show_image(ax_photo, photo, f"input {photo.shape[0]}x{photo.shape[1]}")
     limit = np.abs(kernel).max()
     draw_grid(ax_kernel, kernel, cmap=DIVERGING, vmin=-limit, vmax=limit, fmt="{:.2g}", fontsize=10)
     ax_kernel.set_title(f"filter: {name}", fontsize=10)
-    _no_ticks(ax_kernel)
+    hide_axes(ax_kernel)
     _show_map(ax_map, feature_map, f"feature map {feature_map.shape[0]}x{feature_map.shape[1]}")
     return fig
 
@@ -87,18 +46,23 @@ def describe_filter_bank(name="Sobel x"):
             "feature map it produces (2 pixels smaller in each direction: no padding)")
 
 
+#: One classic 3x3 filter on the photograph, and its feature map, for each filter of the bank.
+FILTER_BANK = Interactive(draw_filter_bank, {"name": Slider("filter", list(CLASSIC_FILTERS), value="Sobel x")},
+                          alt=describe_filter_bank)
+
+
 def draw_rgb_filter(weights=None, size=96):
     """Return a figure of one 3x3x3 filter on the colour photo: per-channel responses and their sum.
 
     ``weights`` has shape (3, 3, 3), one 3x3 slice per input channel (R, G, B);
     the default responds to red regions: a box average of R minus half of G and B.
     """
-    weights = np.stack([FILTERS["box blur"], -0.5 * FILTERS["box blur"], -0.5 * FILTERS["box blur"]]) \
-        if weights is None else np.asarray(weights, float)
+    box = CLASSIC_FILTERS["box blur"]
+    weights = np.stack([box, -0.5 * box, -0.5 * box]) if weights is None else np.asarray(weights, float)
     rgb = sample_photo_rgb(size)
     fig, axes = new_figure(6, 3.6, 2, 4)
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.1, wspace=0.08, hspace=0.25)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.92, bottom=0.1, wspace=0.08)
+    fig.subplots_adjust(hspace=0.25)
     names = ["red", "green", "blue"]
     for c in range(3):
         show_image(axes[0, c], rgb[c], f"{names[c]} channel", vmin=0, vmax=1)
@@ -141,8 +105,7 @@ def draw_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_size
     n = image_size
     (conv_w, conv_b), (dense_w, dense_b) = _counts(in_channels, out_channels, kernel_size, n)
     fig, ax = new_figure(6.0, 2.5)
-    fig.set_layout_engine(None)  # a fixed layout and no axis ticks: each of many frames draws fast
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.86, bottom=0.02)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.86, bottom=0.02)  # and no axis ticks: frames draw fast
     totals = [conv_w + conv_b, dense_w + dense_b]
     ax.barh([1, 0], np.log10(totals), left=0, height=0.32, color=[COLORS["accent"], COLORS["skipped"]])
     rows = ((1, f"conv {kernel_size}x{kernel_size}", conv_w, conv_b),
@@ -157,9 +120,7 @@ def draw_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_size
     ax.plot([0, 15], [-0.29, -0.29], color=COLORS["text"], lw=0.8)
     ax.set_xlim(-3.6, 16)
     ax.set_ylim(-0.75, 1.55)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
+    hide_axes(ax)
     ratio = totals[1] / totals[0]
     ax.set_title(f"{in_channels}x{n}x{n} → {out_channels}x{n}x{n}: dense needs {ratio:,.0f}x "
                  "the parameters (log scale)", fontsize=10)
@@ -174,3 +135,13 @@ def describe_param_counter(in_channels=3, out_channels=16, kernel_size=3, image_
             f"{in_channels} to {out_channels} channels has {conv_w:,} weights and {conv_b:,} "
             f"biases; a dense layer between the same {n}x{n} maps has {dense_w:,} weights and "
             f"{dense_b:,} biases")
+
+
+#: The parameters of a conv layer and of a dense layer doing its job, by C, F, k and n.
+PARAM_COUNTER = Interactive(
+    draw_param_counter,
+    {"in_channels": Slider("channels in C", [3, 64]),
+     "out_channels": Slider("filters F", [16, 64]),
+     "kernel_size": Slider("kernel size k", [1, 3], value=3),
+     "image_size": Slider("image size n", [8, 32, 224], value=32)},
+    alt=describe_param_counter)

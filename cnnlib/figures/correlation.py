@@ -1,38 +1,30 @@
 """Figures for chapter 2, "Cross-correlation vs convolution".
 
-- :func:`draw_sliding_kernel`: a 3x3 kernel on the 5x5 worked example, correlating or convolving;
-- :func:`draw_filtered_photo`: the photograph filtered by an asymmetric kernel, either way.
+- :func:`draw_sliding_kernel`: a 3x3 kernel on the 5x5 worked example, correlating or convolving
+  (:data:`SLIDING_KERNEL`);
+- :func:`draw_filtered_photo`: the photograph filtered by an asymmetric kernel, either way
+  (:data:`FILTERED_PHOTO`).
 """
 
 from __future__ import annotations
 
 import matplotlib
 import numpy as np
-
-from ..ops import convolve2d, correlate2d
 from matplotlib.patches import Rectangle
 
-from ..constants import sample_photo
-from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, grid_lines, new_figure,
-                      outline, show_image)
-__all__ = ["WORKED_INPUT", "WORKED_KERNEL", "KERNELS", "OPERATIONS", "draw_sliding_kernel",
-           "sliding_kernel_alt", "draw_filtered_photo", "filtered_photo_alt", "filter_photo"]
+from ..constants import SOBEL_X, SOBEL_Y, WORKED_INPUT, WORKED_KERNEL, sample_photo
+from ..ops import convolve2d, correlate2d
+from ..sliders import Interactive, Slider
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, fixed_margins, grid_lines,
+                      new_figure, outline, show_image)
 
-#: The chapter's worked example (no padding, stride 1): its cross-correlation is
-#: [[12, 12, 17], [10, 17, 19], [9, 6, 14]].
-WORKED_INPUT = np.array([[3, 3, 2, 1, 0],
-                         [0, 0, 1, 3, 1],
-                         [3, 1, 2, 2, 3],
-                         [2, 0, 0, 2, 2],
-                         [2, 0, 0, 0, 1]])
-WORKED_KERNEL = np.array([[0, 1, 2],
-                          [2, 2, 0],
-                          [0, 1, 2]])
+__all__ = ["KERNELS", "OPERATIONS", "draw_sliding_kernel", "sliding_kernel_alt", "draw_filtered_photo",
+           "filtered_photo_alt", "SLIDING_KERNEL", "FILTERED_PHOTO"]
 
-#: Asymmetric 3x3 kernels, so that flipping them changes the result.
+#: Asymmetric 3x3 kernels, so that flipping them changes the result; Sobel's in correlation form.
 KERNELS = {
-    "Sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
-    "Sobel y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
+    "Sobel x": SOBEL_X,
+    "Sobel y": SOBEL_Y,
     "diagonal": np.array([[0, 1, 2], [-1, 0, 1], [-2, -1, 0]]),
     "emboss": np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
 }
@@ -58,13 +50,6 @@ def _text_colours(values, vmin, vmax, cmap=SEQUENTIAL):
 def _title(ax, text, fontsize=10):
     """Write a title above ``ax``; cheaper than ``set_title``, which measures the hidden axes."""
     ax.text(0.5, 1.02, text, transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
-
-
-def _fixed_margins(fig, left=0.01, bottom=0.01, right=0.99, top=0.86, wspace=0.15):
-    """Replace constrained layout by fixed margins: it halves the time to draw a frame."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=left, bottom=bottom, right=right, top=top, wspace=wspace)
-    return fig
 
 
 def _cell_text(ax, x, y, text, **kwargs):
@@ -146,7 +131,7 @@ def draw_sliding_kernel(position=(0, 0), operation="correlate", image=WORKED_INP
     name = "cross-correlation" if operation == "correlate" else "convolution"
     ax.text(left + out.shape[1] / 2, top - 0.25, f"{name}\n{value} = {out[i, j]:g}",
             ha="center", va="bottom", fontsize=11)
-    return _fixed_margins(fig, left=0.01, right=0.99, top=0.84, bottom=0.02)
+    return fixed_margins(fig, left=0.01, right=0.99, top=0.84, bottom=0.02, wspace=0.15)
 
 
 def sliding_kernel_alt(position=(0, 0), operation="correlate") -> str:
@@ -157,12 +142,6 @@ def sliding_kernel_alt(position=(0, 0), operation="correlate") -> str:
     return (f"Left, {kernel}. Middle, the 5x5 input with the window starting at row {position[0]}, "
             f"column {position[1]}; each covered cell shows its value and the weight it is multiplied by. "
             f"The {operation}d output there is {value:g}.")
-
-
-def filter_photo(kernel_name, operation, photo=None):
-    """Return the photograph filtered by ``KERNELS[kernel_name]`` with ``operation`` (no padding)."""
-    photo = sample_photo(128) if photo is None else photo
-    return _operation(operation)(photo, KERNELS[kernel_name])
 
 
 def draw_filtered_photo(kernel_name="Sobel x", operation="correlate"):
@@ -176,16 +155,16 @@ def draw_filtered_photo(kernel_name="Sobel x", operation="correlate"):
     photo = sample_photo(128)
     kernel = KERNELS[kernel_name]
     applied = kernel[::-1, ::-1] if operation == "convolve" else kernel
-    out = filter_photo(kernel_name, operation, photo)
+    out = _operation(operation)(photo, kernel)
     fig, (ax_photo, ax_k, ax_out) = new_figure(6.4, 2.9, 1, 3, width_ratios=[1, 0.8, 1])
     show_image(ax_photo, photo, "photo", vmin=0, vmax=1)
     draw_grid(ax_k, applied, cmap=DIVERGING, vmin=-2, vmax=2, fontsize=11)
     ax_k.set_ylim(3, 0)
     _title(ax_k, f"{kernel_name}{', flipped' if operation == 'convolve' else ''}")
     # One scale for both operations (the 97th percentile of either: flipping keeps the values).
-    lim = np.percentile(np.abs(filter_photo(kernel_name, "correlate", photo)), 97) or 1.0
+    lim = np.percentile(np.abs(correlate2d(photo, kernel)), 97) or 1.0
     show_image(ax_out, out, f"{operation}d", cmap=DIVERGING, vmin=-lim, vmax=lim)
-    _fixed_margins(fig, top=0.9, bottom=0.1, wspace=0.1)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.9, bottom=0.1, wspace=0.1)
     add_sign_key(fig, [0.4, 0.035, 0.2, 0.045])  # one key for the kernel and the filtered photo
     return fig
 
@@ -195,3 +174,17 @@ def filtered_photo_alt(kernel_name="Sobel x", operation="correlate") -> str:
     flipped = " flipped" if operation == "convolve" else ""
     return (f"Grace Hopper's portrait, the {kernel_name} kernel{flipped}, and the portrait {operation}d "
             "with it, on an orange-white-purple scale: orange negative, white zero, purple positive.")
+
+
+#: One step of the worked example's correlation or convolution, at each output position.
+SLIDING_KERNEL = Interactive(
+    draw_sliding_kernel,
+    {"position": Slider("output position (i, j)", [(i, j) for i in range(3) for j in range(3)]),
+     "operation": Slider("operation", list(OPERATIONS))},
+    alt=sliding_kernel_alt)
+
+#: The photograph correlated or convolved with each kernel of :data:`KERNELS`.
+FILTERED_PHOTO = Interactive(
+    draw_filtered_photo,
+    {"kernel_name": Slider("kernel", list(KERNELS)), "operation": Slider("operation", list(OPERATIONS))},
+    alt=filtered_photo_alt)

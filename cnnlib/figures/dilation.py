@@ -3,16 +3,18 @@
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..ops import convolve1d, correlate2d, pad2d
-from ..receptive import receptive_field
+from ..constants import SOBEL_X, sample_photo
+from ..ops import correlate2d, pad2d
+from ..receptive import paths_to_output, receptive_field
 from ..shapes import conv_output_size, effective_kernel_size
-from ..constants import sample_photo
-from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_cells, grid_lines, new_figure,
-                      outline, show_image)
+from ..sliders import Interactive, Slider
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_cells, fixed_margins, grid_lines,
+                      hide_axes, new_figure, outline, show_image)
+
 EMPTY = "#EEEEEE"  # an input cell the kernel does not read
 
-__all__ = ["draw_dilated_taps", "describe_dilated_taps", "paths_to_output", "draw_dilated_stack",
-           "describe_dilated_stack", "draw_dilated_photo", "describe_dilated_photo",
+__all__ = ["draw_dilated_taps", "describe_dilated_taps", "DILATED_TAPS", "draw_dilated_stack",
+           "describe_dilated_stack", "DILATED_STACK", "draw_dilated_photo", "describe_dilated_photo",
            "draw_gridding", "describe_gridding"]
 
 
@@ -27,8 +29,7 @@ def draw_dilated_taps(kernel_size=3, dilation=2, size=13):
     out = conv_output_size(size, kernel_size, dilation=dilation)
     top = (size - span) // 2  # window position, in input and output coordinates
     fig, (ax_in, ax_out) = new_figure(6, 3.1, 1, 2, width_ratios=[size, size])
-    fig.set_layout_engine(None)  # a fixed layout: much faster than constrained for many frames
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.84, bottom=0.02, wspace=0.15)
+    fixed_margins(fig, top=0.84, bottom=0.02, wspace=0.15)
     marks = np.zeros((size, size), int)
     taps = top + dilation * np.arange(kernel_size)
     marks[np.ix_(taps, taps)] = 1
@@ -58,30 +59,19 @@ def describe_dilated_taps(kernel_size=3, dilation=2, size=13):
             f"the output is {out}x{out}")
 
 
-def paths_to_output(dilations, kernel_size=3):
-    """Return, per input position of a stack of stride-1 layers, the number of paths to one output.
-
-    Composing the layers' kernels (all ones, dilated) is a full convolution of
-    them, so the result has length r, the stack's receptive field; a zero
-    marks an input position inside the span that never reaches the output.
-
-    Examples
-    --------
-    >>> paths_to_output([1, 1]).tolist()
-    [1.0, 2.0, 3.0, 2.0, 1.0]
-    >>> paths_to_output([2]).tolist()
-    [1.0, 0.0, 1.0, 0.0, 1.0]
-    """
-    counts = np.ones(1)
-    for d in dilations:
-        counts = convolve1d(counts, np.ones(kernel_size), padding=d * (kernel_size - 1), dilation=d)
-    return counts
+#: The taps of a dilated kernel and the output they leave, for k and d.
+DILATED_TAPS = Interactive(
+    draw_dilated_taps,
+    {"kernel_size": Slider("kernel size k", [2, 3, 4], value=3),
+     "dilation": Slider("dilation d", [1, 2, 3, 4], value=2)},
+    alt=describe_dilated_taps)
 
 
 def _draw_stack_panel(ax, dilations, half_width, kernel_size, base, name):
     """Draw layers as rows of dots from height ``base`` up, and the paths from one top unit down to the input.
 
-    The green dots (gid ``"reached-<name>"``) are the input positions with a path to the top unit.
+    The green dots (gid ``"reached-<name>"``) are the input positions with a path to the top unit,
+    from :func:`cnnlib.paths_to_output`.
     """
     depth = len(dilations)
     xs = np.arange(-half_width, half_width + 1)
@@ -135,16 +125,13 @@ def draw_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
     dilated = _schedule(depth, schedule)
     half = (paths_to_output(dilated, kernel_size).size - 1) // 2
     fig, ax = new_figure(6.0, 3.6)
-    fig.set_layout_engine(None)  # one axes, a fixed layout, no ticks: many frames draw fast
-    fig.subplots_adjust(left=0.155, right=0.99, top=0.99, bottom=0.01)
+    fixed_margins(fig, left=0.155, right=0.99, top=0.99, bottom=0.01)  # one axes, no ticks: frames draw fast
     top_base = depth + 1.8
     _draw_stack_panel(ax, [1] * depth, half, kernel_size, top_base, "plain")
     _draw_stack_panel(ax, dilated, half, kernel_size, 0, "dilated")
     ax.set_xlim(-half - 1, half + 1)
     ax.set_ylim(-0.4, top_base + depth + 1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
+    hide_axes(ax)
     return fig
 
 
@@ -157,13 +144,19 @@ def describe_dilated_stack(depth=3, schedule="1, 2, 4, 8", kernel_size=3):
             f"{_stack_title('dilated', dilated, kernel_size)}.")
 
 
-SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
+#: Which inputs reach one output through a plain and a dilated stack, by depth and schedule.
+DILATED_STACK = Interactive(
+    draw_dilated_stack,
+    {"depth": Slider("layers L", [1, 2, 3, 4], value=3),
+     "schedule": Slider("dilations of layers 1-4", ["1, 2, 4, 8", "2, 2, 2, 2", "1, 2, 3, 4"])},
+    alt=describe_dilated_stack)
 
 
 def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=160):
     """Return a figure of the photograph filtered by one 3x3 kernel at several dilations, 2 per row.
 
-    The default kernel is Sobel x (vertical edges). The photo is padded by
+    The default kernel is :data:`cnnlib.SOBEL_X` (vertical edges: positive, purple, where
+    the photo gets brighter to the right). The photo is padded by
     reflection (d(k-1)/2 on each side), so every response has the photo's
     size and no band of zeros along the border mimics an edge.
     """
@@ -173,9 +166,9 @@ def draw_dilated_photo(dilations=(1, 2, 4, 8), kernel=None, size=160):
     height, width = photo.shape
     fig, axes = new_figure(6.0, rows * 2.95 * height / width + 0.45, rows, 2)
     axes = np.asarray(axes).reshape(rows, 2)
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.3 / fig.get_figheight(),
-                        bottom=0.42 / fig.get_figheight(), wspace=0.03, hspace=0.1)
+    fixed_margins(fig, left=0.01, right=0.99, top=1 - 0.3 / fig.get_figheight(),
+                  bottom=0.42 / fig.get_figheight(), wspace=0.03)
+    fig.subplots_adjust(hspace=0.1)
     for ax, d in zip(axes.flat, dilations):
         padded = pad2d(photo, d * (kernel.shape[0] - 1) // 2, mode="reflect")
         response = correlate2d(padded, kernel, dilation=d)
@@ -194,9 +187,10 @@ def describe_dilated_photo(dilations=(1, 2, 4, 8), kernel_size=3):
     spans = ", ".join(str(effective_kernel_size(kernel_size, d)) for d in dilations)
     d = max(dilations)
     return (f"Grace Hopper's photograph filtered by a {kernel_size}x{kernel_size} Sobel-x kernel "
-            f"at dilations {', '.join(map(str, dilations))} (spans {spans}), purple for positive "
-            "and orange for negative responses: fine edges at the smallest dilation, broader "
-            f"structures as the dilation grows, and at dilation {d} each thin vertical line "
+            f"at dilations {', '.join(map(str, dilations))} (spans {spans}), purple where the "
+            "photo gets brighter to the right and orange where it gets darker: fine edges at the "
+            "smallest dilation, broader structures as the dilation grows, and at dilation "
+            f"{d} each thin vertical line "
             f"answers twice, as an orange and a purple copy {2 * d} pixels apart")
 
 
@@ -210,8 +204,7 @@ def draw_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
     """
     fig, axes = new_figure(6.0, 3.9, 1, len(schedules))
     axes = np.atleast_1d(axes)
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.85, bottom=0.19, wspace=0.1)
+    fixed_margins(fig, top=0.85, bottom=0.19)
     along = [paths_to_output(dilations, kernel_size) for dilations in schedules]
     vmax = max(a.max() for a in along) ** 2  # one scale for every panel
     for ax, dilations, a in zip(axes.flat, schedules, along):
@@ -220,7 +213,7 @@ def draw_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
         image = ax.imshow(np.ma.masked_equal(counts, 0), cmap=SEQUENTIAL, interpolation="nearest",
                           vmin=0, vmax=vmax, extent=(0, a.size, a.size, 0))
         grid_lines(ax, a.size, a.size, lw=0.6)
-        ax.set_xticks([])
+        ax.set_xticks([])  # not hide_axes: the axes' background shows the holes
         ax.set_yticks([])
         r, seen = counts.shape[0], int(np.count_nonzero(counts))
         ax.set_title(f"dilations {', '.join(map(str, dilations))}: r = {r}\n"

@@ -1,10 +1,10 @@
 """Figures for the chapter on receptive fields.
 
-- :func:`draw_receptive_region`: the input region one unit of a stack sees, and the taps, layer by layer;
+- :func:`draw_receptive_region` (:data:`RECEPTIVE_REGION`): the input region one unit of a stack
+  sees, and the taps, layer by layer (:func:`cnnlib.dependencies`);
 - :func:`draw_vgg_receptive_fields`: VGG-16's receptive fields after each pooling layer, on the photograph;
-- :func:`draw_effective_rf`: the effective receptive field (a gradient) next to the theoretical square
-  (:func:`effective_receptive_field`, :func:`mass_inside`, :func:`smallest_square_holding`,
-  :func:`profile_sigma`).
+- :func:`draw_effective_rf` (:data:`EFFECTIVE_RF`): the effective receptive field (a gradient,
+  :func:`cnnlib.effective_receptive_field`) next to the theoretical square.
 """
 
 from __future__ import annotations
@@ -12,27 +12,21 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..ops import convolve2d
-from ..receptive import receptive_field, receptive_field_region
-from ..shapes import conv_output_size, effective_kernel_size
 from ..constants import sample_photo
-from ._common import COLORS, SEQUENTIAL, draw_cells, new_figure, outline, show_image
+from ..receptive import (dependencies, effective_receptive_field, erf_kernels, profile_sigma, receptive_field,
+                         receptive_field_region, smallest_square_holding, stack_output_sizes)
+from ..shapes import effective_kernel_size
+from ..sliders import Interactive, Slider
+from ._common import COLORS, SEQUENTIAL, draw_cells, fixed_margins, new_figure, outline, plural, show_image
 
-__all__ = ["stack_layers", "chosen_unit", "dependencies", "draw_receptive_region",
-           "draw_vgg_receptive_fields", "erf_kernels", "effective_receptive_field",
-           "mass_inside", "smallest_square_holding", "profile_sigma", "draw_effective_rf"]
+__all__ = ["stack_layers", "chosen_unit", "draw_receptive_region", "describe_receptive_region",
+           "RECEPTIVE_REGION", "draw_vgg_receptive_fields", "draw_effective_rf", "describe_effective_rf",
+           "EFFECTIVE_RF"]
 
 EMPTY = "#EEEEEE"  # an input cell the unit does not see
 SKY_BLUE = "#56B4E9"  # Okabe-Ito sky blue: reads on the dark end of cividis
 #: One Okabe-Ito colour per VGG pool, distinct in hue or lightness from its neighbours.
 POOL_COLORS = [COLORS["window"], COLORS["accent"], COLORS["output"], COLORS["second"], SKY_BLUE]
-
-
-def _fixed_margins(fig, left=0.02, right=0.98, top=0.84, bottom=0.03, wspace=0.12):
-    """Replace constrained layout by fixed margins: many frames draw much faster."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=left, right=right, top=top, bottom=bottom, wspace=wspace)
-    return fig
 
 
 def stack_layers(depth, kernel_size=3, stride=1, dilation=1):
@@ -47,47 +41,12 @@ def stack_layers(depth, kernel_size=3, stride=1, dilation=1):
     return [(kernel_size, stride, padding, dilation)] * depth
 
 
-def _layer_sizes(size, layers):
-    """Return the output length of every layer, input first."""
-    sizes = [size]
-    for layer in layers:
-        k, s, p, d = (tuple(layer) + (1,))[:4]  # dilation is optional
-        sizes.append(conv_output_size(sizes[-1], k, s, p, d))
-    return sizes
-
-
 def chosen_unit(size, layers):
     """Return the index of the last layer's unit whose input region is centred nearest the input's centre."""
     last = receptive_field(layers)[-1]
-    n_out = _layer_sizes(size, layers)[-1]
+    n_out = stack_output_sizes(size, layers)[-1]
     index = round(((size - 1) / 2 + last.padding - (last.size - 1) / 2) / last.stride)
     return int(np.clip(index, 0, n_out - 1))
-
-
-def dependencies(size, layers, index):
-    """Return, input first, the sorted unit indices of each layer that output unit ``index`` depends on.
-
-    Indices that fall in a layer's padding are left out: they hold no unit.
-
-    Examples
-    --------
-    >>> dependencies(5, [(3, 1, 0, 1)], 1)
-    [[1, 2, 3], [1]]
-    """
-    sizes = _layer_sizes(size, layers)
-    seen = [[index]]
-    for layer, n_below in zip(reversed(layers), reversed(sizes[:-1])):
-        k, s, p, d = (tuple(layer) + (1,))[:4]
-        below = {j * s - p + m * d for j in seen[0] for m in range(k)}
-        seen.insert(0, sorted(i for i in below if 0 <= i < n_below))
-    return seen
-
-
-def _bare(ax):
-    """Hide an axes' frame and ticks (no tick layout: each frame draws faster)."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
 
 
 def _unit_centres(layers, sizes):
@@ -116,8 +75,8 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     start, stop = receptive_field_region(layers, index)
     lo, hi = max(start, 0), min(stop, size)
     fig, ax = new_figure(6, 2.8)
-    _fixed_margins(fig, left=0.01, right=0.99, top=0.82, bottom=0.02)
-    sizes = _layer_sizes(size, layers)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.82, bottom=0.02)
+    sizes = stack_output_sizes(size, layers)
     seen = dependencies(size, layers, index)
     marks = np.zeros((size, size), int)
     marks[np.ix_(seen[0], seen[0])] = 1  # the layers are square, so what is seen is a product of 1-D sets
@@ -160,6 +119,25 @@ def draw_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32)
     return fig
 
 
+def describe_receptive_region(depth=2, kernel_size=3, stride=1, dilation=1, size=32):
+    """Return the alt text of one frame of :func:`draw_receptive_region`."""
+    layers = stack_layers(depth, kernel_size, stride, dilation)
+    seen = len(dependencies(size, layers, chosen_unit(size, layers))[0])
+    return (f"{plural(depth, 'layer')} with kernel {kernel_size}, stride {stride}, dilation {dilation}: "
+            f"the input region of one top unit is {receptive_field(layers)[-1].size} pixels wide, "
+            f"and {plural(seen ** 2, 'pixel')} of the {size}x{size} input reach it")
+
+
+#: The input region of one unit of a stack, by depth, kernel size, stride and dilation.
+RECEPTIVE_REGION = Interactive(
+    draw_receptive_region,
+    {"depth": Slider("layers L", [1, 2, 3], value=2),
+     "kernel_size": Slider("kernel size k", [3, 5]),
+     "stride": Slider("stride s", [1, 2]),
+     "dilation": Slider("dilation d", [1, 2])},
+    alt=describe_receptive_region)
+
+
 def draw_vgg_receptive_fields(layers, names, size=224):
     """Return a figure of a stack's receptive fields on the photograph, and their growth with depth.
 
@@ -200,73 +178,6 @@ def draw_vgg_receptive_fields(layers, names, size=224):
     return fig
 
 
-def erf_kernels(depth, kind="average", kernel_size=3, seed=0):
-    """Return ``depth`` kernels of shape (k, k): "average" (all 1/k^2), "random positive" or "random signed".
-
-    Random kernels come from ``numpy.random.default_rng(seed)``: the same on every run.
-    """
-    rng = np.random.default_rng(seed)
-    shape = (kernel_size, kernel_size)
-    if kind == "average":
-        return [np.full(shape, 1 / kernel_size**2) for _ in range(depth)]
-    if kind == "random positive":
-        return [w / w.sum() for w in rng.uniform(0, 1, (depth, *shape))]
-    if kind == "random signed":
-        return list(rng.normal(0, 1, (depth, *shape)))
-    raise ValueError(f"kind={kind!r} must be 'average', 'random positive' or 'random signed'")
-
-
-def effective_receptive_field(kernels):
-    """Return the gradient of one output unit with respect to the input of a stack of linear correlations.
-
-    The stack is ``correlate2d(..., kernels[0])``, then ``kernels[1]``, ... (no
-    padding, stride 1). Backpropagating a one-hot gradient through a valid
-    correlation is a full convolution with its kernel, so the result is exact:
-    an r x r array, r = 1 + sum (k_l - 1).
-
-    Examples
-    --------
-    >>> effective_receptive_field([np.ones((2, 2)), np.ones((2, 2))]).tolist()
-    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
-    """
-    grad = np.ones((1, 1))  # d(output unit)/d(itself)
-    for kernel in reversed(kernels):
-        kernel = np.asarray(kernel, dtype=float)
-        grad = convolve2d(grad, kernel, padding=(kernel.shape[0] - 1, kernel.shape[1] - 1))
-    return grad
-
-
-def mass_inside(grad, side):
-    """Return the fraction of sum |grad| that lies in the centred ``side`` x ``side`` square."""
-    weight = np.abs(np.asarray(grad, dtype=float))
-    r0 = (weight.shape[0] - side) // 2
-    c0 = (weight.shape[1] - side) // 2
-    return float(weight[r0:r0 + side, c0:c0 + side].sum() / weight.sum())
-
-
-def smallest_square_holding(grad, fraction=0.9):
-    """Return the side of the smallest centred square (same parity as the array) holding ``fraction`` of |grad|."""
-    n = np.asarray(grad).shape[0]
-    for side in range(n % 2 or 2, n + 1, 2):
-        if mass_inside(grad, side) >= fraction - 1e-12:
-            return side
-    return n
-
-
-def profile_sigma(grad):
-    """Return the standard deviation, in pixels, of |grad| summed over rows: the width of its profile along x.
-
-    Examples
-    --------
-    >>> round(profile_sigma(effective_receptive_field([np.ones((3, 3))] * 6)), 4)  # sqrt(6 * 2/3)
-    2.0
-    """
-    weight = np.abs(np.asarray(grad, dtype=float)).sum(axis=0)
-    offsets = np.arange(weight.size)
-    mean = (offsets * weight).sum() / weight.sum()
-    return float(np.sqrt(((offsets - mean) ** 2 * weight).sum() / weight.sum()))
-
-
 def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     """Return a figure of the effective receptive field of ``depth`` stacked k x k linear layers.
 
@@ -286,7 +197,7 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     heat[off:off + r, off:off + r] = grad / grad.max()
     side = smallest_square_holding(grad, 0.9)
     fig, (ax_map, ax_prof) = new_figure(6, 3.1, 1, 2)
-    _fixed_margins(fig, left=0.01, right=0.97, top=0.78, bottom=0.16, wspace=0.12)
+    fixed_margins(fig, left=0.01, right=0.97, top=0.78, bottom=0.16, wspace=0.12)
     show_image(ax_map, heat, cmap=SEQUENTIAL, vmin=0, vmax=1)
     outline(ax_map, off - 0.5, off - 0.5, r, r, color=COLORS["window"], lw=2)
     inner = (window - side) // 2
@@ -312,7 +223,24 @@ def draw_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
     ax_prof.set_title(f"profile; dashed: Gaussian, σ = {std:.1f}", fontsize=9, y=1.0)
     for spine in ("top", "right", "left"):
         ax_prof.spines[spine].set_visible(False)
-    layers = "layer" if depth == 1 else "layers"
-    fig.suptitle(f"{depth} {kind} {kernel_size}x{kernel_size} {layers}: r = {r} (orange);\n"
+    fig.suptitle(f"{plural(depth, 'layer')} of {kind} {kernel_size}x{kernel_size} kernels: r = {r} (orange);\n"
                  f"90% of the gradient in the central {side}x{side} (light blue)", fontsize=10)
     return fig
+
+
+def describe_effective_rf(depth=4, kind="average", window=35, kernel_size=3):
+    """Return the alt text of one frame of :func:`draw_effective_rf`."""
+    grad = effective_receptive_field(erf_kernels(depth, kind, kernel_size))
+    r, side = grad.shape[0], smallest_square_holding(grad, 0.9)
+    return (f"Heat map of the gradient of one unit after {plural(depth, 'layer')} of {kind} "
+            f"{kernel_size}x{kernel_size} kernels: a bright blob near the middle of the {r}x{r} theoretical "
+            f"receptive field, 90% of it in the central {side}x{side}; and its profile along x next to "
+            f"a Gaussian of the same width, sigma = {profile_sigma(grad):.1f} pixels")
+
+
+#: The effective receptive field of a stack of linear layers, by depth and kind of kernel.
+EFFECTIVE_RF = Interactive(
+    draw_effective_rf,
+    {"depth": Slider("layers L", [2, 4, 8, 16], value=4),
+     "kind": Slider("kernels", ["average", "random positive", "random signed"])},
+    alt=describe_effective_rf)

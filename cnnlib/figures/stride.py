@@ -1,28 +1,28 @@
 """Figures for the chapter on stride.
 
-The stride grid reuses the padded-grid drawing of :mod:`cnnlib.figures.padding`;
-the aliasing figure downsamples with :func:`cnnlib.correlate2d` itself (a 1x1
-kernel with a stride is plain subsampling; a blur kernel with the same stride
-is blur-then-subsample).
+The stride grid is drawn like the padding chapter's grid, by
+:func:`cnnlib.figures._common.draw_padded_input`; the aliasing figure shows
+:func:`cnnlib.subsample` (what a stride does) beside
+:func:`cnnlib.blur_subsample` (blur, then stride) on :func:`cnnlib.zone_plate`
+and a detail of the photograph. The interactive figures are declared at the
+end: :data:`STRIDE_GRID`, :data:`STRIDE_ALIASING` and :data:`OUTPUT_STRIDE`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..ops import correlate2d, pad2d
+from ..constants import sample_photo, zone_plate
+from ..ops import blur_subsample, subsample
 from ..pooling import avg_pool2d
 from ..shapes import conv_output_size, unread_positions
-from ..constants import sample_photo
-from ._common import COLORS, new_figure
-from .padding import (_draw_padded_input, _fixed_layout, _input_and_output_canvas, _no_axis,
-                      _panel_title)
+from ..sliders import Interactive, Slider
+from ._common import (COLORS, draw_padded_input, fixed_margins, hide_axes, input_and_output_canvas, new_figure,
+                      panel_title)
 
-__all__ = ["draw_stride_grid", "draw_stride_aliasing", "draw_output_stride", "zone_plate",
-           "antialias_kernel", "subsample", "blur_subsample",
-           "describe_stride_grid", "describe_stride_aliasing", "describe_output_stride"]
+__all__ = ["draw_stride_grid", "draw_stride_aliasing", "draw_output_stride", "describe_stride_grid",
+           "describe_stride_aliasing", "describe_output_stride", "STRIDE_GRID", "STRIDE_ALIASING",
+           "OUTPUT_STRIDE"]
 
 
 def _unread_detail(i, k, s, p):
@@ -83,12 +83,12 @@ def draw_stride_grid(i: int = 5, k: int = 3, s: int = 2, p: int = 0, *, extent: 
     """
     n = i + 2 * p
     fig, ax = new_figure(6.0, 3.4)
-    _fixed_layout(fig, top=0.84, bottom=0.12)
-    out = _draw_padded_input(ax, i, k, p, stride=s, show_skipped=True)
-    left, right = _input_and_output_canvas(ax, n, out, max(extent, n))
-    _panel_title(ax, left, f"input {i}×{i}, padding {p}, stride {s}")
+    fixed_margins(fig, top=0.84, bottom=0.12)
+    out = draw_padded_input(ax, i, k, p, stride=s, show_skipped=True)
+    left, right = input_and_output_canvas(ax, n, out, max(extent, n))
+    panel_title(ax, left, f"input {i}×{i}, padding {p}, stride {s}")
     if not out:
-        _panel_title(ax, right, "no output")
+        panel_title(ax, right, "no output")
         fig.suptitle(f"a {k}×{k} kernel does not fit in {i} + 2·{p} = {n}", fontsize=12,
                      color=COLORS["skipped"])
         return fig
@@ -100,7 +100,7 @@ def draw_stride_grid(i: int = 5, k: int = 3, s: int = 2, p: int = 0, *, extent: 
         detail = detail.replace(": ", ":\n", 1)
     fig.text(0.5, 0.015, detail, ha="center", va="bottom", fontsize=10.5, color=colour,
              linespacing=1.3)
-    _panel_title(ax, right, f"output {o}×{o}")
+    panel_title(ax, right, f"output {o}×{o}")
     return fig
 
 
@@ -112,59 +112,6 @@ def describe_stride_grid(i, k, s, p):
     detail = _unread_detail(i, k, s, p).replace("−", "-")
     return (f"A {k}x{k} window moving {s} cells at a time over a {i}x{i} input padded by {p}: "
             f"{o}x{o} output positions; {detail}.")
-
-
-def zone_plate(size: int = 96) -> np.ndarray:
-    """Return a size x size zone plate: rings whose frequency grows from 0 at the centre.
-
-    The value is 0.5 + 0.5 cos(pi r^2 / L) at distance r from the centre, with
-    L = size * sqrt(2), so the local frequency is r / L cycles per pixel. It
-    reaches the finest pattern a pixel grid can hold (0.5, one dark and one
-    light pixel) only in the corners, so the plate itself is free of aliasing,
-    and any subsampling by s aliases the rings beyond radius L / (2s).
-
-    Examples
-    --------
-    >>> z = zone_plate(64)
-    >>> z.shape, float(z[32, 32])
-    ((64, 64), 1.0)
-    """
-    r2 = (np.arange(size)[:, None] - size / 2) ** 2 + (np.arange(size)[None, :] - size / 2) ** 2
-    return 0.5 + 0.5 * np.cos(np.pi * r2 / (size * math.sqrt(2)))
-
-
-def antialias_kernel(stride: int) -> np.ndarray:
-    """Return a normalised Gaussian blur (sigma = stride / 2) to apply before subsampling by ``stride``.
-
-    It removes most detail finer than the subsampled grid can hold, so that
-    detail does not come back as a false, coarser pattern (aliasing).
-
-    Examples
-    --------
-    >>> antialias_kernel(2).shape, round(float(antialias_kernel(2).sum()), 6)
-    ((7, 7), 1.0)
-    """
-    sigma = stride / 2
-    radius = math.ceil(3 * sigma)
-    g = np.exp(-np.arange(-radius, radius + 1) ** 2 / (2 * sigma**2))
-    return np.outer(g, g) / g.sum() ** 2
-
-
-def subsample(image, stride):
-    """Return every ``stride``-th pixel of ``image``: a 1x1 kernel [[1]] correlated with that stride."""
-    return correlate2d(image, np.ones((1, 1)), stride=stride)
-
-
-def blur_subsample(image, stride):
-    """Return ``image`` blurred by :func:`antialias_kernel` (reflect padding) and then subsampled.
-
-    One strided correlation does both; the output has the same size as :func:`subsample`'s.
-    """
-    if stride == 1:
-        return np.asarray(image, dtype=float).copy()
-    kernel = antialias_kernel(stride)
-    radius = kernel.shape[0] // 2
-    return correlate2d(pad2d(image, radius, mode="reflect"), kernel, stride=stride)
 
 
 def _photo_detail():
@@ -187,7 +134,7 @@ def draw_stride_aliasing(s: int = 2):
     """
     images = [zone_plate(96), _photo_detail()]
     fig, axes = new_figure(6.0, 4.1, 2, 3)
-    _fixed_layout(fig, top=0.86, bottom=0.01, wspace=0.02)
+    fig.set_layout_engine(None)  # fixed positions, set below: frames draw twice as fast
     for row, image in enumerate(images):
         height, width = image.shape
         panels = [image, subsample(image, s), blur_subsample(image, s)]
@@ -196,7 +143,7 @@ def draw_stride_aliasing(s: int = 2):
             ax.set_position([0.01 + col * 0.33, 0.45 - row * 0.44, 0.31, 0.39])
             ax.imshow(panel, cmap="gray", vmin=0, vmax=1, interpolation="nearest",
                       extent=(0, width, height, 0))
-            _no_axis(ax)
+            hide_axes(ax)
     nth = {1: "every pixel", 2: "every 2nd pixel", 3: "every 3rd pixel"}.get(s, f"every {s}th pixel")
     for ax, title in zip(axes[0], ["original", nth, f"blur, then {nth}"]):
         ax.set_title(title, fontsize=10)
@@ -230,7 +177,7 @@ def draw_output_stride(output_stride: int = 16, *, size: int = 224):
     photo = sample_photo(size)[:size, :size]
     fmap = avg_pool2d(photo, output_stride)
     fig, axes = new_figure(6.0, 3.3, 1, 2)
-    _fixed_layout(fig, top=0.84, bottom=0.02, wspace=0.04)
+    fixed_margins(fig, top=0.84, bottom=0.02, wspace=0.09)
     axes[0].imshow(photo, cmap="gray", vmin=0, vmax=1, extent=(0, size, size, 0))
     if output_stride >= 4:
         lines = np.arange(0, size + 1, output_stride)
@@ -242,7 +189,7 @@ def draw_output_stride(output_stride: int = 16, *, size: int = 224):
     axes[0].set_title(f"input {size}×{size}", fontsize=10)
     axes[1].set_title(f"one value per {output_stride}×{output_stride} block: {n}×{n}", fontsize=10)
     for ax in axes:
-        _no_axis(ax)
+        hide_axes(ax)
     fig.suptitle(f"output stride {output_stride}: {size}×{size} input → {n}×{n} feature map", fontsize=12)
     return fig
 
@@ -252,3 +199,23 @@ def describe_output_stride(output_stride, size=224):
     n = size // output_stride
     return (f"The {size}x{size} photograph divided into {output_stride}x{output_stride} blocks, and the "
             f"{n}x{n} map of block averages that an output stride of {output_stride} leaves.")
+
+
+#: A k x k window moving s cells at a time over an i x i input padded by p: its output and the rows it never reads.
+STRIDE_GRID = Interactive(
+    draw_stride_grid,
+    {"i": Slider("input size i", [5, 6], value=6),
+     "k": Slider("kernel size k", [1, 3], value=3),
+     "s": Slider("stride s", [1, 2, 3], value=2),
+     "p": Slider("padding p", [0, 1])},
+    alt=describe_stride_grid)
+
+#: A zone plate and a detail of the photograph subsampled by stride s, with and without blurring first.
+STRIDE_ALIASING = Interactive(draw_stride_aliasing, {"s": Slider("stride s", [1, 2, 3, 4], value=2)},
+                              alt=describe_stride_aliasing)
+
+#: The grid a network of a given output stride keeps of a 224 x 224 photograph.
+OUTPUT_STRIDE = Interactive(
+    draw_output_stride,
+    {"output_stride": Slider("output stride", [2, 4, 8, 16, 32], value=16)},
+    alt=describe_output_stride)

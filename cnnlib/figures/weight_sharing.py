@@ -3,37 +3,24 @@
 - :func:`draw_conv_matrix`: the matrix of a small convolution, its rows copies of one kernel;
 - :func:`draw_shift`: an object moving in an image, its feature map moving with it;
 - :func:`draw_composed_kernels`: two stacked kernels and the one kernel they equal.
+
+The interactive figures are declared beside their drawing functions:
+:data:`CONV_MATRIX` and :data:`SHIFT_EQUIVARIANCE`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..ops import conv_matrix, convolve2d, correlate2d
-from ..constants import sample_photo
-from ._common import COLORS, DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, show_image
+from ..constants import SOBEL_X, shift_scene
+from ..ops import conv_matrix, convolve2d, correlate2d, shift_right
+from ..shapes import conv_output_size
+from ..sliders import Interactive, Slider
+from ._common import (COLORS, DIVERGING, SEQUENTIAL, draw_grid, fixed_margins, hide_axes, new_figure, outline,
+                      plural, show_image)
 
-__all__ = ["MATRIX_KERNEL", "SOBEL_X", "shift_right", "shift_scene", "feature_map",
-           "draw_conv_matrix", "draw_shift", "draw_composed_kernels"]
-
-#: A kernel whose nine weights are all different (1..9), so that its copies can be told apart.
-MATRIX_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
-
-#: Sobel's horizontal-gradient kernel: responds to vertical edges.
-SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
-
-
-def _fixed_margins(fig, left=0.02, right=0.98, top=0.8, bottom=0.03, wspace=0.1):
-    """Replace constrained layout by fixed margins: many frames draw much faster."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=left, right=right, top=top, bottom=bottom, wspace=wspace)
-    return fig
-
-
-def _bare(ax):
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_axis_off()
+__all__ = ["draw_conv_matrix", "describe_conv_matrix", "CONV_MATRIX", "draw_shift", "describe_shift",
+           "SHIFT_EQUIVARIANCE", "draw_composed_kernels"]
 
 
 def _write_values(ax, values, cmap, vmin, vmax, fontsize=9):
@@ -64,7 +51,7 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     matrix = conv_matrix((size, size), kernel, stride=stride)
     rows, cols = matrix.shape
     fig, (ax_k, ax_m) = new_figure(6, 3, 1, 2, width_ratios=[1, 4.2])
-    _fixed_margins(fig, left=0.02, right=0.99, top=0.78, bottom=0.05, wspace=0.08)
+    fixed_margins(fig, left=0.02, right=0.99, top=0.78, bottom=0.05, wspace=0.08)
     draw_grid(ax_k, kernel, vmin=1, vmax=kernel.max(), fontsize=9)
     ax_k.set_xlim(-0.2, 3.2)  # the same cell size for k = 2 and 3
     ax_k.set_ylim(3.2, -0.2)
@@ -80,10 +67,9 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     ax_m.set_xlim(0, cols)
     ax_m.set_ylim(rows, 0)
     ax_m.set_aspect("equal")
-    _bare(ax_m)
+    hide_axes(ax_m)
     nonzero = int(np.count_nonzero(matrix))
-    outputs = "1 output" if rows == 1 else f"{rows} outputs"
-    ax_m.set_title(f"M: {outputs} x {cols} inputs; {nonzero} of {matrix.size} entries non-zero, "
+    ax_m.set_title(f"M: {plural(rows, 'output')} x {cols} inputs; {nonzero} of {matrix.size} entries non-zero, "
                    f"{kernel.size} distinct", fontsize=9, y=1.0)
     out = int(round(np.sqrt(rows)))
     fig.suptitle(f"{kernel_size}x{kernel_size} kernel on a {size}x{size} input, stride {stride}: "
@@ -91,55 +77,45 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     return fig
 
 
-def shift_right(image, shift):
-    """Return ``image`` moved ``shift`` columns to the right, zeros entering on the left.
-
-    Examples
-    --------
-    >>> shift_right(np.array([[1, 2, 3]]), 1).tolist()
-    [[0, 1, 2]]
-    """
-    image = np.asarray(image)
-    out = np.zeros_like(image)
-    out[:, shift:] = image[:, :image.shape[1] - shift]
-    return out
+def describe_conv_matrix(size=4, stride=1, kernel_size=3):
+    """Return the alt text of :func:`draw_conv_matrix` for these settings."""
+    outputs = conv_output_size(size, kernel_size, stride) ** 2
+    return (f"The convolution matrix of a {kernel_size}x{kernel_size} kernel on a {size}x{size} input at "
+            f"stride {stride}: {plural(outputs, 'row')}, {size * size} columns, each row a shifted copy of "
+            f"the same {kernel_size ** 2} weights")
 
 
-def shift_scene(shift, height=40, width=48):
-    """Return a ``height`` x ``width`` dark image holding the photograph's head and shoulders, moved ``shift`` columns right.
-
-    The object (36 x 32 pixels, from the photograph at 48 pixels wide) starts
-    at column 4 + ``shift``, so for shifts up to ``width - 40`` it stays clear
-    of the borders.
-    """
-    face = sample_photo(48)[2:38, 8:40]
-    scene = np.zeros((height, width))
-    top = (height - face.shape[0]) // 2
-    scene[top:top + face.shape[0], 4 + shift:4 + shift + face.shape[1]] = face
-    return scene
+#: The matrix of a small convolution, for inputs of 4 to 6 pixels a side, strides 1 and 2, kernels 2 and 3.
+CONV_MATRIX = Interactive(
+    draw_conv_matrix,
+    {"size": Slider("input size (pixels per side)", [4, 5, 6]),
+     "stride": Slider("stride s", [1, 2]),
+     "kernel_size": Slider("kernel size k", [2, 3], value=3)},
+    alt=describe_conv_matrix)
 
 
-def feature_map(image, stride=1, kernel=SOBEL_X):
-    """Return the vertical-edge feature map: ``correlate2d`` with Sobel x, "same" padding 1, ``stride``."""
-    return correlate2d(image, kernel, stride=stride, padding=1)
+def _edge_layer(image, stride=1):
+    """The chapter's layer: correlation with Sobel x, zero padding 1 ("same" at stride 1)."""
+    return correlate2d(image, SOBEL_X, stride=stride, padding=1)
 
 
 def draw_shift(shift=0, stride=1):
     """Return a figure of an object moved ``shift`` pixels right, its feature map, and the equivariance test.
 
-    Panels: the moved image; its feature map at ``stride`` (Sobel x), with the
+    Panels: the moved image (:func:`cnnlib.shift_scene`); its feature map at
+    ``stride`` (correlation with :data:`cnnlib.SOBEL_X`, zero padding 1), with the
     global max-pool of |map| written below it (it does not change with the
     shift at stride 1); and the difference between that map and the unshifted
     image's map moved by shift // stride output pixels. The difference is zero
     when the layer is equivariant to this shift.
     """
     scene = shift_scene(shift)
-    fmap = feature_map(scene, stride)
-    moved = shift_right(feature_map(shift_scene(0), stride), shift // stride)
+    fmap = _edge_layer(scene, stride)
+    moved = shift_right(_edge_layer(shift_scene(0), stride), shift // stride)
     diff = fmap - moved
-    limit = np.percentile(np.abs(feature_map(shift_scene(0))), 99)
+    limit = np.percentile(np.abs(_edge_layer(shift_scene(0))), 99)
     fig, axes = new_figure(6, 2.7, 1, 3)
-    _fixed_margins(fig, left=0.01, right=0.99, top=0.76, bottom=0.17, wspace=0.06)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.76, bottom=0.17, wspace=0.06)
     show_image(axes[0], scene, vmin=0, vmax=1)
     axes[0].set_title(f"image: x moved {shift}", fontsize=9, y=1.0)
     show_image(axes[1], fmap, cmap=DIVERGING, vmin=-limit, vmax=limit)
@@ -153,9 +129,24 @@ def draw_shift(shift=0, stride=1):
     axes[1].text(0.5, -0.03, f"global max-pool of |map|:\n{np.abs(fmap).max():.3f}",
                  transform=axes[1].transAxes, ha="center", va="top", fontsize=9)
     for ax in axes:
-        _bare(ax)
-    fig.suptitle(f"object moved {shift} pixels right, Sobel-x layer with stride {stride}", fontsize=10)
+        hide_axes(ax)
+    fig.suptitle(f"object moved {plural(shift, 'pixel')} right, Sobel-x layer with stride {stride}", fontsize=10)
     return fig
+
+
+def describe_shift(shift=0, stride=1):
+    """Return the alt text of :func:`draw_shift` for these settings."""
+    verdict = "zero" if shift % stride == 0 else "not zero"
+    return (f"The photograph's head moved {plural(shift, 'pixel')} right, its Sobel-x feature map at stride "
+            f"{stride}, and the difference from the unshifted map moved by {shift // stride}, which is {verdict}")
+
+
+#: The object moved 0 to 5 pixels, through the Sobel-x layer at stride 1 or 2.
+SHIFT_EQUIVARIANCE = Interactive(
+    draw_shift,
+    {"shift": Slider("shift (pixels)", [0, 1, 2, 3, 4, 5]),
+     "stride": Slider("stride s", [1, 2])},
+    alt=describe_shift)
 
 
 def draw_composed_kernels(first, second):

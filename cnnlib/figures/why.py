@@ -1,8 +1,10 @@
 """Figures for chapter 1, "Why convolutions".
 
 - :func:`draw_edge_detector`: a photograph and its two-weight edge map (static);
-- :func:`draw_flip_and_slide`: 1-D convolution as flip-then-slide, one kernel position per frame;
-- :func:`draw_parameter_counts`: dense vs sparse vs shared weights for one image size, log scale;
+- :func:`draw_flip_and_slide`: 1-D convolution as flip-then-slide, one kernel position per frame
+  (:data:`FLIP_AND_SLIDE`);
+- :func:`draw_weight_counts`: dense vs sparse vs shared weights for one image size, log scale
+  (:data:`WEIGHT_COUNTS`).
 """
 
 from __future__ import annotations
@@ -10,22 +12,15 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import NullLocator
 
+from ..constants import RUNNING_KERNEL, RUNNING_SIGNAL
 from ..ops import convolve1d
-from ..shapes import conv_output_size, dense_params
-from ._common import COLORS, DIVERGING, add_sign_key, draw_grid, new_figure, outline, show_image
-__all__ = ["SIGNAL", "KERNEL", "draw_edge_detector", "draw_flip_and_slide",
-           "flip_and_slide_alt", "draw_parameter_counts", "parameter_counts_alt", "parameter_counts"]
+from ..shapes import conv_output_size, weight_counts
+from ..sliders import Interactive, Slider
+from ._common import (COLORS, DIVERGING, add_sign_key, draw_grid, fixed_margins, new_figure, outline,
+                      show_image)
 
-#: The chapter's running 1-D example: a signal of 8 samples and an asymmetric kernel of 3.
-SIGNAL = np.array([1, 3, 0, 2, 4, 1, 0, 2])
-KERNEL = np.array([2, 1, -1])
-
-
-def _fixed_margins(fig, left=0.01, bottom=0.01, right=0.99, top=0.88):
-    """Replace constrained layout by fixed margins: it halves the time to draw a frame."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=left, bottom=bottom, right=right, top=top)
-    return fig
+__all__ = ["draw_edge_detector", "draw_flip_and_slide", "flip_and_slide_alt", "draw_weight_counts",
+           "weight_counts_alt", "FLIP_AND_SLIDE", "WEIGHT_COUNTS"]
 
 
 def _blank_cells(ax, row, col, count, color="#BBBBBB"):
@@ -39,7 +34,7 @@ def _signed(v) -> str:
     return f"({v:g})" if v < 0 else f"{v:g}"
 
 
-def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
+def draw_flip_and_slide(position: int, signal=RUNNING_SIGNAL, kernel=RUNNING_KERNEL):
     """Return a figure of the 1-D convolution y = x * w at output ``position``.
 
     Rows, top to bottom: the signal x; the kernel *flipped* and slid under
@@ -81,49 +76,29 @@ def draw_flip_and_slide(position: int, signal=SIGNAL, kernel=KERNEL):
     # A text, not set_title: placing a title measures the hidden axes and doubles the drawing time.
     ax.text(0.5, 1.01, f"y[{position}] = {terms} = {y[position]:g}", transform=ax.transAxes,
             ha="center", va="bottom", fontsize=11)
-    return _fixed_margins(fig, top=0.9)
+    return fixed_margins(fig, left=0.01, right=0.99, bottom=0.01, top=0.9)
 
 
 def flip_and_slide_alt(position: int) -> str:
     """Return the alt text of one frame of :func:`draw_flip_and_slide` on the running example."""
-    k = KERNEL.size
-    value = convolve1d(SIGNAL, KERNEL)[position]
-    return (f"The signal {SIGNAL.tolist()} with the flipped kernel {KERNEL[::-1].tolist()} under samples "
-            f"{position} to {position + k - 1}; the {k} products add up to y[{position}] = {value:g}.")
+    x, w = RUNNING_SIGNAL, RUNNING_KERNEL
+    value = convolve1d(x, w)[position]
+    return (f"The signal {x.tolist()} with the flipped kernel {w[::-1].tolist()} under samples "
+            f"{position} to {position + w.size - 1}; the {w.size} products add up to y[{position}] = {value:g}.")
 
 
-def parameter_counts(height: int, width: int, kernel=(1, 2)) -> dict[str, int]:
-    """Return the numbers one filter needs as a dense, a sparse and a shared (convolution) layer.
-
-    The layer maps a ``height`` x ``width`` image to its valid output
-    (stride 1, no padding). Keys: ``"dense"`` (every input to every output),
-    ``"sparse"`` (only the kh*kw inputs under each output's window) and
-    ``"shared"`` (one kh x kw kernel reused everywhere).
-
-    Examples
-    --------
-    >>> parameter_counts(280, 320, (1, 2))["dense"]
-    8003072000
-    """
-    kh, kw = kernel
-    out_h, out_w = conv_output_size(height, kh), conv_output_size(width, kw)
-    return {"dense": dense_params(height * width, out_h * out_w, bias=False),
-            "sparse": out_h * out_w * kh * kw,
-            "shared": kh * kw}
-
-
-def draw_parameter_counts(image=(280, 320), kernel=(1, 2)):
-    """Return a bar chart (log scale) of :func:`parameter_counts` for an ``image`` of (height, width).
+def draw_weight_counts(image=(280, 320), kernel=(1, 2)):
+    """Return a bar chart (log scale) of :func:`cnnlib.weight_counts` for an ``image`` of (height, width).
 
     Each bar is labelled with its number; the title gives the output size.
     """
     (height, width), (kh, kw) = image, kernel
-    counts = parameter_counts(height, width, kernel)
+    counts = weight_counts(height, width, kernel)
     out_h, out_w = conv_output_size(height, kh), conv_output_size(width, kw)
     fig, ax = new_figure(6, 2.8)
     names = ["dense matrix", "sparse matrix\n(local windows)", "convolution\n(shared kernel)"]
     colors = [COLORS["skipped"], COLORS["window"], COLORS["output"]]
-    values = list(counts.values())
+    values = [counts[key] for key in ("dense", "sparse", "shared")]
     bars = ax.barh(names, values, color=colors, height=0.6)
     ax.set_xscale("log")
     ax.set_xlim(0.5, 1e13)
@@ -138,7 +113,7 @@ def draw_parameter_counts(image=(280, 320), kernel=(1, 2)):
     ax.tick_params(labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"{height}x{width} image, {kh}x{kw} kernel → {out_h}x{out_w} output", fontsize=10)
-    return _fixed_margins(fig, left=0.26, bottom=0.17, right=0.97, top=0.89)
+    return fixed_margins(fig, left=0.26, bottom=0.17, right=0.97, top=0.89)
 
 
 def draw_edge_detector(image, edges):
@@ -166,9 +141,23 @@ def draw_edge_detector(image, edges):
     return fig
 
 
-def parameter_counts_alt(image=(280, 320), kernel=(1, 2)) -> str:
-    """Return the alt text of one frame of :func:`draw_parameter_counts`."""
-    counts = parameter_counts(*image, kernel)
+def weight_counts_alt(image=(280, 320), kernel=(1, 2)) -> str:
+    """Return the alt text of one frame of :func:`draw_weight_counts`."""
+    counts = weight_counts(*image, kernel)
     return (f"Bar chart on a log scale of the numbers stored for a {image[0]}x{image[1]} image and a "
             f"{kernel[0]}x{kernel[1]} kernel: dense {counts['dense']:,}, sparse {counts['sparse']:,}, "
             f"convolution {counts['shared']:,}.")
+
+
+#: The running example convolved one output at a time: the flipped kernel under the window at position p.
+FLIP_AND_SLIDE = Interactive(
+    draw_flip_and_slide,
+    {"position": Slider("kernel position p", list(range(RUNNING_SIGNAL.size - RUNNING_KERNEL.size + 1)))},
+    alt=flip_and_slide_alt)
+
+#: The numbers one filter stores as a dense, a sparse and a shared layer, for a few images and kernels.
+WEIGHT_COUNTS = Interactive(
+    draw_weight_counts,
+    {"image": Slider("image (height, width)", [(28, 28), (56, 56), (224, 224), (280, 320)], value=(280, 320)),
+     "kernel": Slider("kernel (kh, kw)", [(1, 2), (3, 3), (5, 5)])},
+    alt=weight_counts_alt)
