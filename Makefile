@@ -81,14 +81,14 @@ browser:
 # read the builds' outputs.
 test: $(TEST_STAMP) browser
 	@$(MAKE) --no-print-directory -j2 book student
-	# 1. two at a time: cnnlib's tests and doctests, the editions and nbgrader, and every notebook
-	#    under nbval, run in one kernel as learners re-run it (tests/plugins/rerun.py)
-	PYTHONPATH=tests/plugins $(BIN)/python -m pytest tests cnnlib book --doctest-modules --nbval-lax -p rerun \
-	  -n 2 --dist loadgroup --ignore=tests/test_site.py --ignore=tests/test_live_kernel.py \
-	  --ignore=tests/test_figure_budget.py --durations=5 -q
-	# 2. alone, so that their timings measure the figures and the pages: every interactive
-	#    figure's drawing budget, the built sites and a live kernel in Chromium
-	$(BIN)/python -m pytest tests/test_figure_budget.py tests/test_site.py tests/test_live_kernel.py -q -rP
+	# 1. two at a time: every notebook under nbval, run in one kernel as learners re-run it
+	#    (tests/plugins/rerun.py); cnnlib's tests and doctests; the editions and nbgrader; the
+	#    student site and a live kernel in Chromium
+	PYTHONPATH=tests/plugins $(BIN)/python -m pytest book tests cnnlib --doctest-modules --nbval-lax -p rerun \
+	  -n 2 --dist loadfile -m "not timed" --durations=5 -q
+	# 2. alone, so that the times they measure are the figures' and the page's: every
+	#    interactive figure's drawing budget, and every slider of the full site in Chromium
+	$(BIN)/python -m pytest tests/test_figure_budget.py tests/test_site.py -m timed -q -rP
 
 clean:
 	rm -rf _build

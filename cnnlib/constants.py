@@ -16,7 +16,7 @@ __all__ = ["SOBEL_X", "SOBEL_Y", "RUNNING_SIGNAL", "RUNNING_KERNEL", "WORKED_INP
            "CLASSIC_FILTERS", "sample_photo", "sample_photo_rgb", "zone_plate",
            "shift_scene", "SHIFT_MAP", "photo_edge_map", "photo_feature_map"]
 
-#: Sobel's horizontal-gradient kernel, in correlation form (as conv layers apply it):
+#: Sobel's horizontal-gradient kernel, in correlation form (as conv layers apply it).
 #: ``correlate2d(image, SOBEL_X)`` is positive where the image gets brighter to the right,
 #: so it responds to vertical edges. Image-processing texts often print it flipped,
 #: ``[[1, 0, -1], ...]``, for use as a convolution (Sobel & Feldman 1968).
@@ -24,16 +24,16 @@ SOBEL_X = np.array([[-1.0, 0.0, 1.0],
                     [-2.0, 0.0, 2.0],
                     [-1.0, 0.0, 1.0]])
 
-#: Sobel's vertical-gradient kernel, in correlation form: positive where the image gets
-#: brighter downwards, so it responds to horizontal edges. ``SOBEL_Y == SOBEL_X.T``.
+#: Sobel's vertical-gradient kernel, in correlation form. It is positive where the image
+#: gets brighter downwards, so it responds to horizontal edges; ``SOBEL_Y == SOBEL_X.T``.
 SOBEL_Y = SOBEL_X.T.copy()
 
-#: Chapter 1's running 1-D example: a signal of 8 samples and an asymmetric kernel of 3.
+#: Chapter 1's running 1-D example, a signal of 8 samples and an asymmetric kernel of 3.
 RUNNING_SIGNAL = np.array([1, 3, 0, 2, 4, 1, 0, 2])
 RUNNING_KERNEL = np.array([2, 1, -1])
 
-#: Chapter 2's worked example (no padding, stride 1): its cross-correlation with
-#: :data:`WORKED_KERNEL` is [[12, 12, 17], [10, 17, 19], [9, 6, 14]].
+#: Chapter 2's worked example. Its cross-correlation with ``WORKED_KERNEL`` (no padding,
+#: stride 1) is [[12, 12, 17], [10, 17, 19], [9, 6, 14]].
 WORKED_INPUT = np.array([[3, 3, 2, 1, 0],
                          [0, 0, 1, 3, 1],
                          [3, 1, 2, 2, 3],
@@ -43,9 +43,9 @@ WORKED_KERNEL = np.array([[0, 1, 2],
                           [2, 2, 0],
                           [0, 1, 2]])
 
-#: Chapter 6's bank of classic hand-made 3x3 filters, by name: blurs and the identity (weights
-#: summing to 1 keep the brightness), Sobel's edge detectors and the Laplacian (summing to 0:
-#: flat regions give 0), a sharpener and an emboss.
+#: Chapter 6's bank of classic hand-made 3x3 filters, by name. The blurs and the identity
+#: have weights summing to 1 (they keep the brightness), Sobel's edge detectors and the
+#: Laplacian sum to 0 (flat regions give 0); then a sharpener and an emboss.
 CLASSIC_FILTERS = types.MappingProxyType({
     "identity": np.array([[0.0, 0, 0], [0, 1, 0], [0, 0, 0]]),
     "box blur": np.full((3, 3), 1 / 9),
@@ -145,9 +145,9 @@ def shift_scene(shift: int, height: int = 40, width: int = 48) -> np.ndarray:
     return scene
 
 
-#: Chapter 10's feature map for shifting under pooling windows: 8 rows by 16 columns, three
+#: Chapter 10's feature map for shifting under pooling windows, 8 rows by 16 columns, with three
 #: strokes of strength 0..9 (a vertical one, a diagonal, and one entering from the right).
-#: :func:`cnnlib.pooled_after_shift` reads 12 columns of it, from column ``shift`` on, so that
+#: :func:`cnnlib.pooling.pooled_after_shift` reads 12 columns of it, from column ``shift`` on, so that
 #: shifts up to 4 bring new columns in from the right, as a real shift would.
 SHIFT_MAP = np.array([
     [0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 1, 3, 2, 0, 0, 0],

@@ -35,6 +35,7 @@ __all__ = [
     "accuracy",
     "gradient_check",
     "shift_images",
+    "shift_of_feature_map",
 ]
 
 
@@ -464,3 +465,35 @@ def shift_images(images, dy, dx):
     src_cols, dst_cols = slice(max(0, -dx), w - max(0, dx)), slice(max(0, dx), w - max(0, -dx))
     out[..., dst_rows, dst_cols] = images[..., src_rows, src_cols]
     return out
+
+
+def shift_of_feature_map(before, after, max_shift=3):
+    """Return the shift s (0 to ``max_shift`` columns) for which ``after`` best matches ``before`` moved s columns right.
+
+    How far a feature map moved when its input moved: the mean absolute difference
+    over the columns both maps hold (``after[..., s:]`` against ``before[..., :W - s]``)
+    is smallest at the true move, and the columns that entered or left at the border
+    do not count.
+
+    Parameters
+    ----------
+    before, after : ndarray of shape (..., H, W)
+        The same map before and after its input moved.
+    max_shift : int, default 3
+        The largest move considered, less than W.
+
+    Returns
+    -------
+    int
+        The move in columns; the smallest one on a tie.
+
+    Examples
+    --------
+    >>> a = np.zeros((3, 6)); a[:, 1] = 1
+    >>> shift_of_feature_map(a, shift_images(a, 0, 2))
+    2
+    """
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    width = before.shape[-1]
+    errors = [np.abs(after[..., s:] - before[..., : width - s]).mean() for s in range(max_shift + 1)]
+    return int(np.argmin(errors))

@@ -1,8 +1,10 @@
-"""Convolution operations: padding, 1-D and 2-D correlation/convolution, conv2d, conv_matrix.
+"""Convolution operations: padding, 1-D and 2-D correlation/convolution, conv2d, conv_matrix, subsampling.
 
 Every fast, vectorised function has a plain-loop reference right below it, named
 ``<name>_naive``. The loops follow the textbook definitions one index at a time;
 tests check that both agree, so a learner can read the slow one and trust the fast one.
+The references share no code with the fast functions (they pad with lines of their
+own, and take clean arguments), so that a bug in one cannot hide in the other.
 
 "Convolution layer" in deep learning means cross-correlation (no kernel flip), so
 :func:`conv2d` correlates; :func:`convolve1d` and :func:`convolve2d` flip the kernel.
@@ -565,7 +567,8 @@ def conv_matrix(input_shape, kernel, stride=1, padding=0):
 
 
 # ---------------------------------------------------------------------------
-# Subsampling: what a stride does to an image
+# Subsampling: what a stride does to an image (a slice, and pad2d + correlate2d:
+# no loop of their own, so no naive twin)
 # ---------------------------------------------------------------------------
 
 

@@ -242,13 +242,13 @@ def pooled_after_shift(shift, kernel_size=2, kind="max", stride=None, fmap=None)
     Parameters
     ----------
     shift : int
-        0 to :data:`MAX_SHIFT` columns.
+        0 to 4 columns.
     kernel_size : int
     kind : {"max", "min", "avg"}
     stride : int, optional
         Defaults to ``kernel_size``.
     fmap : ndarray of shape (H, W), optional
-        Defaults to :data:`cnnlib.SHIFT_MAP`.
+        Defaults to :data:`cnnlib.constants.SHIFT_MAP`, chapter 10's map of three strokes.
 
     Returns
     -------

@@ -124,20 +124,10 @@ def receptive_field_region(layers, index):
 
 
 def stack_output_sizes(size, layers):
-    """Return the length of the input and of each layer's output, along one axis.
+    """Return the length of the input and of each layer's output along one axis: ``len(layers) + 1`` ints.
 
-    Parameters
-    ----------
-    size : int
-        Length of the input.
-    layers : sequence of (k, s, p) or (k, s, p, d)
-        As in :func:`receptive_field`.
-
-    Returns
-    -------
-    list of int
-        ``len(layers) + 1`` lengths, the input's first, each from
-        :func:`~cnnlib.conv_output_size`.
+    ``layers`` are (k, s, p) or (k, s, p, d), as in :func:`receptive_field`; each
+    length comes from :func:`~cnnlib.shapes.conv_output_size`.
 
     Examples
     --------
@@ -284,7 +274,7 @@ def effective_receptive_field(kernels):
 
 
 def mass_inside(grad, side):
-    """Return the fraction of sum |grad| that lies in the centred ``side`` x ``side`` square of a 2-D array.
+    """Return the fraction of the sum of abs(grad) that lies in the centred ``side`` x ``side`` square of a 2-D array.
 
     Examples
     --------
@@ -297,7 +287,7 @@ def mass_inside(grad, side):
 
 
 def smallest_square_holding(grad, fraction=0.9):
-    """Return the side of the smallest centred square holding ``fraction`` of sum |grad|.
+    """Return the side of the smallest centred square holding ``fraction`` of the sum of abs(grad).
 
     The sides tried have the parity of the (square) array's, so that the square is centred.
 
@@ -312,7 +302,7 @@ def smallest_square_holding(grad, fraction=0.9):
 
 
 def profile_sigma(grad):
-    """Return the standard deviation, in pixels, of |grad| summed over rows: its width along x.
+    """Return the standard deviation, in pixels, of abs(grad) summed over rows: its width along x.
 
     Examples
     --------

@@ -120,15 +120,15 @@ def _figure_key(draw: Callable, sliders: dict[str, Slider], alt, dpi: int):
     with the same arguments), sliders and alt text give the same frames. A function
     defined in a notebook is never remembered: the learner may have just changed it.
     """
-    function = getattr(draw, "func", draw)
+    function, alt_function = getattr(draw, "func", draw), getattr(alt, "func", alt)
     if not getattr(function, "__module__", "").startswith("cnnlib."):
         return None
-    try:
-        arguments = pickle.dumps((getattr(draw, "args", ()), getattr(draw, "keywords", {}),
-                                  [(name, s.label, list(s.values)) for name, s in sliders.items()], dpi))
+    try:  # a partial's arguments by value: Interactive.bound makes new partials of the same data
+        arguments = pickle.dumps([(getattr(f, "args", ()), getattr(f, "keywords", {})) for f in (draw, alt)]
+                                 + [[(name, s.label, list(s.values)) for name, s in sliders.items()], dpi])
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return function, alt, arguments  # functions by identity: a reloaded module draws afresh
+    return function, alt_function, arguments  # functions by identity: a reloaded module draws afresh
 
 
 def render_frames(draw: Callable, sliders: Mapping[str, Any], alt: str | Callable[..., str],

@@ -20,6 +20,11 @@ from cnnlib.activations import (
     sigmoid_grad,
     softplus,
     tanh_grad,
+    backprop_norms,
+    gradient_table,
+    gradient_through_stack,
+    predicted_gradient_ratio,
+    random_stack,
 )
 
 # The same functions in torch, as an independent implementation (and autograd for derivatives).
@@ -108,3 +113,82 @@ def test_output_is_float64_with_the_input_shape(name):
     x = np.arange(-3, 3).reshape(2, 3)  # ints in, floats out
     assert function(x).shape == derivative(x).shape == (2, 3)
     assert function(x).dtype == derivative(x).dtype == np.float64
+
+
+# --- the gradient through a deep stack (chapter 9) ----------------------------------------------
+
+
+def ratio_by_autograd(name, depth, width, batch, seed):
+    """Independent: the same random stack in torch, its gradients by autograd, layer 1's norm over the top's."""
+    rng = np.random.default_rng(seed)
+    a0 = rng.standard_normal((batch, width))
+    weights = [torch.tensor(rng.standard_normal((width, width)) * np.sqrt(2.0 / width)) for _ in range(depth)]
+    upstream = torch.tensor(np.random.default_rng([seed, 1]).standard_normal((batch, width)))
+    z = [torch.tensor(a0) @ weights[0].T]
+    z[0].requires_grad_()
+    for w in weights[1:]:
+        z.append(TORCH[name](z[-1]) @ w.T)
+        z[-1].retain_grad()
+    (upstream * TORCH[name](z[-1])).sum().backward()
+    return float(z[0].grad.norm() / z[-1].grad.norm())
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_gradient_through_stack_matches_torch_autograd(name):
+    ratios = gradient_through_stack(name, 4, width=6, batch=3, seed=2)
+    assert ratios.shape == (4,) and ratios[-1] == 1.0
+    assert np.isclose(ratios[0], ratio_by_autograd(name, 4, width=6, batch=3, seed=2), rtol=1e-9)
+
+
+def test_random_stack_is_the_forward_pass_with_the_chosen_weight_variance():
+    weights, pre = random_stack("tanh", 3, width=200, batch=5, seed=4, gain=1.0)
+    assert [w.shape for w in weights] == [(200, 200)] * 3 and [z.shape for z in pre] == [(5, 200)] * 3
+    for w, z_below, z in zip(weights[1:], pre, pre[1:]):
+        np.testing.assert_allclose(z, np.tanh(z_below) @ w.T)
+    assert np.isclose(np.var(np.concatenate([w.ravel() for w in weights])), 1 / 200, rtol=0.02)
+
+
+def test_backprop_norms_applies_the_chain_rule_layer_by_layer():
+    # by hand: delta_1 = f'(z_1) * (delta_2 @ W_2) with f' = 0.5 and W_2 = 3 I: [4.5, 6], norm 7.5
+    weights = [np.eye(2), 3 * np.eye(2)]
+    pre = [np.ones((1, 2)), np.ones((1, 2))]
+    norms = backprop_norms(weights, pre, lambda z: np.full_like(z, 0.5), np.array([[3.0, 4.0]]))
+    assert norms.tolist() == [7.5, 5.0]
+
+
+def test_predicted_ratio_is_the_product_of_the_per_layer_gains():
+    _, pre = random_stack("sigmoid", 3, width=50, batch=4, seed=1)
+    slope = lambda z: 1 / (4 * np.cosh(z / 2) ** 2)  # sigmoid' written independently of cnnlib
+    by_hand = np.sqrt(2 * np.mean(slope(pre[0]) ** 2)) * np.sqrt(2 * np.mean(slope(pre[1]) ** 2))
+    assert np.isclose(predicted_gradient_ratio("sigmoid", 3, width=50, batch=4, seed=1), by_hand)
+
+
+def test_gain_rule_predicts_relu_with_xavier_weights():
+    # E[relu'(z)^2] = 1/2 for symmetric z, so each of 29 steps multiplies by sqrt(1 * 1/2)
+    assert np.isclose(predicted_gradient_ratio("relu", 30, gain=1.0), 2 ** -14.5, rtol=0.1)
+    measured = [gradient_through_stack("relu", 30, gain=1.0, seed=s)[0] for s in range(8)]
+    assert np.isclose(np.exp(np.mean(np.log(measured))), 2 ** -14.5, rtol=0.25)
+
+
+def test_sigmoid_vanishes_and_relu_survives_thirty_layers_on_every_draw():
+    for seed in range(8):
+        assert gradient_through_stack("sigmoid", 30, seed=seed)[0] < 1e-12
+        assert 0.3 < gradient_through_stack("relu", 30, seed=seed)[0] < 3
+
+
+def test_gradient_through_stack_returns_a_fresh_array():
+    first = gradient_through_stack("relu", 5)
+    first[:] = 0
+    assert gradient_through_stack("relu", 5)[-1] == 1.0
+
+
+def test_gradient_table_holds_one_row_per_seed_for_every_activation_and_depth():
+    table = gradient_table([3, 5], draws=2)
+    assert set(table) == {(name, depth) for name in ACTIVATIONS for depth in (3, 5)}
+    assert table["relu", 5].shape == (2, 5)
+    assert np.array_equal(table["tanh", 3][1], gradient_through_stack("tanh", 3, seed=1))
+
+
+def test_an_unknown_activation_is_named_in_the_error():
+    with pytest.raises(ValueError, match="relu6"):
+        gradient_through_stack("relu6", 3)

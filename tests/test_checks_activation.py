@@ -5,24 +5,35 @@ from scipy.special import expit
 
 import cnnlib
 from cnnlib import checks
-from cnnlib.figures import activation as fig_act
 
 # The exercises of the chapter, for tests/test_exercise_checks.py.
-# No top-level cnnlib function does the backprop exercise outright: its reference,
-# backprop_norms, lives in cnnlib.figures.activation (refused by the check, and tested
-# below). The closest top-level one is conv2d_backward: a dense layer is a 1x1
-# convolution, so its grad_x is the step delta @ W. The check refuses it too.
 SHORTCUTS = {
-    "ex-activation-backprop": ("check_backprop_norms", "conv2d_backward",
+    "ex-activation-backprop": ("check_backprop_norms", "backprop_norms",
                                "def my_backprop_norms(weights, pre_activations, grad, delta_top):\n"
-                               "    delta = np.asarray(delta_top, float)\n"
-                               "    norms = [np.linalg.norm(delta)]\n"
-                               "    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):\n"
-                               "        x = np.zeros((len(z), w.shape[1], 1, 1))\n"
-                               "        back = {f}(delta[:, :, None, None], x, w[:, :, None, None])[0]\n"
-                               "        delta = grad(z) * back[:, :, 0, 0]\n"
-                               "        norms.append(np.linalg.norm(delta))\n"
-                               "    return np.array(norms[::-1])"),
+                               "    return {f}(weights, pre_activations, grad, delta_top)"),
+}
+FORBIDDEN = {
+    "ex-activation-backprop": [
+        # a dense layer is a 1x1 convolution: conv2d_backward's grad_x is the step delta @ W
+        "def my_backprop_norms(weights, pre_activations, grad, delta_top):\n"
+        "    delta = np.asarray(delta_top, float)\n"
+        "    norms = [np.linalg.norm(delta)]\n"
+        "    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):\n"
+        "        x = np.zeros((len(z), w.shape[1], 1, 1))\n"
+        "        back = cnnlib.conv2d_backward(delta[:, :, None, None], x, w[:, :, None, None])[0]\n"
+        "        delta = grad(z) * back[:, :, 0, 0]\n"
+        "        norms.append(np.linalg.norm(delta))\n"
+        "    return np.array(norms[::-1])",
+        # the measurement that calls the reference inside
+        "def my_backprop_norms(weights, pre_activations, grad, delta_top):\n"
+        "    cnnlib.gradient_through_stack('relu', 3)\n"
+        "    delta = np.asarray(delta_top, float)\n"
+        "    norms = [np.linalg.norm(delta)]\n"
+        "    for w, z in zip(weights[:0:-1], pre_activations[-2::-1]):\n"
+        "        delta = grad(z) * (delta @ w)\n"
+        "        norms.append(np.linalg.norm(delta))\n"
+        "    return np.array(norms[::-1])",
+    ],
 }
 REAL_ANSWERS = {
     "ex-activation-derivatives": ("check_derivatives_by_hand", [0.25, 1.0, 1.0, 0.0, 0.1]),  # 1/2 * 1/2; 1 - 0; ...
@@ -78,7 +89,7 @@ def test_xavier_prediction_fails_on_a_miscount_of_the_steps_and_on_he_thinking()
 
 def test_xavier_prediction_is_close_to_the_measured_stacks():
     # the rule's value and the geometric mean of the chapter's eight stacks agree to 25%
-    measured = [fig_act.gradient_through_stack("relu", 30, gain=1, seed=s)[0] for s in range(8)]
+    measured = [cnnlib.gradient_through_stack("relu", 30, gain=1, seed=s)[0] for s in range(8)]
     assert checks.check_xavier_prediction(np.exp(np.mean(np.log(measured)))).passed
 
 
@@ -118,7 +129,7 @@ def transposes_the_weights(weights, pre_activations, grad, delta_top):
 
 
 def calls_the_reference(weights, pre_activations, grad, delta_top):
-    return cnnlib.figures.activation.backprop_norms(weights, pre_activations, grad, delta_top)
+    return cnnlib.backprop_norms(weights, pre_activations, grad, delta_top)
 
 
 def test_backprop_passes_an_independent_solution():
@@ -137,18 +148,19 @@ def test_backprop_catches_transposed_weights_by_value_and_by_shape():
 def test_backprop_may_not_call_the_reference():
     result = checks.check_backprop_norms(calls_the_reference)
     assert result.status == "failed"
-    assert "your function calls cnnlib.figures.activation.backprop_norms" in str(result)
+    assert "your function calls cnnlib.backprop_norms" in str(result)
     # the reference is restored afterwards
-    assert fig_act.backprop_norms([np.eye(1)], [np.ones((1, 1))], expit, np.ones((1, 1))).tolist() == [1.0]
+    assert cnnlib.backprop_norms([np.eye(1)], [np.ones((1, 1))], expit, np.ones((1, 1))).tolist() == [1.0]
 
 
 def test_backprop_may_not_reach_the_reference_through_gradient_through_stack():
-    def through_the_figure_helper(weights, pre_activations, grad, delta_top):
-        fig_act.gradient_through_stack("relu", 3)  # calls backprop_norms inside
+    def through_the_measurement(weights, pre_activations, grad, delta_top):
+        cnnlib.gradient_through_stack("relu", 3)  # calls backprop_norms inside, the first time
         return norms_by_finite_differences(weights, pre_activations, grad, delta_top)
 
-    result = checks.check_backprop_norms(through_the_figure_helper)
-    assert result.status == "failed" and "calls cnnlib.figures.activation.backprop_norms" in str(result)
+    cnnlib.gradient_through_stack("relu", 3)  # and then returns its cached result
+    result = checks.check_backprop_norms(through_the_measurement)
+    assert result.status == "failed" and "calls cnnlib.gradient_through_stack" in str(result)
 
 
 def test_backprop_may_not_call_conv2d_backward_naive_either():

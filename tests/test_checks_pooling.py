@@ -114,7 +114,7 @@ def test_by_hand_not_attempted():
 # --- prediction: shifts 0..4 after which a 3x3, stride-2 max pool only moves: multiples of the stride --
 
 def test_shift_exercise_is_a_3x3_pool_at_stride_2():
-    assert checks.SHIFT_EXERCISE_POOL == {"size": 3, "stride": 2, "kind": "max"}
+    assert checks.SHIFT_EXERCISE_POOL == {"kernel_size": 3, "stride": 2, "kind": "max"}
 
 
 def test_shift_prediction_passes_multiples_of_the_stride_in_any_order_and_form():

@@ -13,15 +13,9 @@ from cnnlib import checks
 SHORTCUTS = {
     "ex-why-convolve1d": ("check_my_convolve1d", "convolve1d",
                           "def my_convolve1d(x, w):\n    return {f}(x, w)"),
-    # No top-level cnnlib function counts all three (the chapter's counter is
-    # cnnlib.figures.why.parameter_counts, refused too: see FORBIDDEN). The closest is the
-    # count of a convolution layer, the shared count, which also gives the window of the
-    # sparse one.
-    "ex-why-weight-counts": ("check_my_weight_counts", "conv2d_params",
+    "ex-why-weight-counts": ("check_my_weight_counts", "weight_counts",
                              "def my_weight_counts(height, width, kh, kw):\n"
-                             "    outputs = (height - kh + 1) * (width - kw + 1)\n"
-                             "    shared = {f}(1, 1, (kh, kw), bias=False)\n"
-                             "    return (height * width * outputs, outputs * shared, shared)"),
+                             "    return tuple({f}(height, width, (kh, kw)).values())"),
 }
 FORBIDDEN = {
     "ex-why-convolve1d": [
@@ -37,9 +31,11 @@ FORBIDDEN = {
         "def my_convolve1d(x, w):\n    return cnnlib.correlate1d(x, np.asarray(w)[::-1])",
     ],
     "ex-why-weight-counts": [
-        "import cnnlib.figures.why\n"
+        # the count of a convolution layer is the shared count, and gives the sparse one
         "def my_weight_counts(height, width, kh, kw):\n"
-        "    return tuple(cnnlib.figures.why.parameter_counts(height, width, (kh, kw)).values())",
+        "    outputs = (height - kh + 1) * (width - kw + 1)\n"
+        "    shared = cnnlib.conv2d_params(1, 1, (kh, kw), bias=False)\n"
+        "    return (height * width * outputs, outputs * shared, shared)",
         # (the counts read off cnnlib.conv_matrix are refused too, but would need 64 GB unrefused:
         # test_a_weight_counter_may_not_count_with_cnnlib below)
     ],
@@ -253,13 +249,13 @@ def test_weight_counts_returning_a_dict_asks_for_the_tuple():
     assert "expected a tuple (dense, sparse, shared), got {'dense'" in _text(checks.check_my_weight_counts(as_dict))
 
 
-def test_weight_counts_that_calls_the_chapter_counter_is_told_to_write_it():
-    import cnnlib.figures
+def test_weight_counts_that_calls_cnnlib_weight_counts_is_told_to_write_it():
+    import cnnlib
 
     def borrowed(height, width, kh, kw):  # as a notebook would call it
-        return tuple(cnnlib.figures.why.parameter_counts(height, width, (kh, kw)).values())
+        return tuple(cnnlib.weight_counts(height, width, (kh, kw)).values())
     result = checks.check_my_weight_counts(borrowed)
-    assert not result.passed and "calls cnnlib.figures.why.parameter_counts" in _text(result)
+    assert not result.passed and "calls cnnlib.weight_counts" in _text(result)
 
 
 @pytest.mark.parametrize("call", ["conv2d_params", "conv_matrix"])

@@ -7,12 +7,11 @@ import pytest
 from matplotlib.figure import Figure
 from scipy.special import erf, expit
 
+import cnnlib
 from cnnlib.figures import activation as fig_act
-from cnnlib.widgets import Slider
+from cnnlib.figures import COLORS
 
 NAMES = ["relu", "leaky_relu", "sigmoid", "tanh", "elu", "gelu", "softplus"]
-PICKER = {"name": Slider("activation", NAMES), "x_range": Slider("input range ±", [2, 5, 10], value=5)}
-DEPTH = {"name": Slider("activation", NAMES, value="sigmoid"), "depth": Slider("layers", [5, 15, 30], value=15)}
 
 # Independent formulas (scipy and numpy, not cnnlib): name -> (f, f').
 ORACLE = {
@@ -75,83 +74,6 @@ def test_unknown_activation_is_rejected_with_the_names():
         fig_act.draw_activation("relu6")
 
 
-def stack_by_hand(name, depth, width, batch, seed, eps=1e-6):
-    """Independent oracle: the same random stack, its layer-1 gradient by central finite differences."""
-    f, grad = ORACLE[name]
-    rng = np.random.default_rng(seed)
-    a0 = rng.standard_normal((batch, width))
-    weights = [rng.standard_normal((width, width)) * np.sqrt(2.0 / width) for _ in range(depth)]
-    g = np.random.default_rng([seed, 1]).standard_normal((batch, width))  # the gradient at the top
-
-    def loss_from_z1(z1):
-        a = f(z1)
-        for w in weights[1:]:
-            a = f(a @ w.T)
-        return np.sum(g * a)
-
-    z1 = a0 @ weights[0].T
-    numerical = np.zeros_like(z1)
-    for index in np.ndindex(z1.shape):
-        step = np.zeros_like(z1)
-        step[index] = eps
-        numerical[index] = (loss_from_z1(z1 + step) - loss_from_z1(z1 - step)) / (2 * eps)
-    z = z1
-    for w in weights[1:]:
-        z = f(z) @ w.T
-    top = grad(z) * g
-    return np.linalg.norm(numerical) / np.linalg.norm(top)
-
-
-@pytest.mark.parametrize("name", ["relu", "sigmoid", "tanh", "gelu"])
-def test_gradient_through_stack_matches_finite_differences(name):
-    ratios = fig_act.gradient_through_stack(name, 4, width=6, batch=3, seed=2)
-    assert ratios.shape == (4,) and ratios[-1] == 1.0
-    assert np.isclose(ratios[0], stack_by_hand(name, 4, width=6, batch=3, seed=2), rtol=1e-5)
-
-
-def test_random_stack_is_the_forward_pass_with_the_chosen_weight_variance():
-    weights, pre = fig_act.random_stack("tanh", 3, width=200, batch=5, seed=4, gain=1.0)
-    assert [w.shape for w in weights] == [(200, 200)] * 3 and [z.shape for z in pre] == [(5, 200)] * 3
-    for w, z_below, z in zip(weights[1:], pre, pre[1:]):
-        np.testing.assert_allclose(z, np.tanh(z_below) @ w.T)
-    assert np.isclose(np.var(np.concatenate([w.ravel() for w in weights])), 1 / 200, rtol=0.02)
-
-
-def test_backprop_norms_applies_the_chain_rule_layer_by_layer():
-    # by hand: delta_1 = f'(z_1) * (delta_2 @ W_2) with f' = 0.5 and W_2 = 3 I: [4.5, 6], norm 7.5
-    weights = [np.eye(2), 3 * np.eye(2)]
-    pre = [np.ones((1, 2)), np.ones((1, 2))]
-    norms = fig_act.backprop_norms(weights, pre, lambda z: np.full_like(z, 0.5), np.array([[3.0, 4.0]]))
-    assert norms.tolist() == [7.5, 5.0]
-
-
-def test_predicted_ratio_is_the_product_of_the_per_layer_gains():
-    weights, pre = fig_act.random_stack("sigmoid", 3, width=50, batch=4, seed=1)
-    slope = lambda z: expit(z) * expit(-z)  # independent of cnnlib
-    by_hand = np.sqrt(2 * np.mean(slope(pre[0]) ** 2)) * np.sqrt(2 * np.mean(slope(pre[1]) ** 2))
-    assert np.isclose(fig_act.predicted_gradient_ratio("sigmoid", 3, width=50, batch=4, seed=1), by_hand)
-
-
-def test_gain_rule_predicts_relu_with_xavier_weights():
-    # E[relu'(z)^2] = 1/2 for symmetric z, so each of 29 steps multiplies by sqrt(1 * 1/2)
-    predicted = fig_act.predicted_gradient_ratio("relu", 30, gain=1.0)
-    assert np.isclose(predicted, 2 ** -14.5, rtol=0.1)
-    measured = [fig_act.gradient_through_stack("relu", 30, gain=1.0, seed=s)[0] for s in range(8)]
-    assert np.isclose(np.exp(np.mean(np.log(measured))), 2 ** -14.5, rtol=0.25)
-
-
-def test_sigmoid_vanishes_and_relu_survives_thirty_layers_on_every_draw():
-    for seed in range(fig_act.DRAWS):
-        assert fig_act.gradient_through_stack("sigmoid", 30, seed=seed)[0] < 1e-12
-        assert 0.3 < fig_act.gradient_through_stack("relu", 30, seed=seed)[0] < 3
-
-
-def test_gradient_through_stack_returns_a_fresh_array():
-    first = fig_act.gradient_through_stack("relu", 5)
-    first[:] = 0
-    assert fig_act.gradient_through_stack("relu", 5)[-1] == 1.0
-
-
 @pytest.mark.parametrize("name, depth", [("sigmoid", 5), ("relu", 15), ("tanh", 30)])
 def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name, depth):
     fig = fig_act.draw_gradient_depth(name, depth)
@@ -159,16 +81,16 @@ def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name,
     (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
     x, y = finite(mean_line)
     assert x.tolist() == list(range(1, depth + 1))
-    ratios = np.array([fig_act.gradient_through_stack(name, depth, seed=s)[0] for s in range(fig_act.DRAWS)])
+    ratios = np.array([cnnlib.gradient_through_stack(name, depth, seed=s)[0] for s in range(8)])
     assert np.isclose(10 ** y[0], np.exp(np.log(ratios).mean()))  # the geometric mean
     grey = [line for line in ax.lines if line.get_color() == "#C8C8C8"]
     assert len(grey) == 6
-    (thin,) = [line for line in ax.lines if line.get_linewidth() < 1 and line.get_color() == fig_act.COLORS["output"]]
-    assert np.isfinite(thin.get_ydata()).sum() == fig_act.DRAWS * depth  # one line per draw
+    (thin,) = [line for line in ax.lines if line.get_linewidth() < 1 and line.get_color() == COLORS["output"]]
+    assert np.isfinite(thin.get_ydata()).sum() == 8 * depth  # one line per draw
     assert ax.get_xlim()[0] > ax.get_xlim()[1]  # drawn from the top layer down to layer 1
     assert "top (left) down to layer 1 (right)" in ax.get_xlabel()
     title = ax.get_title(loc="left")
-    assert f"{depth} layers" in title and f"{fig_act.DRAWS} random stacks" in title
+    assert f"{depth} layers" in title and "8 random stacks" in title
     low, high = (float(v) for v in re.search(r"layer 1 gets ([0-9.e+-]+) to ([0-9.e+-]+) x", title).groups())
     assert np.isclose(low, ratios.min(), rtol=0.06) and np.isclose(high, ratios.max(), rtol=0.06)
     labels = sorted(t.get_text() for t in ax.texts if t.get_position()[0] == 0.3)
@@ -176,17 +98,40 @@ def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name,
 
 
 def test_the_depth_figure_draws_from_a_given_table():
-    table = fig_act.gradient_table([5])
-    assert set(table) == {(name, 5) for name in fig_act.ACTIVATIONS}
-    assert table["relu", 5].shape == (fig_act.DRAWS, 5)
-    assert np.array_equal(table["relu", 5][2], fig_act.gradient_through_stack("relu", 5, seed=2))
-    table["sigmoid", 5] = np.full((fig_act.DRAWS, 5), 1e-3)  # a table of one's own is what is drawn
+    table = cnnlib.gradient_table([5], draws=3)
+    table["sigmoid", 5] = np.full((3, 5), 1e-3)  # a table of one's own is what is drawn
     ax = fig_act.draw_gradient_depth("sigmoid", 5, table=table).axes[0]
     (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
     assert np.allclose(finite(mean_line)[1], -3)
+    assert "3 random stacks" in ax.get_title(loc="left")
 
 
 def test_labels_of_the_depth_figure_do_not_overlap():
     ax = fig_act.draw_gradient_depth("relu", 30).axes[0]
     ys = sorted(t.get_position()[1] for t in ax.texts if t.get_position()[0] == 0.3)
     assert np.all(np.diff(ys) >= 1.15 - 1e-9) and ys[-1] <= 1.2
+
+
+def test_every_frame_of_the_activation_figure_names_its_activation_and_its_saturated_share():
+    for setting in fig_act.ACTIVATION_AND_DERIVATIVE.settings():
+        name, x_range = setting["name"], setting["x_range"]
+        fig = fig_act.draw_activation(**setting)
+        assert fig.axes[0].get_title().startswith(fig_act.LABELS[name])
+        share = np.mean(ORACLE[name][1](np.linspace(-x_range, x_range, 401)) < 0.1)
+        assert f"saturated on {share:.0%} of [-{x_range}, {x_range}]" in fig._suptitle.get_text()
+        alt = fig_act.describe_activation(**setting)
+        assert alt.startswith(fig_act.LABELS[name] + " (left)") and f"from -{x_range} to {x_range}" in alt
+
+
+def test_every_frame_of_the_bound_depth_figure_draws_the_bound_table():
+    table = cnnlib.gradient_table([5, 15, 30], draws=2)
+    spec = fig_act.GRADIENT_DEPTH.bound(table=table)
+    assert spec.sliders is fig_act.GRADIENT_DEPTH.sliders
+    for setting in spec.settings():
+        name, depth = setting["name"], setting["depth"]
+        ax = spec.draw(**setting).axes[0]
+        (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
+        expected = np.log10(table[name, depth]).mean(axis=0)  # the log of the geometric mean
+        np.testing.assert_allclose(finite(mean_line)[1], expected)
+        assert "2 random stacks" in ax.get_title(loc="left")
+        assert f"for {fig_act.LABELS[name]} (2 random stacks" in spec.alt(**setting)

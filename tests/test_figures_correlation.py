@@ -7,7 +7,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cnnlib import sample_photo
+from cnnlib import SOBEL_X, WORKED_INPUT, WORKED_KERNEL, sample_photo
 from cnnlib.figures import COLORS, correlation
 
 # The worked example's cross-correlation, as published (CURRICULUM, chapter 2).
@@ -40,8 +40,8 @@ def _title(ax, name):
     return text
 
 
-def test_worked_example_constants_are_the_curriculum_ones():
-    assert np.array_equal(scipy.signal.correlate2d(correlation.WORKED_INPUT, correlation.WORKED_KERNEL, mode="valid"),
+def test_the_worked_example_drawn_is_the_curriculum_one():
+    assert np.array_equal(scipy.signal.correlate2d(WORKED_INPUT, WORKED_KERNEL, mode="valid"),
                           HAND_CORRELATION)
 
 
@@ -51,19 +51,6 @@ def test_sliding_kernel_title_gives_the_published_correlation(position):
     title = _title(fig.axes[0], "cross-correlation")
     assert isinstance(fig, Figure)
     assert title.endswith(f"S({position[0]},{position[1]}) = {HAND_CORRELATION[position]}")
-
-
-@pytest.mark.parametrize("position", [(0, 0), (1, 1), (2, 2)])
-def test_sliding_kernel_title_gives_scipys_convolution(position):
-    expected = scipy.signal.convolve2d(correlation.WORKED_INPUT, correlation.WORKED_KERNEL, mode="valid")[position]
-    title = _title(correlation.draw_sliding_kernel(position, "convolve").axes[0], "convolution")
-    assert title.endswith(f"(I∗K)({position[0]},{position[1]}) = {expected}")
-
-
-@pytest.mark.parametrize("position", [(0, 0), (1, 2), (2, 2)])
-def test_sliding_kernel_outlines_a_3x3_window_at_the_position(position):
-    window = _window(correlation.draw_sliding_kernel(position).axes[0])
-    assert (window.get_y(), window.get_x(), window.get_height(), window.get_width()) == (*position, 3, 3)
 
 
 @pytest.mark.parametrize("operation, expected_top_left_weight", [("correlate", 0), ("convolve", 2)])
@@ -92,7 +79,7 @@ def test_sliding_kernel_draws_the_kernel_as_it_is_laid_on_the_window(operation):
     ax = correlation.draw_sliding_kernel((0, 0), operation).axes[0]
     kernel_cells = _cells(ax, -5.3, -0.1)   # column 0: the row labels; 1 to 3: the kernel
     values = [[kernel_cells[r, c] for c in range(1, 4)] for r in range(3)]
-    rotated = np.rot90(correlation.WORKED_KERNEL, 2) if operation == "convolve" else correlation.WORKED_KERNEL
+    rotated = np.rot90(WORKED_KERNEL, 2) if operation == "convolve" else WORKED_KERNEL
     assert values == rotated.astype(str).tolist()
     order = ["2", "1", "0"] if operation == "convolve" else ["0", "1", "2"]
     assert [kernel_cells[r, 0] for r in range(3)] == [f"m={m}" for m in order]
@@ -121,11 +108,29 @@ def test_kernels_are_all_asymmetric():
         assert not np.array_equal(kernel, np.flip(kernel)), name
 
 
-@pytest.mark.parametrize("name", list(correlation.KERNELS))
-def test_filter_photo_matches_scipy_both_ways(name):
-    photo, kernel = sample_photo(128), correlation.KERNELS[name]
-    assert np.allclose(correlation.filter_photo(name, "correlate"), scipy.signal.correlate2d(photo, kernel, mode="valid"))
-    assert np.allclose(correlation.filter_photo(name, "convolve"), scipy.signal.convolve2d(photo, kernel, mode="valid"))
+def test_the_sobel_kernels_are_the_course_ones_in_correlation_form():
+    assert correlation.KERNELS["Sobel x"].tolist() == [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+    assert np.array_equal(correlation.KERNELS["Sobel x"], SOBEL_X)
+    assert np.array_equal(correlation.KERNELS["Sobel y"], SOBEL_X.T)
+
+
+@pytest.mark.parametrize("setting", correlation.FILTERED_PHOTO.settings())
+def test_every_filtered_photo_frame_shows_scipys_result(setting):
+    name, operation = setting["kernel_name"], setting["operation"]
+    shown = correlation.FILTERED_PHOTO.draw(**setting).axes[2].images[0].get_array()
+    expected = getattr(scipy.signal, f"{operation}2d")(sample_photo(128), correlation.KERNELS[name], mode="valid")
+    assert np.allclose(shown, expected)
+
+
+@pytest.mark.parametrize("setting", correlation.SLIDING_KERNEL.settings())
+def test_every_sliding_kernel_frame_outlines_its_window_and_gives_scipys_value(setting):
+    (i, j), operation = setting["position"], setting["operation"]
+    ax = correlation.SLIDING_KERNEL.draw(**setting).axes[0]
+    window = _window(ax)
+    assert (window.get_y(), window.get_x(), window.get_height(), window.get_width()) == (i, j, 3, 3)
+    expected = getattr(scipy.signal, f"{operation}2d")(WORKED_INPUT, WORKED_KERNEL, mode="valid")[i, j]
+    name = "cross-correlation" if operation == "correlate" else "convolution"
+    assert _title(ax, name).endswith(f"({i},{j}) = {expected}")
 
 
 @pytest.mark.parametrize("operation", ["correlate", "convolve"])

@@ -6,36 +6,9 @@ import pytest
 from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
 from cnnlib.figures import pooling as fig_pool
-from cnnlib import sample_photo
-from cnnlib.widgets import Slider, render_frames
-
-# The sliders of the chapter's two interactive figures.
-POOL = {"kind": Slider("pooling", ["max", "avg", "min"]), "size": Slider("window k", [2, 3]),
-        "stride": Slider("stride s", [1, 2, 3], value=2)}
-SHIFT = {"shift": Slider("shift (pixels)", [0, 1, 2, 3, 4]), "size": Slider("window k", [2, 4]),
-         "kind": Slider("pooling", ["max", "avg"])}
-SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
-
-
-def edges_by_scipy(width=64):
-    """Independent: ReLU of scipy's correlation with Sobel x of the photo padded by reflection."""
-    return np.maximum(scipy_correlate2d(np.pad(sample_photo(width), 1, mode="reflect"), SOBEL_X, mode="valid"), 0)
-
-
-def test_edge_map_is_the_relu_of_the_sobel_response_with_a_reflected_border():
-    assert np.allclose(fig_pool.edge_map(64), edges_by_scipy(64))
-
-
-def test_edge_map_has_no_artificial_edge_at_the_border():
-    # Zero padding makes the last column a step from the photo to black: an edge that is not there.
-    edges = fig_pool.edge_map(128)
-    inside = edges[:, 1:-1].mean()
-    assert edges[:, -1].mean() < 3 * inside and edges[:, 0].mean() < 3 * inside
-    zero_padded = np.maximum(scipy_correlate2d(sample_photo(128), SOBEL_X, mode="same"), 0)
-    assert zero_padded[:, -1].mean() > 5 * inside  # the artefact the reflection removes
 
 
 def pool_by_loops(x, k, s, reduce):
@@ -45,14 +18,6 @@ def pool_by_loops(x, k, s, reduce):
 
 
 REDUCE = {"max": np.max, "avg": np.mean, "min": np.min}
-
-
-def test_feature_map_is_the_rounded_scaled_photo_edge_crop():
-    crop = edges_by_scipy()[67:73, 52:58]
-    expected = np.round(crop / crop.max() * 9)
-    fmap = fig_pool.photo_feature_map()
-    assert fmap.shape == (6, 6) and fmap.max() == 9
-    assert np.array_equal(fmap, expected)
 
 
 def grid_values(ax):
@@ -88,7 +53,7 @@ def test_pooling_figure_draws_the_pooled_grid_and_the_formula(kind, k, s):
     fig = fig_pool.draw_pooling(kind, k, s)
     assert isinstance(fig, Figure)
     ax_in, ax_out = fig.axes
-    x = fig_pool.photo_feature_map()
+    x = cnnlib.photo_feature_map()
     expected = pool_by_loops(x, k, s, REDUCE[kind])
     o = (6 - k) // s + 1
     assert expected.shape == (o, o)
@@ -125,55 +90,7 @@ def test_unknown_pooling_is_rejected():
         fig_pool.draw_pooling("median", 2, 2)
 
 
-SHIFT_MAP = fig_pool.SHIFT_MAP
-
-
-def fractions_by_hand(shift, k, kind, stride=None, fmap=SHIFT_MAP):
-    """Independent: 4 columns fewer than the map, moved, pooled by loops, non-empty windows compared."""
-    s = k if stride is None else stride
-    width = fmap.shape[1] - 4
-    before = pool_by_loops(fmap, k, s, REDUCE[kind])
-    after = pool_by_loops(fmap[:, shift:shift + width], k, s, REDUCE[kind])
-    n = after.shape[1]
-    out = []
-    for cells in (0, shift // s):
-        reference = before[:, cells:cells + n]
-        counted = ~(np.isclose(after, 0) & np.isclose(reference, 0))  # rounding leaves some 1e-17s
-        out.append(np.mean(np.isclose(after, reference)[counted]))
-    return tuple(out)
-
-
-def test_the_shift_map_is_integers_0_to_9_with_strokes_that_enter_from_the_right():
-    assert SHIFT_MAP.shape == (8, 16) and set(np.unique(SHIFT_MAP)) <= set(range(10))
-    assert SHIFT_MAP[:, 12:].any() and SHIFT_MAP.max() == 9
-
-
-@pytest.mark.parametrize("shift, k, kind, stride", [(0, 2, "max", None), (1, 2, "max", None), (1, 2, "avg", None),
-                                                    (2, 2, "max", None), (3, 2, "max", None), (1, 4, "max", None),
-                                                    (4, 4, "avg", None), (3, 3, "max", 2), (2, 3, "max", 2)])
-def test_shift_fractions_match_an_independent_computation(shift, k, kind, stride):
-    assert np.allclose(fig_pool.shift_fractions(shift, k, kind, stride), fractions_by_hand(shift, k, kind, stride))
-
-
-def test_shift_fractions_on_the_photos_edge_map():
-    edges = edges_by_scipy(64)
-    assert np.allclose(fig_pool.shift_fractions(1, 2, "max", fmap=edges), fractions_by_hand(1, 2, "max", fmap=edges))
-
-
-def test_shifts_by_the_stride_move_the_output_and_others_do_not():
-    assert fig_pool.shift_fractions(0) == (1.0, 1.0)
-    for k in (2, 4):
-        assert fig_pool.shift_fractions(k, k, "max")[1] == 1.0
-    for shift in (1, 3):
-        assert fig_pool.shift_fractions(shift, 2, "max")[1] < 1.0
-        assert fig_pool.shift_fractions(shift, 3, "max", stride=2)[1] < 1.0  # the stride decides, not the window
-    assert fig_pool.shift_fractions(2, 3, "max", stride=2)[1] == 1.0
-    assert fig_pool.shift_fractions(3, 4, "max")[1] < 1.0
-
-
-def test_a_shift_beyond_the_map_is_refused():
-    with pytest.raises(ValueError, match="between 0 and 4"):
-        fig_pool.pooled_after_shift(5)
+SHIFT_MAP = cnnlib.SHIFT_MAP
 
 
 def status_of(fig, k, n_cols):
@@ -189,7 +106,7 @@ def test_shift_figure_colours_agree_with_the_title_and_the_fractions(shift, k, k
     fig = fig_pool.draw_pool_shift(shift, k, kind)
     n = 12 // k
     status = status_of(fig, k, n)
-    _, moved = fractions_by_hand(shift, k, kind)
+    _, moved = cnnlib.shift_fractions(shift, k, kind)
     blue, orange = (status == 0).sum(), (status == 1).sum()
     assert blue / (blue + orange) == pytest.approx(moved)  # blue: as before, moved shift // k cells
     title = fig._suptitle.get_text()
@@ -214,7 +131,7 @@ def test_shift_figure_writes_the_moved_input_and_both_outputs():
     fig = fig_pool.draw_pool_shift(1, 2, "max")
     (ax,) = fig.axes
     labels = written(ax)
-    before, after = fig_pool.pooled_after_shift(1, 2, "max")
+    before, after = cnnlib.pooled_after_shift(1, 2, "max")
     # Four panels: the input, moved input (zeros blank), the pooled outputs at the windows' scale.
     moved_top = 1.4 + 8 + 1.4
     moved = written_grid(ax, (8, 12), origin=(moved_top, 0))
@@ -243,7 +160,25 @@ def test_pooling_alt_text_names_the_unread_rows():
     assert fig_pool.describe_pooling("avg", 3, 1).startswith("Average pooling of a 6x6 feature map")
 
 
-@pytest.mark.parametrize("draw, sliders", [(fig_pool.draw_pooling, POOL), (fig_pool.draw_pool_shift, SHIFT)])
-def test_the_chapters_interactive_figures_fit_the_frame_bound(draw, sliders):
-    frames = render_frames(draw, sliders, alt="frame")
-    assert len(frames) in (18, 20) and all(png.startswith(b"\x89PNG") for _, png, _ in frames)
+def test_every_frame_of_the_pooling_figure_states_its_output_size_and_unread_rows():
+    for setting in fig_pool.POOLING_WINDOWS.settings():
+        k, s = setting["size"], setting["stride"]
+        o = (6 - k) // s + 1
+        fig = fig_pool.draw_pooling(**setting)
+        assert f"o = floor((6 - {k})/{s}) + 1 = {o}" in fig._suptitle.get_text()
+        unread = sorted(set(range(6)) - {r for top in range(0, 6 - k + 1, s) for r in range(top, top + k)})
+        alt = fig_pool.describe_pooling(**setting)
+        assert f"a {o}x{o} output" in alt and (f"rows and columns {unread} are never read" in alt) == bool(unread)
+
+
+def test_every_frame_of_the_shift_figure_counts_what_its_colours_show():
+    for setting in fig_pool.POOL_SHIFT.settings():
+        shift, k = setting["shift"], setting["size"]
+        fig = fig_pool.draw_pool_shift(**setting)
+        status = status_of(fig, k, 12 // k)
+        blue, orange = int((status == 0).sum()), int((status == 1).sum())
+        share = "all" if orange == 0 else f"{blue} of"
+        title = fig._suptitle.get_text()
+        assert title.startswith("no move yet") if shift == 0 else f"{share} {blue + orange} non-empty" in title
+        assert fig_pool.describe_pool_shift(**setting).endswith(
+            f"; {orange} changed (orange)." if orange else ".")

@@ -1,4 +1,9 @@
-"""Chapter 11 figures, drawn without widgets: what they show follows their inputs and parameters."""
+"""Chapter 11 figures, drawn without widgets: what they show follows their inputs and parameters.
+
+The interactive figures are the chapter's own specs (``small_cnn.TRAINING_PROGRESS``,
+``small_cnn.SHIFTED_DIGIT``), bound to data of the notebook's shapes by :func:`example_data`,
+which the figure-budget test uses too.
+"""
 
 import numpy as np
 import pytest
@@ -9,31 +14,50 @@ from matplotlib.patches import Rectangle
 
 from cnnlib.figures import COLORS, small_cnn
 from cnnlib.layers import Activation, Conv2d, Dense, Flatten, MaxPool2d, Sequential
-from cnnlib.widgets import Slider, render_frames
 
-N_EPOCHS = 12
+N_EPOCHS = 12  # the chapter trains for 12 epochs
 N_FILTERS = 8
 
 
 def _models(seed=0):
+    """The chapter's two networks, with their real shapes and random weights."""
     rng = np.random.default_rng(seed)
     cnn = Sequential(Conv2d(1, N_FILTERS, 3, padding=1, rng=rng), Activation("relu"), MaxPool2d(2), Flatten(),
-                     Dense(N_FILTERS * 16, 10, rng=rng))
-    mlp = Sequential(Flatten(), Dense(64, 16, rng=rng), Activation("relu"), Dense(16, 10, rng=rng))
+                     Dense(N_FILTERS * 16, 10, rng=rng, init="glorot"))
+    mlp = Sequential(Flatten(), Dense(64, 64, rng=rng), Activation("relu"), Dense(64, 10, rng=rng, init="glorot"))
     return cnn, mlp
 
 
 def _history(seed=0):
-    """A made-up training history: falling losses, rising accuracies, filters that grow."""
+    """A made-up training history of the chapter's length: falling losses, rising accuracies, filters that grow."""
     rng = np.random.default_rng(seed)
     base = rng.normal(size=(N_FILTERS, 1, 3, 3))
-    return {"loss": list(np.linspace(2.3, 0.1, N_EPOCHS + 1)),
+    return {"loss": list(np.linspace(2.64, 0.1, N_EPOCHS + 1)),
             "test_accuracy": list(np.linspace(0.1, 0.97, N_EPOCHS + 1)),
             "snapshots": [base * (1 + e / 4) for e in range(N_EPOCHS + 1)]}
 
 
-def _digits(n=3, seed=1):
-    return np.random.default_rng(seed).uniform(size=(n, 1, 8, 8)), np.array([3, 1, 4][:n])
+def _digits(labels=(3, 1, 4), seed=1):
+    """Random 8x8 "digits" (N, 1, 8, 8) with the given labels."""
+    return np.random.default_rng(seed).uniform(size=(len(labels), 1, 8, 8)), np.array(labels)
+
+
+def example_data(spec_name):
+    """Return the keyword data the interactive figure ``spec_name`` needs, small and quick to make.
+
+    ``spec_name`` is ``"small_cnn.TRAINING_PROGRESS"`` or ``"small_cnn.SHIFTED_DIGIT"`` (the
+    module prefix may be left out). The data have the notebook's shapes: a history of 12 epochs
+    with eight 3x3 filters, the two networks with random weights, and two digits labelled 6 and 3,
+    the classes the figure's slider offers.
+    """
+    name = spec_name.split(".")[-1]
+    if name == "TRAINING_PROGRESS":
+        return {"history": _history()}
+    if name == "SHIFTED_DIGIT":
+        images, labels = _digits(small_cnn.SHIFTED_DIGIT.sliders["digit"].values)
+        cnn, mlp = _models()
+        return {"images": images, "labels": labels, "cnn": cnn, "mlp": mlp}
+    raise KeyError(f"no example data for {spec_name!r}; chapter 11 declares TRAINING_PROGRESS and SHIFTED_DIGIT")
 
 
 def _texts(fig):
@@ -50,10 +74,19 @@ def _tile_by_hand(kernels, cols):
     return out
 
 
+def _shifted_by_hand(image, shift):
+    """``image`` (H, W) moved ``shift`` columns right, zeros filling in."""
+    out = np.zeros_like(image)
+    for c in range(image.shape[1]):
+        if 0 <= c + shift < image.shape[1]:
+            out[:, c + shift] = image[:, c]
+    return out
+
+
 # --- digits -------------------------------------------------------------------------------------
 
 def test_digits_draws_one_panel_per_image_titled_by_label():
-    images, labels = _digits(3)
+    images, labels = _digits()
     fig = small_cnn.draw_digits(images, labels)
     assert isinstance(fig, Figure)
     assert [ax.get_title() for ax in fig.axes] == ["3", "1", "4"]
@@ -61,7 +94,7 @@ def test_digits_draws_one_panel_per_image_titled_by_label():
 
 
 def test_digits_marks_wrong_predictions():
-    images, labels = _digits(3)
+    images, labels = _digits()
     fig = small_cnn.draw_digits(images, labels, predictions=[3, 7, 4])
     assert [ax.get_title() for ax in fig.axes] == ["3 → 3", "1 → 7", "4 → 4"]
     assert to_rgb(fig.axes[1].title.get_color()) == to_rgb(COLORS["skipped"])
@@ -70,13 +103,14 @@ def test_digits_marks_wrong_predictions():
 
 # --- training -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("epoch", [0, 3, N_EPOCHS])
-def test_training_title_gives_the_epoch_loss_and_accuracy(epoch):
+def test_every_frame_of_the_training_figure_names_its_epoch_loss_and_accuracy():
+    spec = small_cnn.TRAINING_PROGRESS.bound(**example_data("TRAINING_PROGRESS"))
     history = _history()
-    fig = small_cnn.draw_training(epoch, history=history)
-    title = fig.axes[1].get_title()
-    assert title.startswith(f"epoch {epoch}: loss {history['loss'][epoch]:.3f}")
-    assert f"test accuracy {100 * history['test_accuracy'][epoch]:.1f}%" in title
+    for setting in spec.settings():
+        epoch = setting["epoch"]
+        title = spec.draw(**setting).axes[1].get_title()
+        assert title == (f"epoch {epoch}: loss {history['loss'][epoch]:.3f}\n"
+                         f"test accuracy {100 * history['test_accuracy'][epoch]:.1f}%")
 
 
 @pytest.mark.parametrize("epoch", [0, 5, N_EPOCHS])
@@ -99,13 +133,22 @@ def test_training_shows_the_filters_of_that_epoch(epoch):
     assert fig.axes[0].images[0].get_clim() == (-largest, largest)
 
 
-def test_training_says_which_colour_is_positive():
+def test_training_says_how_many_filters_and_which_colour_is_positive():
     # PuOr maps negative values to orange and positive ones to purple.
     import matplotlib
 
     cmap = matplotlib.colormaps["PuOr"]
     assert cmap(1.0)[2] > cmap(1.0)[0] and cmap(0.0)[0] > cmap(0.0)[2]   # purple high, orange low
-    assert "(purple > 0 > orange)" in small_cnn.draw_training(0, history=_history()).axes[0].get_title()
+    title = small_cnn.draw_training(0, history=_history()).axes[0].get_title()
+    assert title == "the 8 first-layer 3x3 filters\n(purple > 0 > orange)"
+
+
+def test_training_alt_text_gives_the_filters_the_epoch_and_the_loss():
+    history = _history()
+    assert small_cnn.describe_training(1, history=history) == (
+        "The CNN's 8 first-layer 3x3 filters after 1 epoch of training, next to the training loss "
+        f"curve up to epoch 1; the loss is {history['loss'][1]:.2f}")
+    assert "after 12 epochs of training" in small_cnn.describe_training(12, history=history)
 
 
 def test_training_rejects_an_epoch_outside_the_history():
@@ -128,47 +171,46 @@ def test_feature_maps_draws_filters_maps_and_pooled_maps():
 
 # --- shifted digit ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("shift", [-2, 0, 1])
-def test_shifted_digit_shows_the_input_moved_by_hand(shift):
-    images, labels = _digits()
-    cnn, mlp = _models()
-    fig = small_cnn.draw_shifted_digit(0, shift, images=images, labels=labels, cnn=cnn, mlp=mlp)
-    expected = np.zeros((8, 8))
-    src = images[0, 0]
-    for c in range(8):
-        if 0 <= c + shift < 8:
-            expected[:, c + shift] = src[:, c]
-    ax = fig.axes[0]
-    np.testing.assert_array_equal(ax.images[0].get_array(), expected)
-    assert f"input (a 3), shift {shift:+d}" in _texts(fig)
+def test_every_frame_of_the_shifted_digit_shows_that_digit_moved_by_hand():
+    data = example_data("SHIFTED_DIGIT")
+    spec = small_cnn.SHIFTED_DIGIT.bound(**data)
+    for setting in spec.settings():
+        digit, shift = setting["digit"], setting["shift"]
+        index = list(data["labels"]).index(digit)
+        fig = spec.draw(**setting)
+        np.testing.assert_array_equal(fig.axes[0].images[0].get_array(),
+                                      _shifted_by_hand(data["images"][index, 0], shift))
+        assert f"input (a {digit}), shift {shift:+d}" in _texts(fig)
+        assert spec.alt(**setting).startswith(f"Test digit {digit} ")
 
 
-def test_shifted_digit_takes_a_named_example():
-    images, labels = _digits()
+def test_shifted_digit_shows_the_first_image_of_the_chosen_class():
+    images, labels = _digits((3, 1, 3))
     cnn, mlp = _models()
-    examples = {"a 4": 2, "a 3": 0}
-    fig = small_cnn.draw_shifted_digit("a 4", 0, images=images, labels=labels, cnn=cnn, mlp=mlp, examples=examples)
-    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), images[2, 0])
-    assert "input (a 4), shift +0" in _texts(fig)
+    fig = small_cnn.draw_shifted_digit(3, 0, images=images, labels=labels, cnn=cnn, mlp=mlp)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), images[0, 0])
+    with pytest.raises(ValueError, match=r"digit=7 is not among the labels \[1, 3\]"):
+        small_cnn.draw_shifted_digit(7, 0, images=images, labels=labels, cnn=cnn, mlp=mlp)
 
 
 def test_shifted_digit_alt_text_names_the_digit_and_both_guesses():
     images, labels = _digits()
     cnn, mlp = _models()
-    text = small_cnn.describe_shifted_digit("a 1", -1, images=images, labels=labels, cnn=cnn, mlp=mlp,
-                                            examples={"a 1": 1})
+    text = small_cnn.describe_shifted_digit(1, -1, images=images, labels=labels, cnn=cnn, mlp=mlp)
     moved = np.zeros_like(images[1:2])
     moved[..., :-1] = images[1:2, ..., 1:]
     guesses = int(cnn.forward(moved).argmax()), int(mlp.forward(moved).argmax())
     assert text.startswith("Test digit 1 moved 1 pixel left")
     assert f"the CNN says {guesses[0]}, the dense network {guesses[1]}" in text
+    assert "moved 2 pixels right" in small_cnn.describe_shifted_digit(1, 2, images=images, labels=labels,
+                                                                      cnn=cnn, mlp=mlp)
 
 
 def test_every_text_of_the_chapters_figures_is_at_least_9_points():
     images, labels = _digits()
     cnn, mlp = _models()
     figs = [small_cnn.draw_training(3, history=_history()),
-            small_cnn.draw_shifted_digit(0, 1, images=images, labels=labels, cnn=cnn, mlp=mlp),
+            small_cnn.draw_shifted_digit(3, 1, images=images, labels=labels, cnn=cnn, mlp=mlp),
             small_cnn.draw_shift_accuracy([-1, 0, 1], [0.5, 0.9, 0.6], [0.4, 0.8, 0.3]),
             small_cnn.draw_augmentation([-1, 0, 1], {"sideways": [0.2, 0.9, 0.3], "up or down": [0.1, 0.9, 0.2]},
                                         {"sideways": [0.8, 0.85, 0.9], "up or down": [0.15, 0.85, 0.25]}),
@@ -197,7 +239,7 @@ def test_shifted_digit_feature_map_is_the_relu_of_the_correlation():
 def test_shifted_digit_bars_are_the_models_probabilities():
     images, labels = _digits()
     cnn, mlp = _models()
-    fig = small_cnn.draw_shifted_digit(2, 1, images=images, labels=labels, cnn=cnn, mlp=mlp)
+    fig = small_cnn.draw_shifted_digit(4, 1, images=images, labels=labels, cnn=cnn, mlp=mlp)
     shifted = np.zeros_like(images[2:3])
     shifted[..., 1:] = images[2:3, ..., :-1]
     cnn_p = scipy.special.softmax(cnn.forward(shifted)[0])
@@ -246,43 +288,3 @@ def test_augmentation_alt_text_gives_the_accuracies_at_the_largest_shifts():
     text = small_cnn.describe_augmentation([-1, 0, 1], plain, augmented)
     assert "Shifted sideways by 1 pixel, the augmented CNN keeps 85% and the other 30%" in text
     assert "shifted up or down, 20% and 20%." in text
-
-
-# --- measuring a shift --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("shift", [0, 1, 2, 3])
-def test_shift_of_feature_map_finds_a_known_shift(shift):
-    before = np.zeros((4, 8))
-    before[1:3, 2] = 1.0
-    before[2, 3] = 0.5
-    after = np.zeros_like(before)
-    after[:, shift:] = before[:, : 8 - shift]
-    assert small_cnn.shift_of_feature_map(before, after) == shift
-
-
-# --- binding the data -------------------------------------------------------------------------
-
-def test_bind_data_fixes_the_data_and_keeps_the_name():
-    history = _history()
-    bound = small_cnn.bind_data(small_cnn.draw_training, history=history)
-    assert bound.__qualname__ == "draw_training" and bound.__module__ == "cnnlib.figures.small_cnn"
-    title = bound(epoch=2).axes[1].get_title()
-    assert title.startswith(f"epoch 2: loss {history['loss'][2]:.3f}")
-
-
-def test_every_interactive_figure_of_the_chapter_fits_the_frame_bound():
-    # Drawing time is budgeted from the notebook's own run (tools/frame_report.py);
-    # here, the slider grids of the chapter: 9 epochs, and 2 digits x 5 shifts.
-    images, labels = _digits()
-    cnn, mlp = _models()
-    grids = [
-        (small_cnn.bind_data(small_cnn.draw_training, history=_history()),
-         {"epoch": Slider("epoch", [0, 1, 2, 3, 4, 6, 8, 10, 12])}),
-        (small_cnn.bind_data(small_cnn.draw_shifted_digit, images=images, labels=labels, cnn=cnn, mlp=mlp,
-                             examples={"a 3": 0, "a 4": 2}),
-         {"index": Slider("test digit", ["a 3", "a 4"]), "shift": Slider("shift right by", [-2, -1, 0, 1, 2])}),
-    ]
-    for draw, sliders in grids:
-        frames = render_frames(draw, sliders, alt="frame")
-        assert 1 < len(frames) <= 64
-        assert all(png.startswith(b"\x89PNG") for _, png, _ in frames)

@@ -10,7 +10,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from cnnlib import sample_photo
+from cnnlib import sample_photo, zone_plate
 from cnnlib.figures import COLORS
 from cnnlib.figures import stride as stridefig
 
@@ -40,8 +40,6 @@ def _never_read_by_loop(i, k, s, p):
 
 @pytest.mark.parametrize("i, k, s, p, o", [(5, 3, 2, 0, 2), (5, 3, 2, 1, 3), (6, 3, 2, 1, 3),
                                            (5, 3, 1, 0, 3), (7, 2, 3, 0, 2)])
-
-
 def test_stride_grid_title_evaluates_the_floor_formula(i, k, s, p, o):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     assert isinstance(fig, Figure)
@@ -78,12 +76,21 @@ def test_stride_grid_fills_exactly_the_never_read_cells(i, k, s, p):
     # every unread row is in a gap; the row left over is padding
     (6, 1, 2, 1, "3 rows and columns never read: gaps, as s > k; the 1 row left over is padding"),
 ])
-
-
 def test_stride_grid_says_how_many_rows_are_skipped_and_why(i, k, s, p, expected):
     fig = stridefig.draw_stride_grid(i, k, s, p)
     assert expected in _texts(fig)
     assert expected.split(" never")[0] in stridefig.describe_stride_grid(i, k, s, p)
+
+
+@pytest.mark.parametrize("setting", stridefig.STRIDE_GRID.settings())
+def test_every_stride_grid_frame_fills_the_never_read_cells_and_counts_them(setting):
+    i, k, s, p = setting["i"], setting["k"], setting["s"], setting["p"]
+    fig = stridefig.STRIDE_GRID.draw(**setting)
+    unread = _never_read_by_loop(i, k, s, p)
+    assert (np.asarray(fig.axes[0].images[0].get_array()) == 2).sum() == i * i - (i - unread) ** 2
+    caption = [t for t in _texts(fig) if "read" in t][0]
+    assert caption.startswith(f"{unread} row") if unread else caption.startswith("every")
+    assert len(_window_centres(fig)) == ((i + 2 * p - k) // s + 1) ** 2
 
 
 @pytest.mark.parametrize("i, k, s, p", [(6, 3, 3, 1), (6, 1, 2, 1), (6, 1, 3, 1), (5, 3, 3, 1)])
@@ -99,49 +106,24 @@ def test_stride_grid_says_when_the_kernel_does_not_fit():
     assert "does not fit" in fig.get_suptitle() and "no output" in _texts(fig)
 
 
-def test_zone_plate_rings_are_finest_in_the_corners_but_never_aliased():
-    z = stridefig.zone_plate(64)
-    assert z.shape == (64, 64) and z[32, 32] == 1.0
-    # rings get finer outwards: the corner changes faster between neighbours than the centre
-    assert np.abs(np.diff(z[0, :4])).mean() > np.abs(np.diff(z[32, 32:36])).mean()
-    # the original holds (almost) no detail near the grid's limit of 0.5 cycles per pixel
-    # along either axis, so it shows no false pattern itself (the old r^2/size plate held 36%)
-    for size in (64, 96):
-        z = stridefig.zone_plate(size)
-        power = np.abs(np.fft.fft2(z - z.mean())) ** 2
-        fx, fy = np.meshgrid(np.fft.fftfreq(size), np.fft.fftfreq(size))
-        assert power[np.maximum(abs(fx), abs(fy)) > 0.4].sum() < 0.05 * power.sum()
-
-
-@pytest.mark.parametrize("s", [1, 2, 3, 4])
-def test_aliasing_figure_subsamples_by_slicing(s):
-    fig = stridefig.draw_stride_aliasing(s)
-    zone = stridefig.zone_plate(96)
+@pytest.mark.parametrize("setting", stridefig.STRIDE_ALIASING.settings())
+def test_aliasing_figure_subsamples_by_slicing(setting):
+    s = setting["s"]
+    fig = stridefig.STRIDE_ALIASING.draw(**setting)
+    zone = zone_plate(96)
     strided = np.asarray(fig.axes[1].images[0].get_array())
     assert np.allclose(strided, zone[::s, ::s])
     blurred = np.asarray(fig.axes[2].images[0].get_array())
     assert blurred.shape == zone[::s, ::s].shape
+    assert np.allclose(blurred, strided) == (s == 1)  # blurred first, unless the stride is 1
     assert fig.get_suptitle().startswith(f"stride {s}: 96×96 → {len(range(0, 96, s))}×")
 
 
-def test_blur_before_stride_removes_the_aliased_rings():
-    zone = stridefig.zone_plate(96)
-    plain, blurred = stridefig.subsample(zone, 4), stridefig.blur_subsample(zone, 4)
-    ring = np.hypot(*np.meshgrid(np.arange(24) * 4 - 48, np.arange(24) * 4 - 48)) > 34
-    # beyond radius 34 the rings are finer than the 4-pixel grid: plain subsampling keeps
-    # full-contrast (false) rings, blurring first leaves them nearly flat grey
-    assert plain[ring].std() > 0.3 and blurred[ring].std() < 0.05
-
-
-def test_antialias_kernel_is_a_normalised_symmetric_blur():
-    kernel = stridefig.antialias_kernel(3)
-    assert np.isclose(kernel.sum(), 1) and np.allclose(kernel, kernel.T)
-    assert np.allclose(kernel, kernel[::-1, ::-1]) and kernel.shape[0] % 2 == 1
-
-
-@pytest.mark.parametrize("output_stride, n", [(2, 112), (4, 56), (8, 28), (16, 14), (32, 7)])
-def test_output_stride_figure_shows_the_feature_map_size(output_stride, n):
-    fig = stridefig.draw_output_stride(output_stride)
+@pytest.mark.parametrize("setting", stridefig.OUTPUT_STRIDE.settings())
+def test_output_stride_figure_shows_the_feature_map_size(setting):
+    output_stride = setting["output_stride"]
+    n = 224 // output_stride  # every output stride of the slider divides 224
+    fig = stridefig.OUTPUT_STRIDE.draw(**setting)
     assert fig.get_suptitle() == f"output stride {output_stride}: 224×224 input → {n}×{n} feature map"
     fmap = np.asarray(fig.axes[1].images[0].get_array())
     photo = sample_photo(224)[:224, :224]

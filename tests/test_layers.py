@@ -21,6 +21,7 @@ from cnnlib.layers import (
     fit,
     gradient_check,
     shift_images,
+    shift_of_feature_map,
     train_epoch,
 )
 from cnnlib.losses import softmax, softmax_cross_entropy
@@ -346,3 +347,22 @@ def test_gradient_check_catches_a_wrong_backward_pass():
     model = Sequential(Flatten(), Dense(16, 8, rng=rng), DoubledReLU("relu"), Dense(8, 3, rng=rng))
     errors = gradient_check(model, rng.normal(size=(3, 1, 4, 4)), np.array([0, 1, 2]))
     assert errors["1.weight"] > 0.1 and errors["3.weight"] < TOLERANCE
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2, 3])
+def test_shift_of_feature_map_finds_a_move_made_by_hand(shift):
+    before = np.zeros((4, 8))
+    before[1:3, 2] = 1.0
+    before[2, 3] = 0.5
+    after = np.zeros_like(before)
+    after[:, shift:] = before[:, : 8 - shift]  # moved right, zeros coming in on the left
+    assert shift_of_feature_map(before, after) == shift
+
+
+def test_shift_of_feature_map_ignores_what_enters_at_the_border():
+    before = np.zeros((2, 6))
+    before[:, 1] = 1.0
+    after = np.zeros_like(before)
+    after[:, 3] = 1.0   # moved 2 columns right ...
+    after[:, :2] = 9.0  # ... and something new came in, in columns that before has no match for
+    assert shift_of_feature_map(before, after) == 2

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.ndimage
+import scipy.signal
 import torch
 import torch.nn.functional as F
 from hypothesis import given
@@ -16,7 +17,10 @@ from cnnlib.pooling import (
     max_pool2d_naive,
     min_pool2d,
     min_pool2d_naive,
+    pooled_after_shift,
+    shift_fractions,
 )
+from cnnlib.constants import SHIFT_MAP, photo_edge_map, photo_feature_map, sample_photo
 from cnnlib.shapes import conv_output_size
 
 CHAPTER2_INPUT = np.array(
@@ -154,3 +158,108 @@ def test_global_avg_pool_matches_torch_adaptive_pool(shape, seed):
     x = np.random.default_rng(seed).normal(size=shape)
     expected = F.adaptive_avg_pool2d(torch.tensor(x), 1).numpy()[..., 0, 0]
     np.testing.assert_allclose(global_avg_pool2d(x), expected)
+
+
+# --- chapter 10's data: the photograph's edge map, and the map it shifts under pooling windows ------
+
+# Sobel x in correlation form, written out: independent of cnnlib.SOBEL_X.
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float)
+
+
+def edges_by_scipy(width=64):
+    """Independent: ReLU of scipy's correlation with Sobel x of the photo padded by reflection."""
+    padded = np.pad(sample_photo(width), 1, mode="reflect")
+    return np.maximum(scipy.signal.correlate2d(padded, SOBEL_X, mode="valid"), 0)
+
+
+def test_photo_edge_map_is_the_relu_of_the_sobel_response_with_a_reflected_border():
+    np.testing.assert_allclose(photo_edge_map(64), edges_by_scipy(64), atol=1e-12)
+
+
+def test_photo_edge_map_keeps_the_edges_where_the_photo_gets_brighter_to_the_right():
+    photo, edges = sample_photo(64), photo_edge_map(64)
+    brighter = photo[:, 2:] - photo[:, :-2] > 0.2  # a plain difference across each pixel
+    assert (edges[:, 1:-1][brighter] > 0).mean() > 0.95
+    assert (edges[:, 1:-1][photo[:, 2:] - photo[:, :-2] < -0.2] == 0).mean() > 0.95
+
+
+def test_photo_edge_map_has_no_artificial_edge_at_the_border():
+    # Zero padding makes the first column a step from black to the photo: an edge that is not there.
+    edges = photo_edge_map(128)
+    inside = edges[:, 1:-1].mean()
+    assert edges[:, 0].mean() < 3 * inside and edges[:, -1].mean() < 3 * inside
+    zero_padded = np.maximum(scipy.signal.correlate2d(sample_photo(128), SOBEL_X, mode="same"), 0)
+    assert zero_padded[:, 0].mean() > 5 * inside  # the artefact the reflection removes
+
+
+def test_photo_feature_map_is_the_rounded_scaled_crop_of_the_edge_map():
+    crop = edges_by_scipy()[33:39, 10:16]
+    fmap = photo_feature_map()
+    assert fmap.shape == (6, 6) and fmap.max() == 9
+    assert np.array_equal(fmap, np.round(crop / crop.max() * 9))
+    assert 4 <= (fmap == 0).sum() <= 10  # an edge across the crop, zeros on its dark side
+
+
+def pool_by_loops(x, k, s, reduce):
+    """Independent: pool with plain loops."""
+    o_r, o_c = (x.shape[0] - k) // s + 1, (x.shape[1] - k) // s + 1
+    return np.array([[reduce(x[i * s:i * s + k, j * s:j * s + k]) for j in range(o_c)] for i in range(o_r)])
+
+
+REDUCE = {"max": np.max, "avg": np.mean, "min": np.min}
+
+
+def fractions_by_hand(shift, k, kind, stride=None, fmap=SHIFT_MAP):
+    """Independent: 4 columns fewer than the map, moved, pooled by loops, non-empty windows compared."""
+    s = k if stride is None else stride
+    width = fmap.shape[1] - 4
+    before = pool_by_loops(fmap, k, s, REDUCE[kind])
+    after = pool_by_loops(fmap[:, shift:shift + width], k, s, REDUCE[kind])
+    n = after.shape[1]
+    out = []
+    for cells in (0, shift // s):
+        reference = before[:, cells:cells + n]
+        counted = ~(np.isclose(after, 0) & np.isclose(reference, 0))  # rounding leaves some 1e-17s
+        out.append(np.mean(np.isclose(after, reference)[counted]))
+    return tuple(out)
+
+
+def test_the_shift_map_is_integers_0_to_9_with_strokes_that_enter_from_the_right():
+    assert SHIFT_MAP.shape == (8, 16) and set(np.unique(SHIFT_MAP)) <= set(range(10))
+    assert SHIFT_MAP[:, 12:].any() and SHIFT_MAP.max() == 9
+
+
+@pytest.mark.parametrize("shift, k, kind, stride", [(0, 2, "max", None), (1, 2, "max", None), (1, 2, "avg", None),
+                                                    (2, 2, "max", None), (3, 2, "max", None), (1, 4, "max", None),
+                                                    (4, 4, "avg", None), (3, 3, "max", 2), (2, 3, "max", 2)])
+def test_shift_fractions_match_an_independent_computation(shift, k, kind, stride):
+    assert np.allclose(shift_fractions(shift, k, kind, stride), fractions_by_hand(shift, k, kind, stride))
+
+
+def test_shift_fractions_on_the_photos_edge_map():
+    edges = edges_by_scipy(64)
+    assert np.allclose(shift_fractions(1, 2, "max", fmap=edges), fractions_by_hand(1, 2, "max", fmap=edges))
+
+
+def test_shifts_by_the_stride_move_the_output_and_others_do_not():
+    assert shift_fractions(0) == (1.0, 1.0)
+    for k in (2, 4):
+        assert shift_fractions(k, k, "max")[1] == 1.0
+    for shift in (1, 3):
+        assert shift_fractions(shift, 2, "max")[1] < 1.0
+        assert shift_fractions(shift, 3, "max", stride=2)[1] < 1.0  # the stride decides, not the window
+    assert shift_fractions(2, 3, "max", stride=2)[1] == 1.0
+    assert shift_fractions(3, 4, "max")[1] < 1.0
+
+
+def test_pooled_after_shift_pools_the_map_and_its_moved_part():
+    before, after = pooled_after_shift(3, 2, "avg")
+    np.testing.assert_allclose(before, pool_by_loops(SHIFT_MAP, 2, 2, np.mean))
+    np.testing.assert_allclose(after, pool_by_loops(SHIFT_MAP[:, 3:15], 2, 2, np.mean))
+
+
+def test_a_shift_beyond_the_map_and_an_unknown_pooling_are_refused():
+    with pytest.raises(ValueError, match="between 0 and 4"):
+        pooled_after_shift(5)
+    with pytest.raises(ValueError, match="median"):
+        shift_fractions(1, kind="median")

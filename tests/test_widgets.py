@@ -209,3 +209,22 @@ def test_a_drawing_function_of_the_notebook_is_drawn_every_time():
     for _ in range(2):
         render_frames(draw, {"a": Slider("a", [1, 2])}, alt="bar")
     assert calls == [1, 2, 1, 2]
+
+
+def test_a_bound_figure_run_again_comes_from_memory():
+    # Interactive.bound makes new partials on every run of the cell: same data, same frames
+    from cnnlib.sliders import Interactive
+
+    draw, calls = counting(lambda a, b: draw_bar(a, b))
+    describe = lambda a, b: f"bar {a}x{b}"  # noqa: E731
+    spec = Interactive(draw, {"a": Slider("a", [1, 2])}, alt=describe)
+    for _ in range(2):
+        bound = spec.bound(b=3)
+        render_frames(bound.draw, bound.sliders, bound.alt)
+    assert len(calls) == 2
+    render_frames(*_spec_parts(spec.bound(b=4)))
+    assert len(calls) == 4, "other data: other frames"
+
+
+def _spec_parts(spec):
+    return spec.draw, spec.sliders, spec.alt

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from ..activations import leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
+from ..activations import backprop_norms, gradient_through_stack, leaky_relu_grad, relu_grad, sigmoid_grad, tanh_grad
 from ..backward import conv2d_backward, conv2d_backward_naive
-from ..figures.activation import backprop_norms
 from ._core import Case, check_answer, check_function
 
 __all__ = ["DERIVATIVE_NAMES", "check_derivatives_by_hand", "PREDICTION_DEPTH", "check_xavier_prediction",
@@ -86,9 +85,9 @@ def _backprop_cases():
 def check_backprop_norms(func):
     """Check ``func(weights, pre_activations, grad, delta_top) -> norms``, layer 1 first.
 
-    The reference is :func:`cnnlib.figures.activation.backprop_norms`, which the
-    learner's function may not call, however it imports it (nor
-    ``gradient_through_stack``, which calls it). Nor :func:`cnnlib.conv2d_backward`
+    The reference is :func:`cnnlib.backprop_norms`, which the learner's function
+    may not call, however it imports it, nor :func:`cnnlib.gradient_through_stack`
+    (which calls it, or returns its cached result). Nor :func:`cnnlib.conv2d_backward`
     (or its naive twin): a dense layer is a 1x1 convolution, so its ``grad_x``
     is the step ``delta @ W`` the exercise asks the learner to write.
 
@@ -99,6 +98,5 @@ def check_backprop_norms(func):
     >>> check_backprop_norms(backprop_norms).attempted
     False
     """
-    # the reference still lives with the figures (checks should import maths only)
     return check_function("backpropagation through a dense stack", func, backprop_norms, _backprop_cases(),
-                          forbid=[backprop_norms, conv2d_backward, conv2d_backward_naive])
+                          forbid=[backprop_norms, gradient_through_stack, conv2d_backward, conv2d_backward_naive])

@@ -6,10 +6,10 @@ reports on the learner's answer without raising.
 
 import numpy as np
 
-from ..figures.pooling import shift_fractions
+from ..constants import WORKED_INPUT
 from ..layers import MaxPool2d
 from ..pooling import (_pool2d, avg_pool2d, avg_pool2d_naive, max_pool2d, max_pool2d_naive, min_pool2d,
-                       min_pool2d_naive, pool2d_naive)
+                       min_pool2d_naive, pool2d_naive, shift_fractions)
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
 
@@ -60,7 +60,7 @@ def check_pool_by_hand(answer):
 
 
 #: The pooling of the shift exercise: a 3x3 max pool at stride 2, whose windows overlap.
-SHIFT_EXERCISE_POOL = {"size": 3, "stride": 2, "kind": "max"}
+SHIFT_EXERCISE_POOL = {"kernel_size": 3, "stride": 2, "kind": "max"}
 
 
 def check_pool_shift_prediction(answer):
@@ -81,10 +81,9 @@ def check_pool_shift_prediction(answer):
 
 def _cases():
     rng = np.random.default_rng(10)
-    chapter2 = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]], float)
     return [
         Case("4x4 input, 2x2 window, default stride", (rng.integers(0, 10, (4, 4)), 2)),
-        Case("the 5x5 input of chapter 2, 3x3 window, stride 1", (chapter2, 3), {"stride": 1}),
+        Case("the 5x5 input of chapter 2, 3x3 window, stride 1", (WORKED_INPUT.astype(float), 3), {"stride": 1}),
         Case("5x5 input, 2x2 window, default stride (the last row and column are never read)",
              (rng.integers(0, 10, (5, 5)), 2)),
         Case("all-negative 4x4 input (a running maximum must not start at 0)", (-1.0 - rng.random((4, 4)), 2)),

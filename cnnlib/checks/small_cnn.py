@@ -10,8 +10,7 @@ import numpy as np
 from ..activations import relu
 from ..backward import (avg_pool2d_backward, avg_pool2d_backward_naive, conv2d_backward, conv2d_backward_naive,
                         max_pool2d_backward, max_pool2d_backward_naive, numerical_gradient)
-from ..figures.small_cnn import shift_of_feature_map
-from ..layers import Conv2d, MaxPool2d, gradient_check, shift_images
+from ..layers import Conv2d, MaxPool2d, gradient_check, shift_images, shift_of_feature_map
 from ..ops import conv2d, correlate2d
 from ..pooling import max_pool2d
 from ..shapes import conv2d_params, dense_params

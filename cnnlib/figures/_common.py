@@ -9,7 +9,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..shapes import window_coverage
+from ..shapes import conv_output_size, window_coverage
 
 #: Okabe & Ito's colour-blind-safe palette, by role.
 COLORS = {
@@ -195,7 +195,7 @@ def draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=T
     n = before + size + after
     cells = np.full((n, n), _PAD)
     cells[before:before + size, before:before + size] = _INPUT
-    out = (n - kernel_size) // stride + 1 if kernel_size <= n else 0
+    out = conv_output_size(n, kernel_size, stride) if kernel_size <= n else 0
     if show_skipped and out:
         unseen = window_coverage(size, kernel_size, stride, (before, after)) == 0
         inside = np.zeros(n, bool)
@@ -218,9 +218,10 @@ def draw_padded_input(ax, size, kernel_size, padding, stride=1, *, write_zeros=T
         cx, cy = np.meshgrid(centres, centres)
         window_dots(ax, cx.ravel(), cy.ravel(), COLORS["output"])
         outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["window"], lw=2.5)
-        if stride > 1 and out > 1:
-            outline(ax, 0, stride, kernel_size, kernel_size, color=COLORS["window"], lw=1.8).set_linestyle((0, (3, 2)))
-    else:
+        if stride > 1 and out > 1:  # the next window along, dashed
+            next_window = outline(ax, 0, stride, kernel_size, kernel_size, color=COLORS["window"], lw=1.8)
+            next_window.set_linestyle((0, (3, 2)))
+    else:  # the kernel that does not fit, dashed
         outline(ax, 0, 0, kernel_size, kernel_size, color=COLORS["skipped"], lw=2.5).set_linestyle((0, (3, 2)))
     return out
 

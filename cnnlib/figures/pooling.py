@@ -1,19 +1,23 @@
-"""Figures for the chapter on pooling."""
+"""Figures for the chapter on pooling.
+
+- :func:`draw_pooled_photo`: the photograph's edge map and its max, average and min pools;
+- :func:`draw_pooling`: a feature map pooled, window by window (the interactive :data:`POOLING_WINDOWS`);
+- :func:`draw_pool_shift`: how a pooled map changes when its input moves (the interactive
+  :data:`POOL_SHIFT`), the figure of :func:`~cnnlib.pooling.shift_fractions`.
+"""
 
 import functools
 
 import numpy as np
 
-from ..activations import relu
-from ..ops import correlate2d, pad2d
-from ..pooling import avg_pool2d, max_pool2d, min_pool2d
+from ..constants import SHIFT_MAP, photo_edge_map, photo_feature_map
+from ..pooling import MAX_SHIFT, avg_pool2d, max_pool2d, min_pool2d, pooled_after_shift
 from ..shapes import conv_output_size
-from ..constants import sample_photo
-from ._common import COLORS, SEQUENTIAL, new_figure, outline, show_image
+from ..sliders import Interactive, Slider
+from ._common import COLORS, SEQUENTIAL, fixed_margins, new_figure, outline, plural, show_image
 
-__all__ = ["POOLS", "SHIFT_MAP", "edge_map", "photo_feature_map", "draw_pooling", "describe_pooling",
-           "pooled_after_shift", "shift_fractions", "draw_pool_shift", "describe_pool_shift",
-           "draw_pooled_photo", "describe_pooled_photo"]
+__all__ = ["POOLS", "draw_pooling", "describe_pooling", "POOLING_WINDOWS", "draw_pool_shift",
+           "describe_pool_shift", "POOL_SHIFT", "draw_pooled_photo", "describe_pooled_photo"]
 
 #: The pooling functions of cnnlib by name, "max", "min" and "avg".
 #:
@@ -21,66 +25,11 @@ __all__ = ["POOLS", "SHIFT_MAP", "edge_map", "photo_feature_map", "draw_pooling"
 POOLS = {"max": max_pool2d, "min": min_pool2d, "avg": avg_pool2d}
 _NAMES = {"max": "max", "min": "min", "avg": "average"}
 
-SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], float)
-
-#: The feature map the shift figure moves, 8 rows by 16 columns, with three strokes of
-#: graded strength 0..9 (a vertical stroke, a diagonal, and one that enters from the right).
-#: The figure shows 12 columns of it, starting ``shift`` columns in, so that shifts up
-#: to 4 bring new columns in from the right, as a real shift would.
-#:
-#: :meta hide-value:
-SHIFT_MAP = np.array([
-    [0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 1, 3, 2, 0, 0, 0],
-    [0, 1, 4, 7, 3, 0, 0, 0, 0, 1, 5, 8, 3, 0, 1, 0],
-    [0, 1, 5, 9, 4, 0, 0, 0, 1, 6, 9, 4, 1, 0, 4, 2],
-    [0, 1, 4, 8, 3, 0, 0, 1, 6, 8, 3, 0, 0, 0, 7, 3],
-    [0, 0, 3, 6, 2, 0, 1, 5, 9, 3, 0, 0, 0, 0, 9, 4],
-    [0, 0, 2, 5, 2, 1, 6, 8, 2, 0, 0, 0, 0, 0, 6, 3],
-    [0, 0, 1, 3, 1, 0, 4, 3, 0, 0, 0, 0, 0, 0, 2, 1],
-    [0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]], float)
-MAX_SHIFT = 4  # the largest shift the figures and shift_fractions make
-
 
 def _pool(kind):
     if kind not in POOLS:
         raise ValueError(f"kind={kind!r} is not a pooling; choose one of {sorted(POOLS)}")
     return POOLS[kind]
-
-
-@functools.lru_cache(maxsize=8)
-def _edges(photo_width):
-    return relu(correlate2d(pad2d(sample_photo(photo_width), 1, mode="reflect"), SOBEL_X))
-
-
-def edge_map(photo_width=128):
-    """Return a conv -> ReLU feature map of the photograph: ReLU of its Sobel-x response.
-
-    The photo (``photo_width`` pixels wide) is padded by reflection, so that the
-    border holds no artificial edge, and correlated with a 3x3 Sobel-x kernel;
-    the map has the photo's shape (H, W).
-
-    Examples
-    --------
-    >>> edge_map(64).shape, bool(edge_map(64).min() >= 0)
-    ((75, 64), True)
-    """
-    return _edges(photo_width).copy()
-
-
-def photo_feature_map(rows=6, cols=6, top=67, left=52, photo_width=64, levels=9):
-    """Return a ``rows`` x ``cols`` crop of :func:`edge_map`, as integers 0..levels.
-
-    The crop is scaled so that its largest value is ``levels`` and rounded, so
-    that a learner can pool it by hand.
-
-    Examples
-    --------
-    >>> fmap = photo_feature_map()
-    >>> fmap.shape, int(fmap.max())
-    ((6, 6), 9)
-    """
-    crop = _edges(photo_width)[top:top + rows, left:left + cols]
-    return np.round(crop / crop.max() * levels)
 
 
 def _glyphs(values, fmt, dark, *, origin=(0, 0), scale=1, size=8.0, zeros=True):
@@ -163,7 +112,7 @@ def _covered(size, kernel, stride):
 
 
 def draw_pooling(kind="max", size=2, stride=2):
-    """Return a figure: a feature map of the photograph (left) pooled into the output (right).
+    """Return a figure: a feature map of the photograph (``cnnlib.photo_feature_map``, left) pooled (right).
 
     The windows of the first two outputs of the top row are outlined (orange,
     then blue) on the input, and their outputs likewise; input rows and
@@ -175,8 +124,7 @@ def draw_pooling(kind="max", size=2, stride=2):
     out = pool(x, size, stride=stride)
     i, o = x.shape[0], out.shape[0]
     fig, (ax_in, ax_out) = new_figure(6.0, 3.3, 1, 2, width_ratios=[i, i])
-    fig.set_layout_engine(None)  # a fixed layout draws many frames much faster
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.80, bottom=0.02, wspace=0.12)
+    fixed_margins(fig, left=0.02, right=0.98, top=0.80, bottom=0.02, wspace=0.12)
     _grid(ax_in, x, "{:.0f}")
     covered = _covered(i, size, stride)
     for r in np.flatnonzero(~covered):  # rows and columns no window reads
@@ -211,6 +159,17 @@ def describe_pooling(kind="max", size=2, stride=2):
             f"at stride {stride}: a {o}x{o} output{skipped}")
 
 
+#: Max, average and min pooling of the 6x6 crop, windows 2 and 3, strides 1 to 3.
+#:
+#: :meta hide-value:
+POOLING_WINDOWS = Interactive(
+    draw_pooling,
+    {"kind": Slider("pooling", ["max", "avg", "min"]),
+     "size": Slider("window k", [2, 3]),
+     "stride": Slider("stride s", [1, 2, 3], value=2)},
+    alt=describe_pooling)
+
+
 def _band(row, col, height, width):
     from matplotlib.patches import Rectangle
 
@@ -218,51 +177,13 @@ def _band(row, col, height, width):
                      hatch="xx", lw=0, zorder=2)
 
 
-def pooled_after_shift(shift, size=2, kind="max", stride=None, fmap=None):
-    """Return ``(before, after)``: a feature map pooled, and pooled after its content moves ``shift`` pixels left.
-
-    The input is ``fmap[:, shift:shift + W - 4]`` (W = fmap's width, 4 the largest
-    shift): at shift 0 its first W - 4 columns; a shift brings columns in from the
-    right. ``before`` pools the whole of ``fmap``, so that ``after`` can be compared
-    with ``before`` in place and moved by whole cells. ``fmap`` defaults to
-    :data:`SHIFT_MAP`; ``stride`` to ``size``.
-    """
-    pool = _pool(kind)
-    fmap = SHIFT_MAP if fmap is None else np.asarray(fmap, float)
-    if not 0 <= shift <= MAX_SHIFT:
-        raise ValueError(f"shift={shift} must be between 0 and {MAX_SHIFT} pixels")
-    width = fmap.shape[1] - MAX_SHIFT
-    return pool(fmap, size, stride), pool(fmap[:, shift:shift + width], size, stride)
-
-
 def _same(after, before, cells):
-    """Return (equal, empty): where ``after`` equals ``before`` moved ``cells`` cells left, and where both are 0."""
+    """Return (equal, empty) masks: where ``after`` equals ``before`` moved ``cells`` cells left; where both are 0.
+
+    The per-value reading of :func:`~cnnlib.pooling.shift_fractions`, for colouring each pooled value.
+    """
     reference = before[:, cells:cells + after.shape[1]]
     return np.isclose(after, reference), np.isclose(after, 0) & np.isclose(reference, 0)
-
-
-def shift_fractions(shift, size=2, kind="max", stride=None, fmap=None):
-    """Return ``(unchanged, moved)`` when a feature map's content moves ``shift`` pixels left, then is pooled.
-
-    ``unchanged`` is the fraction of pooled values equal to the unshifted output
-    at the same place; ``moved`` the fraction equal to the unshifted output moved
-    by ``shift // stride`` whole cells. Both count only windows that hold
-    something: a window that is 0 before and after says nothing about invariance.
-    The maps are those of :func:`pooled_after_shift`.
-
-    Examples
-    --------
-    >>> shift_fractions(0)
-    (1.0, 1.0)
-    >>> shift_fractions(2, size=2)[1]
-    1.0
-    """
-    before, after = pooled_after_shift(shift, size, kind, stride, fmap)
-    fractions = []
-    for cells in (0, shift // (size if stride is None else stride)):
-        equal, empty = _same(after, before, cells)
-        fractions.append(float(equal[~empty].mean()) if (~empty).any() else 1.0)
-    return tuple(fractions)
 
 
 def _window_lines(tops, rows, cols, size, color, lw):
@@ -290,21 +211,20 @@ def _status_colours():
 def draw_pool_shift(shift=0, size=2, kind="max"):
     """Return a figure of how a pooled map changes when its input moves ``shift`` pixels left.
 
-    Top: the input (12 columns of :data:`SHIFT_MAP`) with the ``size`` x ``size``
+    Top: the input (12 columns of ``cnnlib.SHIFT_MAP``) with the ``size`` x ``size``
     pooling windows, and its pooled output drawn over the windows. Bottom: the
     same after the content moves ``shift`` pixels left under the fixed windows.
     Each pooled value after the shift is blue if it equals the unshifted output
     moved by ``shift // size`` cells (in place for a shift smaller than the
     stride), orange if it changed, grey if its window is empty before and after;
-    the title counts them, as :func:`shift_fractions` does.
+    the title counts them, as :func:`~cnnlib.pooling.shift_fractions` does.
     """
     before, after = pooled_after_shift(shift, size, kind)
     cells = shift // size
     equal, empty = _same(after, before, cells)
     rows, width = SHIFT_MAP.shape[0], SHIFT_MAP.shape[1] - MAX_SHIFT
     fig, ax = new_figure(5.4, 4.4)
-    fig.set_layout_engine(None)  # one Axes, placed by hand: many frames draw much faster
-    ax.set_position([0.0, 0.0, 1.0, 0.93])
+    fixed_margins(fig, left=0.0, right=1.0, bottom=0.0, top=0.93)  # many frames draw much faster
     gap, title = 1.5, 1.4
     fmt = "{:.1f}" if kind == "avg" else "{:.0f}"
     vmax = SHIFT_MAP.max()
@@ -347,9 +267,9 @@ def _shift_summary(shift, size, equal, empty):
     counted, same = int((~empty).sum()), int(equal[~empty].sum())
     if shift == 0:
         return "no move yet, so every pooled value is as before"
-    moved = "in place" if cells == 0 else f"moved {cells} cell{'s' if cells > 1 else ''} left"
+    moved = "in place" if cells == 0 else f"moved {plural(cells, 'cell')} left"
     share = "all" if same == counted else f"{same} of"
-    return f"after {_pixels(shift)}: {share} {counted} non-empty pooled values as before, {moved}"
+    return f"after {plural(shift, 'pixel')}: {share} {counted} non-empty pooled values as before, {moved}"
 
 
 def describe_pool_shift(shift=0, size=2, kind="max"):
@@ -358,21 +278,31 @@ def describe_pool_shift(shift=0, size=2, kind="max"):
     equal, empty = _same(after, before, shift // size)
     changed = int((~equal & ~empty).sum())
     rest = f"; {changed} changed (orange)" if changed else ""
-    return (f"A feature map with three strokes, before and after its content moves {_pixels(shift)} left "
+    return (f"A feature map with three strokes, before and after its content moves {plural(shift, 'pixel')} left "
             f"under fixed {size}x{size} {_NAMES[kind]}-pooling windows, and both pooled outputs: "
             + _shift_summary(shift, size, equal, empty) + rest + ".")
 
 
-def _pixels(n):
-    return f"{n} pixel{'' if n == 1 else 's'}"
+#: A feature map's content moved 0 to 4 pixels left under 2x2 or 4x4 max or average pooling.
+#:
+#: :meta hide-value:
+POOL_SHIFT = Interactive(
+    draw_pool_shift,
+    {"shift": Slider("shift left (pixels)", [0, 1, 2, 3, 4]),
+     "size": Slider("window k", [2, 4]),
+     "kind": Slider("pooling", ["max", "avg"])},
+    alt=describe_pool_shift)
 
 
 def draw_pooled_photo(size=4, photo_width=128):
-    """Return a figure: the photograph's edge map (:func:`edge_map`) and its max, average and min pools.
+    """Return a figure: the photograph's edge map and its max, average and min pools.
+
+    The edge map is ``cnnlib.photo_edge_map``, the ReLU of the photograph's
+    Sobel-x response: the vertical edges where it gets brighter to the right.
 
     Two rows of two panels, each titled with its height x width.
     """
-    edges = _edges(photo_width)
+    edges = photo_edge_map(photo_width)
     fig, axes = new_figure(6.0, 6.2, 2, 2)
     limit = np.percentile(edges, 97)  # a few very strong edges would leave the rest dark
     h, w = edges.shape
@@ -388,7 +318,7 @@ def draw_pooled_photo(size=4, photo_width=128):
 
 def describe_pooled_photo(size=4, photo_width=128):
     """Return the alt text of :func:`draw_pooled_photo`."""
-    h, w = _edges(photo_width).shape
+    h, w = photo_edge_map(photo_width).shape
     o = (h // size, w // size)
     return (f"Four panels: an edge map of the photograph, {h} by {w} pixels (height by width), and its "
             f"{size}x{size} max, average and min pools, {o[0]} by {o[1]} each; the max pool shows bold "

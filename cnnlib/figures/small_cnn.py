@@ -1,48 +1,34 @@
 """Figures for chapter 11, "Putting it together: a small CNN that learns".
 
 Every function is pure: it takes the data (images, filters, a training history,
-models) and returns a Figure. Interactive figures bind the data with
-``functools.partial`` and leave the slider parameters free.
+models) and returns a Figure. The two interactive figures, :data:`TRAINING_PROGRESS`
+and :data:`SHIFTED_DIGIT`, need what the notebook computed (a training history,
+trained networks, test digits): the notebook binds it with ``SPEC.bound(...)``.
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..layers import shift_images
 from ..losses import softmax
-from ._common import COLORS, DIVERGING, SEQUENTIAL, new_figure, show_image
+from ..sliders import Interactive, Slider
+from ._common import COLORS, DIVERGING, SEQUENTIAL, fixed_margins, new_figure, plural, show_image
 
 __all__ = [
-    "bind_data",
     "draw_digits",
     "draw_training",
+    "describe_training",
+    "TRAINING_PROGRESS",
     "draw_feature_maps",
     "draw_shifted_digit",
+    "describe_shifted_digit",
+    "SHIFTED_DIGIT",
     "draw_shift_accuracy",
     "draw_augmentation",
-    "describe_shifted_digit",
     "describe_augmentation",
-    "shift_of_feature_map",
 ]
-
-
-def bind_data(draw, **data):
-    """Return ``draw`` with its data arguments fixed, leaving only the slider parameters free.
-
-    Like ``functools.partial``, but the result keeps ``draw``'s name and module, so
-    that it reads well in tracebacks and in the book's frame-timing log.
-
-    Examples
-    --------
-    >>> bound = bind_data(draw_training, history={"loss": [1.0], "snapshots": [np.zeros((1, 1, 3, 3))]})
-    >>> bound.__qualname__
-    'draw_training'
-    """
-    return functools.update_wrapper(functools.partial(draw, **data), draw)
 
 
 def _filter_panel(ax, kernel, vmax, title=None):
@@ -100,13 +86,6 @@ def _draw_filter_mosaic(ax, kernels, vmax, cols, labels=True):
     ax.set_axis_off()
 
 
-def _fixed_layout(fig, left, right, split):
-    """Place two Axes by hand: constrained layout costs more than the drawing in frames rendered by the dozen."""
-    fig.set_layout_engine(None)
-    left.set_position([0.01, 0.02, split - 0.03, 0.84])
-    right.set_position([split + 0.07, 0.2, 0.99 - split - 0.09, 0.62])
-
-
 def draw_training(epoch, *, history):
     """Return the filters after ``epoch`` epochs beside the loss curve up to that epoch.
 
@@ -122,12 +101,14 @@ def draw_training(epoch, *, history):
     if not 0 <= epoch < len(losses):
         raise ValueError(f"epoch={epoch} is outside the history, which has epochs 0..{len(losses) - 1}")
     vmax = max(np.abs(np.asarray(s)).max() for s in snapshots)  # one colour scale for every epoch
-    fig, (left, right) = new_figure(6.0, 2.6, 1, 2)
-    _fixed_layout(fig, left, right, split=0.52)
+    fig, (left, right) = new_figure(6.0, 2.6, 1, 2, width_ratios=[0.49, 0.38])
+    # Fixed margins: constrained layout costs more than the drawing in frames rendered by the dozen.
+    fixed_margins(fig, left=0.01, right=0.97, bottom=0.2, top=0.82, wspace=0.21)
     # Filter labels are left out: text is the slowest thing to draw, and this figure is drawn once per epoch.
     _draw_filter_mosaic(left, np.asarray(snapshots[epoch])[:, 0], vmax, cols=4, labels=False)
     # Titles at a fixed height: placing them automatically measures every tick label, slowly.
-    left.set_title("the 8 first-layer 3x3 filters\n(purple > 0 > orange)", fontsize=10, y=1.0)
+    n_filters, _, kh, kw = np.shape(snapshots[epoch])
+    left.set_title(f"the {n_filters} first-layer {kh}x{kw} filters\n(purple > 0 > orange)", fontsize=10, y=1.0)
     epochs = np.arange(len(losses))
     right.plot(epochs, losses, color="#dddddd", lw=1.5)  # the whole run, faint, so the axes never jump
     right.plot(epochs[: epoch + 1], losses[: epoch + 1], color=COLORS["output"], lw=2, marker="o", ms=3)
@@ -144,6 +125,20 @@ def draw_training(epoch, *, history):
     extra = f"\ntest accuracy {accuracy:.1%}" if accuracy is not None else ""
     right.set_title(f"epoch {epoch}: loss {losses[epoch]:.3f}{extra}", fontsize=10, y=1.0)
     return fig
+
+
+def describe_training(epoch, *, history):
+    """Return the alt text of :func:`draw_training` for this epoch."""
+    filters = np.shape(history["snapshots"][epoch])
+    return (f"The CNN's {filters[0]} first-layer {filters[2]}x{filters[3]} filters after "
+            f"{plural(epoch, 'epoch')} of training, next to the training loss curve up to epoch {epoch}; "
+            f"the loss is {history['loss'][epoch]:.2f}")
+
+
+#: The first layer's filters and the loss, epoch by epoch. Bind ``history`` (from
+#: :func:`cnnlib.layers.fit`, 12 epochs, with the first layer's weights as snapshots).
+TRAINING_PROGRESS = Interactive(draw_training, {"epoch": Slider("epoch", [0, 1, 2, 3, 4, 6, 8, 10, 12], value=0)},
+                                alt=describe_training)
 
 
 def draw_feature_maps(image, weights, feature_maps, pooled):
@@ -194,7 +189,15 @@ def _draw_probability_bars(ax, x0, height, cnn_p, mlp_p, label):
     ax.text(x0 - 0.3, height, "0%", ha="right", va="center", fontsize=9, color="#666666")
 
 
-def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None, filter_index=0):
+def _first_of_class(digit, labels):
+    """Return the index of the first of ``labels`` equal to ``digit``."""
+    found = np.flatnonzero(np.asarray(labels) == digit)
+    if found.size == 0:
+        raise ValueError(f"digit={digit!r} is not among the labels {sorted(set(np.asarray(labels).tolist()))}")
+    return int(found[0])
+
+
+def draw_shifted_digit(digit, shift, *, images, labels, cnn, mlp, filter_index=0):
     """Return a test digit moved ``shift`` pixels right, one CNN feature map, its pooled map and both models' predictions.
 
     Everything is drawn on one Axes, in pixel units, because the figure is rendered once
@@ -202,8 +205,8 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None,
 
     Parameters
     ----------
-    index : int or str
-        Which of ``images`` to show: its index, or its name in ``examples``.
+    digit : int
+        Which image to show: the first of ``images`` labelled ``digit``.
     shift : int
         Pixels to the right (negative: left), zeros filling in.
     images : ndarray of shape (n, 1, H, W)
@@ -212,12 +215,10 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None,
         conv -> activation -> max-pool -> ...; its first three layers give the maps shown.
     mlp : Sequential
         The dense network, for comparison.
-    examples : dict of str to int, optional
-        Names for a slider, e.g. ``{"a 6": 0, "a 2": 7}``, mapped to indices of ``images``.
     filter_index : int, default 0
         Which feature map to show.
     """
-    index = examples[index] if examples is not None else index
+    index = _first_of_class(digit, labels)
     x = shift_images(images[index : index + 1], 0, shift)
     label = int(labels[index])
     conv, activation, pool = cnn.layers[:3]
@@ -253,19 +254,23 @@ def draw_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None,
     return fig
 
 
-def describe_shifted_digit(index, shift, *, images, labels, cnn, mlp, examples=None):
+def describe_shifted_digit(digit, shift, *, images, labels, cnn, mlp):
     """Return the alt text of :func:`draw_shifted_digit` for these settings."""
-    index = examples[index] if examples is not None else index
+    index = _first_of_class(digit, labels)
     x = shift_images(images[index : index + 1], 0, shift)
     guesses = [int(model.predict(x)[0]) for model in (cnn, mlp)]
-    moved = "not moved" if shift == 0 else f"moved {_pixels(abs(shift))} {'right' if shift > 0 else 'left'}"
+    moved = "not moved" if shift == 0 else f"moved {plural(abs(shift), 'pixel')} {'right' if shift > 0 else 'left'}"
     return (f"Test digit {labels[index]} {moved}, the CNN's first feature map and its "
             f"max-pooled map, and both models' class probabilities: the CNN says {guesses[0]}, the dense "
             f"network {guesses[1]}")
 
 
-def _pixels(n):
-    return f"{n} pixel{'' if n == 1 else 's'}"
+#: A test digit moved sideways through the CNN's first stage, and both networks' answers.
+#: Bind ``images`` and ``labels`` holding a 6 and a 3 (the chapter's two telling test
+#: digits), and the trained ``cnn`` and ``mlp``.
+SHIFTED_DIGIT = Interactive(draw_shifted_digit, {"digit": Slider("test digit", [6, 3]),
+                                                 "shift": Slider("shift right (pixels)", [-2, -1, 0, 1, 2], value=0)},
+                            alt=describe_shifted_digit)
 
 
 def _accuracy_panel(ax, shifts, first, second, labels, xlabel, annotate=True):
@@ -332,23 +337,7 @@ def describe_augmentation(shifts, plain, augmented):
     ends = [0, len(shifts) - 1]
     mean = (lambda values: np.mean([values[i] for i in ends]))  # noqa: E731
     return (f"Test accuracy against a shift of {shifts[0]} to {shifts[-1]} pixels for the CNN trained as before "
-            f"and the CNN trained on sideways-shifted copies. Shifted sideways by {_pixels(max(map(abs, shifts)))}, "
+            f"and the CNN trained on sideways-shifted copies. Shifted sideways by "
+            f"{plural(max(map(abs, shifts)), 'pixel')}, "
             f"the augmented CNN keeps {mean(augmented['sideways']):.0%} and the other {mean(plain['sideways']):.0%}; "
             f"shifted up or down, {mean(augmented['up or down']):.0%} and {mean(plain['up or down']):.0%}.")
-
-
-def shift_of_feature_map(before, after, max_shift=3):
-    """Return the horizontal shift s (0..max_shift) for which ``after`` best matches ``before`` moved s columns right.
-
-    Compares only columns that both contain, so border effects do not decide.
-
-    Examples
-    --------
-    >>> a = np.zeros((3, 6)); a[:, 1] = 1
-    >>> shift_of_feature_map(a, np.roll(a, 2, axis=1))
-    2
-    """
-    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    width = before.shape[-1]
-    errors = [np.abs(after[..., s:] - before[..., : width - s]).mean() for s in range(max_shift + 1)]
-    return int(np.argmin(errors))

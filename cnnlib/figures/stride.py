@@ -201,7 +201,8 @@ def describe_output_stride(output_stride, size=224):
             f"{n}x{n} map of block averages that an output stride of {output_stride} leaves.")
 
 
-#: A k x k window moving s cells at a time over an i x i input padded by p: its output and the rows it never reads.
+#: A k x k window moving s cells at a time over an i x i input padded by p: its output, and
+#: the rows it never reads.
 STRIDE_GRID = Interactive(
     draw_stride_grid,
     {"i": Slider("input size i", [5, 6], value=6),

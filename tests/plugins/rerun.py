@@ -7,12 +7,11 @@ by a learner with a heavy finger, then every cell once more ("Cell N (Run All ag
 Every assertion of a chapter must hold in both. (A plain "Run All" in a fresh kernel is
 how Jupyter Book runs each notebook when it builds the website.)
 
-Each notebook's cells are marked as one ``xdist_group``, so that with ``--dist loadgroup``
-they stay together, in order, in one worker's kernel. Load the plugin with ``-p rerun``
-(``tests/plugins`` on the path).
+With pytest-xdist, run it with ``--dist loadfile``: a notebook's cells then stay together,
+in order, in one worker's kernel. Load the plugin with ``-p rerun`` (``tests/plugins`` on
+the path).
 """
 
-import pytest
 from nbval.plugin import IPyNbCell
 
 
@@ -38,7 +37,4 @@ def pytest_collection_modifyitems(items):
             rerun()
         notebook.append(item)
     rerun()
-    for item in ordered:
-        if isinstance(item, IPyNbCell):
-            item.add_marker(pytest.mark.xdist_group(item.parent.nodeid))
     items[:] = ordered
