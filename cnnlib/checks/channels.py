@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from ..backward import conv2d_backward, conv2d_backward_naive, numerical_gradient
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
-                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..backward import numerical_gradient
+from ..ops import conv2d
 from ..shapes import conv2d_params, dense_params
+from ._refused import CONVOLUTIONS
 from ._core import Case, check_answer, check_function
 
 __all__ = ["check_conv_params_by_hand", "check_dense_growth_prediction",
@@ -62,10 +62,7 @@ def _conv_cases():
 #: What would do the layer outright, or one channel of it: cnnlib's correlations and
 #: convolutions (1-D and 2-D, and conv2d's gradients, whose weight gradient is a
 #: correlation), the convolution matrix, and SciPy's ("numpy only").
-_SOLVES_LAYER = [conv2d, conv2d_naive, correlate2d, correlate2d_naive, convolve2d, convolve2d_naive,
-                 conv_matrix, correlate1d, correlate1d_naive, convolve1d, convolve1d_naive,
-                 conv2d_backward, conv2d_backward_naive,
-                 "scipy.signal", "scipy.ndimage"]
+_SOLVES_LAYER = CONVOLUTIONS
 
 
 def check_multichannel_conv(func):

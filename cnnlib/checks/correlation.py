@@ -2,10 +2,9 @@
 
 import numpy as np
 
-from ..backward import conv2d_backward, conv2d_backward_naive
 from ..constants import WORKED_INPUT, WORKED_KERNEL
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
-                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..ops import convolve2d, correlate2d
+from ._refused import CONVOLUTIONS
 from ._core import Case, CheckResult, check_answer, check_function
 
 __all__ = ["SMALL_INPUT", "SMALL_KERNEL", "STACKED_KERNELS", "check_convolution_prediction",
@@ -25,9 +24,7 @@ STACKED_KERNELS = (SMALL_KERNEL, np.array([[0, 1],
 # What would do the implement-it exercises for the learner: cnnlib's correlations and
 # convolutions (2-D, and 1-D row by row; the weight gradient of a layer is a correlation
 # too), NumPy's and SciPy's.
-_SOLVERS = [correlate2d, convolve2d, correlate2d_naive, convolve2d_naive, conv2d, conv2d_naive, conv_matrix,
-            correlate1d, convolve1d, correlate1d_naive, convolve1d_naive, conv2d_backward,
-            conv2d_backward_naive, np.correlate, np.convolve, "scipy.signal", "scipy.ndimage"]
+_SOLVERS = CONVOLUTIONS + [np.correlate, np.convolve]
 
 
 def check_convolution_prediction(answer) -> CheckResult:

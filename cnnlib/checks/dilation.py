@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..backward import conv2d_backward, conv2d_backward_naive
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
-                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..ops import correlate2d
 from ..receptive import paths_to_output, receptive_field
 from ..shapes import conv_output_size
+from ._refused import CONVOLUTIONS
 from ._core import Case, check_answer, check_function
 
 #: The schedule of the gridding exercise: a 3x3 layer of dilation 1, then two of dilation 4.
@@ -67,10 +66,7 @@ def _cases():
 #: ones take a dilation too), the convolution matrix of a holed kernel, conv2d's
 #: gradients (with stride = dilation, the weight gradient is the dilated correlation),
 #: and SciPy's correlations of a holed kernel, as the chapter itself shows.
-_SOLVES_DILATED = [correlate2d, correlate2d_naive, convolve2d, convolve2d_naive, conv2d, conv2d_naive,
-                   conv_matrix, correlate1d, correlate1d_naive, convolve1d, convolve1d_naive,
-                   conv2d_backward, conv2d_backward_naive,
-                   "scipy.signal", "scipy.ndimage"]
+_SOLVES_DILATED = CONVOLUTIONS
 
 
 def check_dilated_correlate2d(func):

@@ -6,11 +6,10 @@ receptive_field, correlate2d), never written as literals.
 
 import numpy as np
 
-from ..backward import conv2d_backward, conv2d_backward_naive
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
-                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..ops import correlate2d
 from ..receptive import receptive_field
 from ..shapes import conv_output_size, unread_positions
+from ._refused import CONVOLUTIONS
 from ._core import Case, check_answer, check_function
 
 __all__ = ["check_stride_by_hand", "check_stride_skipped", "check_stride_output_size",
@@ -115,10 +114,7 @@ def _correlate_cases():
 #: convolutions (a 1-D one per kernel row is most of the work), the convolution
 #: matrix, conv2d's gradients (with dilation = stride, the weight gradient of an
 #: exact fit is the strided correlation), and SciPy's correlations then subsampling.
-_SOLVES_CORRELATION = [correlate2d, correlate2d_naive, convolve2d, convolve2d_naive, conv2d,
-                       conv2d_naive, conv_matrix, correlate1d, correlate1d_naive, convolve1d,
-                       convolve1d_naive, conv2d_backward, conv2d_backward_naive,
-                       "scipy.signal", "scipy.ndimage"]
+_SOLVES_CORRELATION = CONVOLUTIONS
 
 
 def check_stride_correlate2d(candidate):

@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..backward import conv2d_backward, conv2d_backward_naive
 from ..constants import RUNNING_KERNEL, RUNNING_SIGNAL
-from ..ops import (conv2d, conv2d_naive, conv_matrix, convolve1d, convolve1d_naive, convolve2d,
-                   convolve2d_naive, correlate1d, correlate1d_naive, correlate2d, correlate2d_naive)
+from ..ops import conv_matrix, convolve1d
 from ..shapes import conv2d_params, weight_counts
+from ._refused import CONVOLUTIONS
 from ._core import FAILED, Case, CheckResult, _grouped, _number, _short, check_answer, check_function
 
 __all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_counts_by_hand",
@@ -20,9 +19,7 @@ _COUNTS = ("dense", "sparse", "shared")
 # Everything that would compute the convolution of my_convolve1d for the learner: cnnlib's
 # correlations and convolutions (a 1-D signal is a 1-row image; the weight gradient of a
 # layer is a correlation too), NumPy's and SciPy's.
-_CONVOLVERS = [convolve1d, correlate1d, convolve1d_naive, correlate1d_naive, convolve2d, correlate2d,
-               convolve2d_naive, correlate2d_naive, conv2d, conv2d_naive, conv_matrix, conv2d_backward,
-               conv2d_backward_naive, np.convolve, np.correlate, "scipy.signal", "scipy.ndimage"]
+_CONVOLVERS = CONVOLUTIONS + [np.convolve, np.correlate]
 # What would count the weights for the learner: cnnlib.weight_counts itself, the count of a
 # convolution layer, and the matrix whose size and non-zeros are the dense and sparse counts.
 # conv_output_size and dense_params stay allowed: they are the building blocks the chapter uses.
