@@ -9,7 +9,6 @@ through many layers, and :func:`predicted_gradient_ratio` predicts it (chapter 9
 import functools
 
 import numpy as np
-from scipy.special import erf
 
 from ._validate import as_float_array, one_of
 
@@ -263,6 +262,8 @@ def gelu_grad(x):
 
 def _normal_cdf(x):
     """Standard normal cumulative distribution function, Phi(x) = (1 + erf(x / sqrt 2)) / 2."""
+    from scipy.special import erf  # imported when GELU is used: `import cnnlib` stays numpy only
+
     return 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
 
 

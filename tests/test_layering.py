@@ -26,17 +26,17 @@ def loaded(module):
     return set(cnnlib_modules), set(packages) & THIRD_PARTY, pyplot
 
 
-def test_the_maths_layer_loads_numpy_and_scipy_only():
+def test_the_maths_layer_loads_numpy_only():
     modules, packages, _ = loaded("cnnlib")
     assert modules == MATHS
-    assert packages <= {"numpy", "scipy"}
+    assert packages == {"numpy"}, "import cnnlib is quick: scipy comes when a function needs it"
 
 
 def test_the_checks_stand_on_the_maths_alone():
     modules, packages, _ = loaded("cnnlib.checks")
     checks = {m for m in modules if m.startswith("cnnlib.checks")}
     assert modules - checks == MATHS, f"the checks load {sorted(modules - checks - MATHS)}"
-    assert packages <= {"numpy", "scipy"}, "import cnnlib.checks loads no matplotlib, no widgets"
+    assert packages == {"numpy"}, "import cnnlib.checks loads no matplotlib, no widgets, no scipy"
 
 
 def test_the_figures_draw_on_the_maths_and_know_no_widget():
