@@ -9,6 +9,9 @@ compares their widget states), so there it checks the pages without moving them 
 On every page of both: no console errors, no failed requests, no request to any other
 host, alt text on every frame, slider names for screen readers, code that fits its
 column, page and site weight, and (full site) the time from key press to new frame.
+And an accessibility audit of every page with axe-core (WCAG 2.0 and 2.1, levels A and
+AA): no serious or critical violation. The full site is audited in the light theme and
+the student site, the same pages less the solutions, in the dark one.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_SITE_BYTES = 60 * 1024 * 1024
 MAX_FRAME_MS = 100
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+THEMES = {"full": "light", "student": "dark"}
 VIEWPORT = {"width": 1280, "height": 800}  # a laptop: the narrowest column the theme draws beside both sidebars
 
 # Runs in the page: the <img> shown (not hidden in a Stack) inside the figure that
@@ -115,8 +120,22 @@ def _slider_count(html: str) -> int:
     return sum(m["model_name"] == "SelectionSliderModel" for m in state.values())
 
 
-def _visit(browser, url: str, expected_sliders: int, move_sliders: bool = True, redirect: bool = False) -> dict:
-    page = browser.new_page(viewport=VIEWPORT)
+def _axe_violations(page) -> list[str]:
+    """Return the page's serious and critical accessibility violations, as axe-core reports them."""
+    import axe_playwright_python
+
+    page.evaluate((Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text())
+    # preload off: axe would fetch the stylesheets again itself, and resolve the theme's
+    # relative @import against the wrong folder (a request for /basic.css that fails)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, preload: false})",
+                           AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:200]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def _visit(browser, url: str, expected_sliders: int, move_sliders: bool = True, redirect: bool = False,
+           theme: str = "light") -> dict:
+    page = browser.new_page(viewport=VIEWPORT, color_scheme=theme)
     report = {"requests": [], "failed": [], "errors": [], "bytes": 0, "sliders": 0, "moved": 0, "changed": 0,
               "latencies": [], "unlabelled": [], "unnamed": []}
     page.on("request", lambda r: report["requests"].append(r.url))
@@ -135,6 +154,7 @@ def _visit(browser, url: str, expected_sliders: int, move_sliders: bool = True, 
                                timeout=30_000)
         page.evaluate("""() => document.addEventListener('keydown',
                          () => { window.__keyTime = performance.now(); }, true)""")
+    report["accessibility"] = _axe_violations(page)
     # Code a reader must scroll sideways to read: a cell's input wider than its column.
     report["wide_code"] = page.evaluate("""() => [...document.querySelectorAll('div.cell_input pre')]
         .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
@@ -211,7 +231,8 @@ def test_every_slider_on_every_page_responds_without_a_kernel(site, server, brow
         expected = _slider_count(path.read_text())
         html = path.read_text()
         report = _visit(browser, f"{server}/{rel}", expected, move_sliders=move,
-                        redirect='http-equiv="refresh"' in html.lower())
+                        redirect='http-equiv="refresh"' in html.lower(),
+                        theme=THEMES["full" if move else "student"])
         totals["pages"] += 1
         totals["sliders"] += expected
         totals["moved"] += report["moved"]
@@ -222,7 +243,8 @@ def test_every_slider_on_every_page_responds_without_a_kernel(site, server, brow
         for kind, items in [("console errors", report["errors"]), ("failed requests", report["failed"]),
                             ("requests to other hosts", foreign), ("frames without alt text", report["unlabelled"]),
                             ("slider handles without their label or value for screen readers", report["unnamed"]),
-                            (f"code lines wider than the column at {VIEWPORT['width']} px", report["wide_code"])]:
+                            (f"code lines wider than the column at {VIEWPORT['width']} px", report["wide_code"]),
+                            ("serious or critical accessibility violations (axe-core)", report["accessibility"])]:
             if items:
                 problems.append(f"{rel}: {kind}: {items[:5]}")
         if report["sliders"] != expected:

@@ -12,6 +12,9 @@
 - The hidden tests of the exercises' check cells (``### BEGIN HIDDEN TESTS`` to
   ``### END HIDDEN TESTS``) are for nbgrader, not for readers: the page shows a
   check cell without them, as the student edition does.
+- The bibliography's entries are list items for screen readers: docutils marks them
+  with ARIA's deprecated ``doc-biblioentry`` role inside a ``list``, which an accessibility
+  audit (axe-core, in the browser test) rightly reports as a list without items.
 - A chapter's Binder and Colab buttons, and its download button, give the learner
   edition of the chapter (``course_learner_notebooks``, the folder of
   ``learner/<chapter>.ipynb`` that ``tools/editions.py`` writes): exercises to fill
@@ -92,9 +95,15 @@ def _download_learner_edition(app, exception):
             shutil.copyfile(learner, target)
 
 
+def _bibliography_as_a_list(app, pagename, templatename, context, doctree):
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     app.add_config_value("course_learner_notebooks", "", "html")
     app.connect("html-page-context", _launch_learner_edition, priority=600)  # after the theme's buttons
+    app.connect("html-page-context", _bibliography_as_a_list)
     app.connect("build-finished", _download_learner_edition)
     app.connect("config-inited", _theme_defaults)
     _drop_thebe(app)  # whether sphinx_thebe was set up before this extension...
