@@ -446,17 +446,19 @@ def predicted_gradient_ratio(name, depth, *, width=128, batch=16, seed=0, gain=2
     return float(np.prod([np.sqrt(gain * np.mean(grad(z) ** 2)) for z in pre[:-1]]))
 
 
-def gradient_table(depths, draws=8):
-    """Return ``{(name, depth): ratios}`` for every activation and each of ``depths``.
+def gradient_table(depths, draws=8, gains=(1.0, 2.0)):
+    """Return ``{(name, depth, gain): ratios}`` for every activation, each of ``depths`` and each of ``gains``.
 
     ``ratios`` has shape (draws, depth): row ``seed`` is
-    :func:`gradient_through_stack` of the stack drawn with that seed, 0 to draws - 1.
+    :func:`gradient_through_stack` of the stack drawn with that seed, 0 to
+    draws - 1, and weights of variance ``gain / width`` (1: Xavier, 2: He).
 
     Examples
     --------
     >>> table = gradient_table([5], draws=2)
-    >>> len(table), table["relu", 5].shape
-    (7, (2, 5))
+    >>> len(table), table["relu", 5, 2].shape
+    (14, (2, 5))
     """
-    return {(name, depth): np.array([gradient_through_stack(name, depth, seed=seed) for seed in range(draws)])
-            for name in ACTIVATIONS for depth in depths}
+    return {(name, depth, gain): np.array([gradient_through_stack(name, depth, seed=seed, gain=gain)
+                                           for seed in range(draws)])
+            for name in ACTIVATIONS for depth in depths for gain in gains}

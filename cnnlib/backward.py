@@ -15,9 +15,8 @@ differences, which is how a new backward pass is checked.
 import numpy as np
 
 from ._validate import as_float_array
-from .ops import _check_conv2d, _padded_windows, pad2d
-from .pooling import _check_pool, _windows_inside
-from .shapes import conv_output_size
+from .ops import _check_conv2d, _conv_output_hw, _im2col, _image_runs, _padded_windows, _tap_slices
+from .pooling import _check_pool, _pad, _pool_padded, _windows_inside
 
 __all__ = [
     "conv2d_backward",
@@ -48,13 +47,10 @@ def _check_grad_output(grad_output, expected_shape, forward):
 
 
 def _conv2d_setup(grad_output, x, weight, stride, padding, dilation):
-    """Validate conv2d_backward's arguments; return (g4, x4, weight, stride, pads, dilation, out_hw)."""
+    """Validate conv2d_backward's arguments; return (g4, x, x4, weight, stride, pads, dilation)."""
     x, x4, weight, _, stride, pads, dilation = _check_conv2d(x, weight, None, stride, padding, dilation)
-    top, bottom, left, right = pads
-    kh, kw = weight.shape[2:]
-    out_h = conv_output_size(x4.shape[2] + top + bottom, kh, stride[0], 0, dilation[0])
-    out_w = conv_output_size(x4.shape[3] + left + right, kw, stride[1], 0, dilation[1])
-    out_shape = (x4.shape[0], weight.shape[0], out_h, out_w)
+    out_hw = _conv_output_hw(x4.shape[2:], weight.shape[2:], stride, pads, dilation)
+    out_shape = (x4.shape[0], weight.shape[0]) + out_hw
     grad_output = _check_grad_output(grad_output, out_shape if x.ndim == 4 else out_shape[1:], "conv2d")
     g4 = grad_output if x.ndim == 4 else grad_output[np.newaxis]
     return g4, x, x4, weight, stride, pads, dilation
@@ -106,23 +102,37 @@ def conv2d_backward(grad_output, x, weight, stride=1, padding=0, dilation=1):
     ([[8.0, 12.0], [20.0, 24.0]], [4.0])
     """
     g4, x, x4, weight, stride, pads, dilation = _conv2d_setup(grad_output, x, weight, stride, padding, dilation)
-    top, bottom, left, right = pads
-    xp = pad2d(x4, pads)
-    n_out_h, n_out_w = g4.shape[2:]
-    (sh, sw), (dh, dw) = stride, dilation
-    grad_xp = np.zeros_like(xp)
-    grad_weight = np.empty_like(weight)
-    # Loop over the kh*kw kernel taps (a handful), never over pixels: tap (m, n) of
-    # every window reads one strided slice of the padded input.
-    for m in range(weight.shape[2]):
-        for n in range(weight.shape[3]):
-            rows = slice(m * dh, m * dh + sh * (n_out_h - 1) + 1, sh)
-            cols = slice(n * dw, n * dw + sw * (n_out_w - 1) + 1, sw)
-            grad_weight[:, :, m, n] = np.einsum("bfhw,bchw->fc", g4, xp[:, :, rows, cols])
-            grad_xp[:, :, rows, cols] += np.einsum("bfhw,fc->bchw", g4, weight[:, :, m, n])
-    grad_x = grad_xp[:, :, top : top + x4.shape[2], left : left + x4.shape[3]]
+    filters, out_hw = weight.shape[0], g4.shape[2:]
+    kernel_rows = weight.reshape(filters, -1)  # (F, C*kh*kw)
+    grad_weight, grad_x = np.zeros(kernel_rows.shape), np.empty(x4.shape)
+    # A few images at a time, as in conv2d (see cnnlib.ops.COLUMNS_BYTES).
+    for images in _image_runs(x4.shape[0], kernel_rows.shape[1] * out_hw[0] * out_hw[1]):
+        grad_out = g4[images].transpose(1, 0, 2, 3).reshape(filters, -1)  # (F, images*Ho*Wo), im2col's order
+        # dL/dweight: the output gradient times the forward pass's windows, summed over every
+        # position of every image, (F, images*Ho*Wo) @ (images*Ho*Wo, C*kh*kw).
+        grad_weight += grad_out @ _im2col(x4[images], weight.shape[2:], stride, pads, dilation, out_hw).T
+        # dL/dx: each window's gradient, (C*kh*kw, F) @ (F, images*Ho*Wo), sent back to the pixels it read.
+        grad_x[images] = _col2im(kernel_rows.T @ grad_out, x4[images].shape, weight.shape[2:], stride, pads,
+                                 dilation, out_hw)
     grad_bias = g4.sum(axis=(0, 2, 3))
-    return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight, grad_bias
+    return (grad_x if x.ndim == 4 else grad_x[0]), grad_weight.reshape(weight.shape), grad_bias
+
+
+def _col2im(grad_columns, shape, kernel_shape, stride, pads, dilation, out_hw):
+    """Return dL/dx of ``shape`` (N, C, H, W) from the gradients of im2col's columns (C*kh*kw, N*Ho*Wo).
+
+    Tap by tap (a handful), never pixel by pixel: tap (m, k) of every window is one strided
+    slice of the padded input, and overlapping windows add up there. What lands on the
+    padding belongs to no input and is cropped.
+    """
+    (n, c, height, width), (kh, kw), (top, bottom, left, right) = shape, kernel_shape, pads
+    taps = grad_columns.reshape((c, kh, kw, n) + out_hw)
+    grad_xp = np.zeros((n, c, height + top + bottom, width + left + right))
+    for m in range(kh):
+        for k in range(kw):
+            rows, cols = _tap_slices((m, k), stride, dilation, out_hw)
+            grad_xp[:, :, rows, cols] += taps[:, m, k].transpose(1, 0, 2, 3)
+    return grad_xp[:, :, top : top + height, left : left + width]
 
 
 def conv2d_backward_naive(grad_output, x, weight, stride=1, padding=0, dilation=1):
@@ -167,12 +177,6 @@ def _pool_setup(grad_output, x, kernel_size, stride, padding, forward):
     return x, grad_output, kernel, stride, padding
 
 
-def _window_slices(tap, stride, out_shape):
-    """Return the (rows, cols) slices of the padded input that tap (a, b) of every window reads."""
-    (a, b), (sh, sw), (oh, ow) = tap, stride, out_shape
-    return slice(a, a + sh * (oh - 1) + 1, sh), slice(b, b + sw * (ow - 1) + 1, sw)
-
-
 def _crop(grad_padded, padding, shape):
     """Drop the padded border: padding holds no input, so its gradient goes nowhere."""
     ph, pw = padding
@@ -208,15 +212,25 @@ def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
     [[0.0, 10.0], [0.0, 0.0]]
     """
     x, grad_output, kernel, stride, padding = _pool_setup(grad_output, x, kernel_size, stride, padding, "max_pool2d")
-    xp = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(padding[0],) * 2, (padding[1],) * 2], constant_values=-np.inf)
+    xp = _pad(x, padding, -np.inf) if any(padding) else x
     out_shape = grad_output.shape[-2:]
-    taps = [(a, b) for a in range(kernel[0]) for b in range(kernel[1])]
-    # Every window's values, tap by tap: shape (kh*kw, ..., Ho, Wo); argmax picks the first maximum.
-    values = np.stack([xp[(..., *_window_slices(tap, stride, out_shape))] for tap in taps])
-    winner = values.argmax(axis=0)
+    pooled = _pool_padded(xp, kernel, stride, out_shape, "max")
+    # NaN and inf take slower, exact steps: a NaN is the maximum of its window (as for
+    # np.argmax), and inf * False would be NaN where np.where gives 0.
+    exact = np.isnan(pooled).any() or not np.isfinite(grad_output).all()
     grad_xp = np.zeros_like(xp)
-    for t, tap in enumerate(taps):
-        grad_xp[(..., *_window_slices(tap, stride, out_shape))] += np.where(winner == t, grad_output, 0.0)
+    unclaimed = np.ones(grad_output.shape, dtype=bool)  # windows whose maximum is not found yet
+    # Tap by tap in row-major order, so the first maximum of a window takes its gradient. Tap
+    # (a, b) of every window is one strided view: nothing is stacked or copied.
+    for a in range(kernel[0]):
+        for b in range(kernel[1]):
+            rows, cols = _tap_slices((a, b), stride, (1, 1), out_shape)  # no dilation in a pooling window
+            tap = xp[..., rows, cols]
+            first = (tap == pooled) | np.isnan(tap) if exact else tap == pooled
+            first &= unclaimed
+            unclaimed ^= first  # first lies within unclaimed: this takes it out
+            # (+= also turns the -0.0 of a negative gradient times False into 0.0)
+            grad_xp[..., rows, cols] += np.where(first, grad_output, 0.0) if exact else grad_output * first
     return _crop(grad_xp, padding, x.shape)
 
 
@@ -271,7 +285,7 @@ def avg_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
     grad_xp = np.zeros(x.shape[:-2] + (x.shape[-2] + 2 * padding[0], x.shape[-1] + 2 * padding[1]))
     for a in range(kernel[0]):
         for b in range(kernel[1]):
-            grad_xp[(..., *_window_slices((a, b), stride, grad_output.shape[-2:]))] += share
+            grad_xp[(..., *_tap_slices((a, b), stride, (1, 1), grad_output.shape[-2:]))] += share
     return _crop(grad_xp, padding, x.shape)
 
 

@@ -14,7 +14,8 @@ import numpy as np
 
 __all__ = ["SOBEL_X", "SOBEL_Y", "RUNNING_SIGNAL", "RUNNING_KERNEL", "WORKED_INPUT", "WORKED_KERNEL",
            "CLASSIC_FILTERS", "sample_photo", "sample_photo_rgb", "zone_plate",
-           "shift_scene", "SHIFT_MAP", "photo_edge_map", "photo_feature_map"]
+           "shift_scene", "SHIFT_MAP", "photo_edge_map", "photo_feature_map", "BLUR_KERNEL",
+           "ONE_SIDED_KERNELS", "FLIP_TEST_IMAGES"]
 
 #: Sobel's horizontal-gradient kernel, in correlation form (as conv layers apply it).
 #: ``correlate2d(image, SOBEL_X)`` is positive where the image gets brighter to the right,
@@ -42,6 +43,42 @@ WORKED_INPUT = np.array([[3, 3, 2, 1, 0],
 WORKED_KERNEL = np.array([[0, 1, 2],
                           [2, 2, 0],
                           [0, 1, 2]])
+
+
+def _one_weight(row, col, value=1.0, size=5):
+    kernel = np.zeros((size, size))
+    kernel[row, col] = value
+    return kernel
+
+
+#: Chapter 2's 5x5 kernels that are neither symmetric nor antisymmetric under a rotation by 180
+#: degrees, so that convolving with them differs from correlating by more than a sign. Their centre
+#: is (2, 2). They hold a lone weight 2 columns right of it (a shift), one 2 rows above and 2 columns
+#: right, a streak of three weights from the centre rightwards (a one-sided motion blur), and the
+#: centre plus a half-weight echo 2 rows below and 2 columns right.
+ONE_SIDED_KERNELS = types.MappingProxyType({
+    "weight right of centre": _one_weight(2, 4),
+    "weight up and right": _one_weight(0, 4),
+    "streak to the right": _one_weight(2, 2, 1 / 3) + _one_weight(2, 3, 1 / 3) + _one_weight(2, 4, 1 / 3),
+    "echo down and right": _one_weight(2, 2) + _one_weight(4, 4, 0.5),
+})
+
+#: Chapter 2's 15x15 test images for those kernels, by name. The letter F is 7 rows by 5 columns
+#: of ones at rows 4-10 and columns 5-9, clear of the border by more than a kernel's reach; the
+#: single point is a 1 at the centre (7, 7), and its convolution with a kernel is a copy of the kernel.
+FLIP_TEST_IMAGES = types.MappingProxyType({
+    "letter F": np.pad(np.array([[1.0, 1, 1, 1, 1],
+                                 [1, 0, 0, 0, 0],
+                                 [1, 0, 0, 0, 0],
+                                 [1, 1, 1, 1, 0],
+                                 [1, 0, 0, 0, 0],
+                                 [1, 0, 0, 0, 0],
+                                 [1, 0, 0, 0, 0]]), ((4, 4), (5, 5))),
+    "single point": _one_weight(7, 7, size=15),
+})
+
+for _constant in (*ONE_SIDED_KERNELS.values(), *FLIP_TEST_IMAGES.values()):
+    _constant.flags.writeable = False
 
 #: Chapter 6's bank of classic hand-made 3x3 filters, by name. The blurs and the identity
 #: have weights summing to 1 (they keep the brightness), Sobel's edge detectors and the
@@ -206,3 +243,69 @@ def photo_feature_map(rows: int = 6, cols: int = 6, top: int = 33, left: int = 1
     """
     crop = _edges(width)[top:top + rows, left:left + cols]
     return np.round(crop / crop.max() * levels)
+
+
+#: Chapter 10's blur before subsampling, the 3x3 binomial filter (Zhang 2019's "Tri-3"), the
+#: outer product of [1, 2, 1] / 4 with itself, so that its nine weights sum to 1.
+BLUR_KERNEL = np.outer([1.0, 2.0, 1.0], [1.0, 2.0, 1.0]) / 16
+BLUR_KERNEL.flags.writeable = False
+
+
+def sinusoid(length: int, frequency: float) -> np.ndarray:
+    """Return cos(2 pi f n) for n = 0 .. length-1: a pattern of ``frequency`` cycles per pixel.
+
+    A pattern of f cycles per pixel repeats every 1/f pixels; the finest a row
+    of pixels holds is 0.5 (light, dark, light, ...). Chapter 4's simplest
+    picture of aliasing subsamples one.
+
+    Examples
+    --------
+    >>> sinusoid(5, 0.5).round(12).tolist()
+    [1.0, -1.0, 1.0, -1.0, 1.0]
+    """
+    return np.cos(2 * np.pi * frequency * np.arange(length))
+
+
+#: Chapter 6's multi-channel example, a 3-channel 5x5 input (C, H, W). With the bank of two
+#: 3x3x3 filters (F, C, kh, kw) and the biases below, the chapter's figure runs it at
+#: padding 1 and stride 2.
+MULTICHANNEL_INPUT = np.array([[[1, 1, 2, 0, 0],
+                                [0, 1, 0, 0, 2],
+                                [0, 1, 0, 2, 1],
+                                [0, 2, 2, 0, 2],
+                                [0, 0, 2, 2, 2]],
+                               [[1, 1, 2, 1, 2],
+                                [0, 2, 2, 0, 1],
+                                [2, 1, 1, 2, 1],
+                                [1, 2, 2, 1, 0],
+                                [0, 1, 1, 2, 0]],
+                               [[2, 1, 0, 1, 2],
+                                [2, 0, 0, 2, 0],
+                                [1, 0, 1, 1, 0],
+                                [1, 0, 1, 0, 1],
+                                [2, 1, 2, 0, 1]]])
+MULTICHANNEL_WEIGHT = np.array([[[[1, 1, -1], [-1, -1, 1], [1, 0, 1]],
+                                 [[1, -1, -1], [1, -1, 0], [-1, 1, 0]],
+                                 [[1, -1, 0], [1, 0, -1], [-1, 1, -1]]],
+                                [[[0, 1, 1], [1, 1, 1], [1, -1, -1]],
+                                 [[1, 1, 0], [-1, -1, 0], [0, 0, -1]],
+                                 [[-1, -1, -1], [1, 0, 1], [1, -1, -1]]]])
+MULTICHANNEL_BIAS = np.array([1, 0])
+for _constant in (MULTICHANNEL_INPUT, MULTICHANNEL_WEIGHT, MULTICHANNEL_BIAS):
+    _constant.flags.writeable = False
+
+__all__ += ["sinusoid", "MULTICHANNEL_INPUT", "MULTICHANNEL_WEIGHT", "MULTICHANNEL_BIAS"]
+
+
+#: Chapter 7's named stacks of layers, (kernel size, stride, padding) or with a dilation
+#: (k, s, p, d), input first: "3x3" is a 3x3 convolution with padding 1, "pool" a 2x2
+#: max-pool with stride 2. The first is the chapter's worked example, the second the stack
+#: of its prediction exercise.
+RECEPTIVE_STACKS = types.MappingProxyType({
+    "3x3, 3x3, pool": ((3, 1, 1), (3, 1, 1), (2, 2, 0)),
+    "3x3, 3x3, pool, 3x3": ((3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)),
+    "5x5 s2, 3x3": ((5, 2, 2), (3, 1, 1)),
+    "3x3, 3x3 d2, pool": ((3, 1, 1, 1), (3, 1, 2, 2), (2, 2, 0)),
+})
+
+__all__ += ["RECEPTIVE_STACKS"]

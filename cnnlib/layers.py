@@ -36,6 +36,7 @@ __all__ = [
     "gradient_check",
     "shift_images",
     "shift_of_feature_map",
+    "filter_similarity",
 ]
 
 
@@ -497,3 +498,38 @@ def shift_of_feature_map(before, after, max_shift=3):
     width = before.shape[-1]
     errors = [np.abs(after[..., s:] - before[..., : width - s]).mean() for s in range(max_shift + 1)]
     return int(np.argmin(errors))
+
+
+def filter_similarity(before, after):
+    """Return ``(cosine, growth)``, one number per filter each: how much each filter kept its pattern, and its size.
+
+    ``cosine[f]`` is the cosine of the angle between filter f before and
+    after (training, say), its weights taken as one vector: 1 when the
+    pattern is the same, only scaled; 0 when the two are unrelated; -1 when
+    one is the negative of the other. ``growth[f]`` is the ratio of their
+    lengths, after over before. To compare filter f after with another
+    filter g before, pass ``before[g:g + 1]`` and ``after[f:f + 1]``.
+
+    Parameters
+    ----------
+    before, after : ndarray of shape (F, ...)
+        Filter banks of the same shape, e.g. (F, C, kh, kw).
+
+    Returns
+    -------
+    cosine, growth : ndarray of shape (F,)
+
+    Examples
+    --------
+    >>> before = np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    >>> cosine, growth = filter_similarity(before, [2 * before[0], -before[1]])
+    >>> cosine.round(6).tolist(), growth.tolist()
+    ([1.0, -1.0], [2.0, 1.0])
+    """
+    before = np.asarray(before, dtype=float).reshape(len(before), -1)
+    after = np.asarray(after, dtype=float).reshape(len(after), -1)
+    if before.shape != after.shape:
+        raise ValueError(f"before and after must be filter banks of the same shape, got {before.shape} "
+                         f"and {after.shape} (flattened per filter)")
+    lengths = np.linalg.norm(before, axis=1), np.linalg.norm(after, axis=1)
+    return np.sum(before * after, axis=1) / (lengths[0] * lengths[1]), lengths[1] / lengths[0]

@@ -182,11 +182,13 @@ def test_gradient_through_stack_returns_a_fresh_array():
     assert gradient_through_stack("relu", 5)[-1] == 1.0
 
 
-def test_gradient_table_holds_one_row_per_seed_for_every_activation_and_depth():
+def test_gradient_table_holds_one_row_per_seed_for_every_activation_depth_and_gain():
     table = gradient_table([3, 5], draws=2)
-    assert set(table) == {(name, depth) for name in ACTIVATIONS for depth in (3, 5)}
-    assert table["relu", 5].shape == (2, 5)
-    assert np.array_equal(table["tanh", 3][1], gradient_through_stack("tanh", 3, seed=1))
+    assert set(table) == {(name, depth, gain) for name in ACTIVATIONS for depth in (3, 5) for gain in (1, 2)}
+    assert table["relu", 5, 2].shape == (2, 5)
+    assert np.array_equal(table["tanh", 3, 2][1], gradient_through_stack("tanh", 3, seed=1))
+    assert np.array_equal(table["tanh", 3, 1][1], gradient_through_stack("tanh", 3, seed=1, gain=1))
+    assert set(gradient_table([3], draws=1, gains=(2,))) == {(name, 3, 2) for name in ACTIVATIONS}
 
 
 def test_an_unknown_activation_is_named_in_the_error():

@@ -38,6 +38,7 @@ FORBIDDEN = {
 REAL_ANSWERS = {
     "ex-activation-derivatives": ("check_derivatives_by_hand", [0.25, 1.0, 1.0, 0.0, 0.1]),  # 1/2 * 1/2; 1 - 0; ...
     "ex-activation-xavier": ("check_xavier_prediction", 2 ** -14.5),   # sqrt(1 * 1/2) ** 29
+    "ex-activation-prelu-gain": ("check_prelu_gain", 2 / (1 + 0.25 ** 2)),  # 1 / ((1 + a^2) / 2)
 }
 
 
@@ -96,6 +97,38 @@ def test_xavier_prediction_is_close_to_the_measured_stacks():
 def test_xavier_prediction_reports_a_non_number_and_not_attempted():
     assert "expected a number" in str(checks.check_xavier_prediction("4e-5"))
     assert checks.check_xavier_prediction(...).status == "not attempted"
+
+
+# --- reason: the gain for leaky ReLU of slope 0.25 -> 2 / (1 + 1/16) = 32/17 = 1.882 -------------------
+
+def test_prelu_gain_passes_he_et_als_condition_in_its_usual_forms():
+    for answer in (32 / 17, 2 / 1.0625, 1.88, 1.882, np.float64(1.8824)):
+        assert checks.check_prelu_gain(answer).passed, answer
+
+
+def test_prelu_gain_fails_on_he_on_a_missing_square_and_on_a_missing_half():
+    for wrong in (2.0, 2 / 1.25, 1 / 1.0625, 1.0625):  # ReLU's gain, (1 + a), no 1/2, E[f'^2] itself
+        result = checks.check_prelu_gain(wrong)
+        text = str(result)
+        assert result.status == "failed" and "half the units" in text, wrong
+        assert "1.88" not in text
+
+
+def test_prelu_gain_is_the_gain_that_keeps_a_measured_stack_level():
+    # independent of the check: E[f'^2] measured on a deep random stack of slope-0.25 leaky ReLUs
+    rng = np.random.default_rng(4)
+    a, width = rng.standard_normal((16, 128)), 128
+    slopes = []
+    for _ in range(20):
+        z = a @ (rng.standard_normal((width, width)) * np.sqrt((32 / 17) / width)).T
+        slopes.append(np.mean(np.where(z > 0, 1.0, 0.25) ** 2))
+        a = np.where(z > 0, z, 0.25 * z)
+    assert np.isclose(32 / 17 * np.mean(slopes), 1, atol=0.03)
+
+
+def test_prelu_gain_reports_a_non_number_and_not_attempted():
+    assert "expected a number" in str(checks.check_prelu_gain("1.88"))
+    assert checks.check_prelu_gain(...).status == "not attempted"
 
 
 # --- implement: backprop_norms(weights, pre_activations, grad, delta_top) -------------------------

@@ -32,7 +32,8 @@ FORBIDDEN = {
     ],
 }
 COUNT_ANSWERS = {
-    "ex-channels-params-by-hand": ("check_conv_params_by_hand", 4_864),   # 64 * (3*5*5 + 1) = 64 * 76
+    "ex-channels-shapes-by-hand": ("check_shapes_by_hand", (8, 10, 16, 16)),  # floor((32 + 4 - 5) / 2) + 1
+    "ex-channels-alexnet": ("check_alexnet_sharing", (34_944, 105_705_600)),  # 96 * 364; 55 * 55 * 34,944
     "ex-channels-dense-growth": ("check_dense_growth_prediction", 256),    # (3n^2)(16n^2) = 48 n^4; 4**4
 }
 
@@ -75,19 +76,48 @@ def not_attempted(*args):
     raise NotImplementedError
 
 
-# --- by hand: 64 * (3*5*5 + 1) = 64 * 76 = 4,864 ----------------------------------------------
+# --- by hand: (8, 3, 32, 32), 10 filters of 5x5, p=2, s=2 -> (8, 10, 16, 16) ----------------------
+# floor((32 + 4 - 5) / 2) + 1 = 15 + 1 = 16
 
-def test_params_by_hand_passes():
-    assert checks.check_conv_params_by_hand(4864).passed
-
-
-def test_params_by_hand_fails_without_bias_and_hints():
-    result = checks.check_conv_params_by_hand(64 * 3 * 25)  # 4,800: biases forgotten
-    assert result.status == "failed" and "4,800 is not right" in str(result) and "bias" in str(result)
+def test_shapes_by_hand_passes_the_hand_worked_shape():
+    assert checks.check_shapes_by_hand((8, 10, 16, 16)).passed
+    assert checks.check_shapes_by_hand([np.int64(8), 10, 16, 16]).passed
+    assert checks.check_shapes_by_hand(np.array([8, 10, 16, 16])).passed
 
 
-def test_params_by_hand_not_attempted():
-    assert checks.check_conv_params_by_hand(...).status == "not attempted"
+def test_shapes_by_hand_names_each_slip_without_the_answer():
+    slips = {(8, 30, 16, 16): "N, H and W are right; F is not",      # one map per channel and filter
+             (8, 10, 32, 32): "N and F are right; H and W are not",   # stride forgotten
+             (8, 10, 14, 14): "N and F are right; H and W are not",   # padding forgotten
+             (8, 3, 16, 16): "N, H and W are right; F is not"}        # channels kept
+    for answer, feedback in slips.items():
+        text = str(checks.check_shapes_by_hand(answer))
+        assert feedback in text and "hint" in text and "(8, 10, 16, 16)" not in text
+
+
+def test_shapes_by_hand_not_attempted_and_wrong_length():
+    assert checks.check_shapes_by_hand(...).status == "not attempted"
+    assert "expected 4 items" in str(checks.check_shapes_by_hand((10, 16, 16)))
+
+
+# --- reason: AlexNet conv1, 96 filters of 11x11x3 on 227x227 at stride 4 ---------------------
+# shared: 96 * (3 * 121 + 1) = 96 * 364 = 34,944; maps (227 - 11) / 4 + 1 = 55;
+# unshared: 55 * 55 * 34,944 = 3,025 * 34,944 = 105,705,600
+
+def test_alexnet_passes_the_hand_worked_pair():
+    assert checks.check_alexnet_sharing((34_944, 105_705_600)).passed
+
+
+def test_alexnet_says_which_count_is_wrong():
+    # biases forgotten: 96 * 363 = 34,848
+    assert "unshared is right; shared is not" in str(checks.check_alexnet_sharing((34_848, 105_705_600)))
+    # 224 instead of 227 gives 54 x 54 maps: 2,916 * 34,944
+    result = checks.check_alexnet_sharing((34_944, 2_916 * 34_944))
+    assert "shared is right; unshared is not" in str(result) and "105,705,600" not in str(result)
+
+
+def test_alexnet_not_attempted():
+    assert not checks.check_alexnet_sharing(...).attempted
 
 
 # --- prediction: (3*1024 * 16*1024) / (3*64 * 16*64) = 16 * 16 = 256 ------------------------

@@ -302,3 +302,8 @@ def test_a_fraction_is_never_printed_as_if_it_were_whole():
     text = str(check_function("count", lambda n: n + 1e-9, lambda n: n, [Case("two", (2,))]))
     assert "expected 2, got 2.000000001" in text, text
     assert "expected 0.333333, got 0.5" in str(check_function("third", lambda: 0.5, lambda: 1 / 3, [Case("x")]))
+
+
+def test_an_unordered_answer_of_nested_lists_is_a_wrong_form_not_a_crash():
+    result = check_answer("shifts", [[0, 2], [4]], [0, 2, 4], unordered=True)
+    assert result.status == "failed" and "a list of single values" in str(result)

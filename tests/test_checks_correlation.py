@@ -15,8 +15,6 @@ from cnnlib import checks
 SHORTCUTS = {
     "ex-correlation-correlate2d": ("check_my_correlate2d", "correlate2d",
                                    "def my_correlate2d(image, kernel):\n    return {f}(image, kernel)"),
-    "ex-correlation-convolve2d": ("check_my_convolve2d", "convolve2d",
-                                  "def my_convolve2d(image, kernel):\n    return {f}(image, kernel)"),
 }
 FORBIDDEN = {
     "ex-correlation-correlate2d": [
@@ -36,25 +34,14 @@ FORBIDDEN = {
         "    return np.array([sum(np.correlate(image[i + m], kernel[m], mode='valid')\n"
         "                         for m in range(len(kernel))) for i in rows])",
     ],
-    "ex-correlation-convolve2d": [
-        "import scipy.signal\n"
-        "def my_convolve2d(image, kernel):\n"
-        "    return scipy.signal.convolve2d(image, kernel, mode='valid')",
-        "def my_convolve2d(image, kernel):\n"
-        "    image, kernel = np.asarray(image, float), np.asarray(kernel, float)\n"
-        "    rows = range(len(image) - len(kernel) + 1)\n"
-        "    return np.array([sum(np.convolve(image[i + m], kernel[-1 - m], mode='valid')\n"
-        "                         for m in range(len(kernel))) for i in rows])",
-        "def my_convolve2d(image, kernel):\n"
-        "    return cnnlib.correlate2d(image, np.flip(kernel))",
-    ],
 }
 REAL_ANSWERS = {
     "ex-correlation-predict": ("check_convolution_prediction", 9),  # (0 + 1 + 0) + (0 + 4 + 4) + 0
     "ex-correlation-by-hand": ("check_correlation_by_hand",
                                ([[4, -1], [1, 6]], [[0, 3], [5, 2]])),  # K as is; K rotated
-    "ex-correlation-stacked": ("check_stacked_correlations",
-                               [[0, 1, 2], [2, 4, -1], [0, -2, 0]]),  # B stamped at each weight of A
+    # K stamped at each weight of K rotated: -1*K at (0, 0), 2*K at (1, 0), 1*K at (1, 1)
+    "ex-correlation-conv-then-corr": ("check_convolve_then_correlate",
+                                      [[-1, -2, 0], [2, 6, 2], [0, -2, -1]]),
 }
 
 
@@ -72,7 +59,7 @@ def _not_implemented(*args):
     raise NotImplementedError("write your code here")
 
 
-# --- predict (I*K)(1, 1) --------------------------------------------------------------------
+# --- predict C(1, 1), the convolution numbered from zero ----------------------------------
 
 def test_prediction_passes_the_hand_worked_value():
     # Window I[1:4, 1:4] = [[0,1,3],[1,2,2],[0,0,2]] times K rotated, [[2,1,0],[0,2,2],[2,1,0]]:
@@ -129,8 +116,8 @@ def test_correlate2d_passes_an_independent_loop():
     assert result.passed, result
 
 
-@pytest.mark.parametrize("check", [checks.check_my_correlate2d, checks.check_my_convolve2d])
-def test_a_call_to_scipy_or_numpy_is_told_to_write_it(check):
+def test_a_call_to_scipy_or_numpy_is_told_to_write_it():
+    check = checks.check_my_correlate2d
     import scipy.ndimage
 
     for borrowed, name in [(lambda x, k: scipy.signal.correlate2d(x, k, mode="valid"), "scipy.signal.correlate2d"),
@@ -189,90 +176,80 @@ def test_correlate2d_not_implemented():
     assert not checks.check_my_correlate2d(_not_implemented).attempted
 
 
-# --- my_convolve2d ----------------------------------------------------------------------------
+# --- convolve, then correlate with the same kernel ------------------------------------------------
 
-def test_convolve2d_passes_a_flipped_loop():
-    result = checks.check_my_convolve2d(lambda x, k: _loop_correlate2d(x, np.asarray(k)[::-1, ::-1]))
-    assert result.passed, result
-
-
-def test_convolve2d_flipping_one_axis_only_fails():
-    text = str(checks.check_my_convolve2d(lambda x, k: _loop_correlate2d(x, np.asarray(k)[::-1])))
-    assert 'case "asymmetric 2x2 kernel [[1, 2], [0, -1]] on a 3x3 input"' in text
-    # Rows flipped only: [[0, -1], [1, 2]]. At (0, 0) it agrees by chance (0); at (0, 1) the window
-    # [[2, 0], [1, 3]] gives 0 + 0 + 1 + 6 = 7 where the convolution is 3.
-    assert "first at index (0, 1): expected 3, got 7" in text
+# K = [[1, 2], [0, -1]], rotated [[-1, 0], [2, 1]]. Stamp K times each weight of the rotated K at that
+# weight's place: -1*K at (0, 0), 0 at (0, 1), 2*K at (1, 0), 1*K at (1, 1).
+HAND_J = [[-1, -2, 0],
+          [2, 6, 2],
+          [0, -2, -1]]
+# The slip: two correlation layers with K, K stamped at each weight of K itself.
+HAND_K_K = [[1, 4, 4],
+            [0, -2, -4],
+            [0, 0, 1]]
 
 
-def test_convolve2d_without_flip_fails_on_the_worked_example():
-    text = str(checks.check_my_convolve2d(_loop_correlate2d))
-    assert "expected 18, got 12" in text
+def _loop_convolve2d(image, kernel):
+    """C(i, j) = sum_m sum_n I(i + kh-1 - m, j + kw-1 - n) K(m, n), written independently of cnnlib."""
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i, j in np.ndindex(out.shape):
+        out[i, j] = sum(image[i + kh - 1 - m, j + kw - 1 - n] * kernel[m, n] for m in range(kh) for n in range(kw))
+    return out
 
 
-def test_convolve2d_that_raises_is_reported():
-    def broken(x, k):
-        raise KeyError("oops")
-    text = str(checks.check_my_convolve2d(broken))
-    assert "your function raised KeyError" in text and "0 of 6 cases passed" in text
-
-
-def test_convolve2d_that_calls_cnnlib_is_told_to_write_it():
-    import cnnlib
-
-    result = checks.check_my_convolve2d(lambda x, k: cnnlib.convolve2d(x, k))
-    assert not result.passed and "calls cnnlib.convolve2d" in str(result)
-
-
-def test_convolve2d_not_implemented():
-    assert not checks.check_my_convolve2d(_not_implemented).attempted
-
-
-# --- one kernel for two stacked correlation layers -----------------------------------------------
-
-# A = [[1, 2], [0, -1]], B = [[0, 1], [2, 0]]. Stamp B times each weight of A at that weight's place:
-# 1*B at (0, 0), 2*B at (0, 1), 0*B at (1, 0), -1*B at (1, 1).
-HAND_STACKED = [[0, 1, 2],
-                [2, 4, -1],
-                [0, -2, 0]]
-
-
-def test_stacked_kernel_is_what_two_layers_compute():
-    a, b = checks.STACKED_KERNELS
+def test_j_is_what_the_two_layers_compute_in_either_order():
+    k = checks.SMALL_KERNEL
+    assert k.tolist() == [[1, 2], [0, -1]]
     rng = np.random.default_rng(0)
-    for shape in [(5, 5), (4, 7)]:
+    for shape in [(5, 5), (4, 7), (3, 3)]:
         image = rng.normal(size=shape)
-        two = _loop_correlate2d(_loop_correlate2d(image, a), b)
-        assert np.allclose(two, _loop_correlate2d(image, HAND_STACKED))
-        assert np.allclose(two, _loop_correlate2d(_loop_correlate2d(image, b), a))  # order does not matter
+        one = _loop_correlate2d(image, HAND_J)
+        assert np.allclose(_loop_correlate2d(_loop_convolve2d(image, k), k), one)
+        assert np.allclose(_loop_convolve2d(_loop_correlate2d(image, k), k), one)   # layers swapped
+        assert np.allclose(_loop_convolve2d(image, HAND_J), one)                    # J is its own flip
 
 
-def test_stacked_check_passes_the_hand_worked_kernel():
-    assert checks.check_stacked_correlations(HAND_STACKED).passed
-    assert checks.check_stacked_correlations(np.array(HAND_STACKED, dtype=float)).passed
+def test_j_equals_its_rotation_and_its_centre_is_the_sum_of_squares():
+    assert np.array_equal(np.rot90(HAND_J, 2), HAND_J) and HAND_J[1][1] == 1 + 4 + 0 + 1
 
 
-def test_stacked_check_names_the_full_correlation_slip():
-    a, b = checks.STACKED_KERNELS
-    text = str(checks.check_stacked_correlations(scipy.signal.correlate2d(a, b)))
-    assert "not right" in text and "full cross-correlation of A with B" in text
+def test_conv_then_corr_check_passes_the_hand_worked_kernel():
+    assert checks.check_convolve_then_correlate(HAND_J).passed
+    assert checks.check_convolve_then_correlate(np.array(HAND_J, dtype=float)).passed
 
 
-def test_stacked_check_names_the_rotated_kernel():
-    text = str(checks.check_stacked_correlations(np.rot90(HAND_STACKED, 2)))
-    assert "rotated by 180 degrees" in text and "full cross-correlation" not in text
+def test_conv_then_corr_check_names_the_two_correlations_slip():
+    text = str(checks.check_convolve_then_correlate(HAND_K_K))
+    assert "not right" in text and "two correlation layers with K; the first layer convolves" in text
+    assert "full cross-correlation" not in text
 
 
-def test_stacked_check_asks_for_a_3x3_grid():
-    text = str(checks.check_stacked_correlations([[1, 2], [3, 4]]))
+def test_conv_then_corr_check_names_the_full_correlation_of_the_kernels():
+    rotated = np.rot90(checks.SMALL_KERNEL, 2)
+    wrong = scipy.signal.correlate2d(rotated, checks.SMALL_KERNEL)   # [[1, 0, 0], [-4, -2, 0], [4, 4, 1]]
+    assert wrong.tolist() == [[1, 0, 0], [-4, -2, 0], [4, 4, 1]]
+    text = str(checks.check_convolve_then_correlate(wrong))
+    assert "full cross-correlation of the two layers' kernels" in text and "two correlation layers with K" not in text
+
+
+def test_conv_then_corr_check_gives_a_hint_but_not_the_answer():
+    text = str(checks.check_convolve_then_correlate([[0, 0, 0], [0, 6, 0], [0, 0, 0]]))
+    assert "stamp a copy of K" in text and "-2" not in text
+
+
+def test_conv_then_corr_check_asks_for_a_3x3_grid():
+    text = str(checks.check_convolve_then_correlate([[1, 2], [3, 4]]))
     assert "expected shape (3, 3), got shape (2, 2)" in text
 
 
-def test_stacked_check_not_attempted():
-    assert not checks.check_stacked_correlations(...).attempted
+def test_conv_then_corr_check_not_attempted():
+    assert not checks.check_convolve_then_correlate(...).attempted
 
 
 def test_function_checks_left_as_ellipsis_are_not_attempted():
-    for check in (checks.check_my_correlate2d, checks.check_my_convolve2d):
+    for check in (checks.check_my_correlate2d,):
         result = check(...)
         assert not result.attempted and "replace `...`" in str(result)
 
@@ -281,7 +258,7 @@ def test_by_hand_checks_never_raise_on_odd_answers():
     for answer in ("twelve", [[1, 2], [3]], ([[1, 2], [3, 4]], [[1], [2, 3]]), {"a": 1}):
         assert not checks.check_convolution_prediction(answer).passed
         assert not checks.check_correlation_by_hand(answer).passed
-        assert not checks.check_stacked_correlations(answer).passed
+        assert not checks.check_convolve_then_correlate(answer).passed
 
 
 

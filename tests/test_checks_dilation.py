@@ -43,6 +43,7 @@ FORBIDDEN = {
 }
 COUNT_ANSWERS = {
     "ex-dilation-by-hand": ("check_dilation_by_hand", 6),               # floor((15 + 2 - 7) / 2) + 1
+    "ex-dilation-predict-span": ("check_span_prediction", (10, 4)),      # 3 gaps of 3, plus 1; 13 - 10 + 1
     "ex-dilation-gridding": ("check_gridding_prediction", [19, 225]),   # 1 + 2*(1+4+4); 15 of 19 per axis
 }
 
@@ -109,7 +110,27 @@ def test_by_hand_wrong_type_is_reported_not_raised():
     assert "expected a number" in str(checks.check_dilation_by_hand("six"))
 
 
-# --- prediction: dilations 1, 4, 4 -> r = 1 + 2*(1 + 4 + 4) = 19 --------------------------------
+# --- prediction with the taps figure: k=4, d=3 on 13 pixels -> k' = 3*3 + 1 = 10, o = 13 - 10 + 1 = 4 ---
+
+def test_span_prediction_passes_the_hand_worked_pair():
+    assert checks.check_span_prediction((10, 4)).passed
+    assert checks.check_span_prediction([np.int64(10), 4.0]).passed
+
+
+def test_span_prediction_says_which_part_is_wrong_without_the_answer():
+    # d * k = 12 is the classic slip; it makes o = 2
+    result = checks.check_span_prediction((12, 2))
+    assert result.status == "failed" and "k' and o are not right" in str(result) and "hint" in str(result)
+    assert "10" not in str(result)
+    assert "k' is right; o is not" in str(checks.check_span_prediction((10, 3)))
+
+
+def test_span_prediction_not_attempted_and_wrong_shape():
+    assert checks.check_span_prediction(...).status == "not attempted"
+    assert "expected 2 items" in str(checks.check_span_prediction(10))
+
+
+# --- reason: dilations 1, 4, 4 -> r = 1 + 2*(1 + 4 + 4) = 19 --------------------------------
 # one axis: {-1, 0, 1} + {-4, 0, 4} + {-4, 0, 4} misses offsets +-2 and +-6: 15 of 19, 15*15 = 225
 
 def test_gridding_passes_hand_count():

@@ -26,16 +26,15 @@ FORBIDDEN = {
                                   "    return scipy.signal.correlate2d(x, kernel, mode='same')"],
 }
 COUNT_ANSWERS = {
-    "ex-padding-by-hand": ("check_padding_by_hand", (5, 2)),            # 7 + 2 - 5 + 1; 2p = 5 - 1
     "ex-padding-even-kernel": ("check_padding_even_kernel", (5, 7)),    # 6 + 2p - 4 + 1, p = 1, 2
     "ex-padding-modes-corner": ("check_padding_modes_corner", (12, 33, 21, 45)),  # the windows, summed
+    "ex-padding-blind-windows": ("check_padding_blind_windows", 88),    # 13 * 13 - 9 * 9
 }
 
 
 # --- compute-by-hand and prediction checks ------------------------------------
 
 @pytest.mark.parametrize("check, right, wrong", [
-    (checks.check_padding_by_hand, (5, 2), (5, 1)),      # 7 + 2 - 5 + 1 = 5; 2p = k - 1 = 4
     (checks.check_padding_even_kernel, (5, 7), (4, 6)),  # 6 + 2p - 4 + 1 for p = 1, 2
 ])
 def test_answer_checks_pass_the_hand_worked_answer(check, right, wrong):
@@ -47,8 +46,6 @@ def test_answer_checks_pass_the_hand_worked_answer(check, right, wrong):
 
 
 @pytest.mark.parametrize("check, answer, verdict", [
-    (checks.check_padding_by_hand, (5, 1), "o is right; p is not"),
-    (checks.check_padding_by_hand, (7, 2), "p is right; o is not"),
     (checks.check_padding_even_kernel, (5, 6), "o1 is right; o2 is not"),
     (checks.check_padding_even_kernel, (4, 6), "o1 and o2 are not right"),
 ])
@@ -56,16 +53,63 @@ def test_answer_checks_say_which_item_is_wrong(check, answer, verdict):
     assert verdict in str(check(answer))
 
 
-@pytest.mark.parametrize("check", [checks.check_padding_by_hand, checks.check_padding_even_kernel])
+@pytest.mark.parametrize("check", [checks.check_padding_even_kernel, checks.check_padding_blind_windows])
 def test_answer_checks_say_not_attempted_for_ellipsis(check):
     result = check(...)
     assert not result.attempted and "not attempted" in str(result)
 
 
-@pytest.mark.parametrize("check", [checks.check_padding_by_hand, checks.check_padding_even_kernel])
+@pytest.mark.parametrize("check", [checks.check_padding_even_kernel])
 def test_answer_checks_explain_a_single_number_where_a_pair_is_expected(check):
     result = check(5)
     assert result.status == "failed" and "expected 2 items" in str(result)
+
+
+# --- windows that read only padding --------------------------------------------
+
+def _hand_blind_windows(size, k, p):
+    """Count, by brute force and independently of cnnlib, the k x k windows of the padded input that miss it."""
+    n = size + 2 * p
+    inside = range(p, p + size)
+    blind = 0
+    for top in range(n - k + 1):
+        for left in range(n - k + 1):
+            rows, cols = range(top, top + k), range(left, left + k)
+            blind += not any(r in inside and c in inside for r in rows for c in cols)
+    return blind
+
+
+def test_blind_windows_hand_count_is_the_worked_88():
+    # 13 positions per axis, 9 of them overlap the input: 13 * 13 - 9 * 9
+    assert _hand_blind_windows(7, 3, 4) == 13 * 13 - 9 * 9 == 88
+    assert _hand_blind_windows(5, 2, 2) == 28   # the figure's case the chapter states
+    assert _hand_blind_windows(7, 3, 2) == 0    # full padding: every window reaches the input
+
+
+def test_blind_windows_check_passes_the_count_as_int_or_float():
+    assert checks.check_padding_blind_windows(88).passed
+    assert checks.check_padding_blind_windows(88.0).passed
+    assert checks.check_padding_blind_windows(np.int64(88)).passed
+
+
+def test_blind_windows_with_the_corners_counted_twice_says_so():
+    text = str(checks.check_padding_blind_windows(2 * 4 * 13))   # 4 blind rows and 4 blind columns of 13
+    assert "not right" in text and "you counted them twice" in text and "88" not in text
+
+
+def test_blind_windows_with_the_corners_only_says_one_axis_is_enough():
+    text = str(checks.check_padding_blind_windows(4 * 4))
+    assert "a window blind along one axis already reads only padding" in text
+
+
+def test_blind_windows_off_by_one_gets_the_hint_only():
+    text = str(checks.check_padding_blind_windows(87))
+    assert "hint: give a whole number" in text and "twice" not in text and "one axis already" not in text
+
+
+def test_blind_windows_never_raises_on_odd_answers():
+    for answer in ("eighty-eight", [88, 1], None, {"a": 1}, float("nan")):
+        assert not checks.check_padding_blind_windows(answer).passed
 
 
 # --- the corner under each padding mode -------------------------------------------

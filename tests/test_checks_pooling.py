@@ -47,8 +47,8 @@ COUNT_ANSWERS = {
     "ex-pooling-shift": ("check_pool_shift_prediction", [0, 2, 4]),   # the multiples of the stride 2
 }
 REAL_ANSWERS = {
-    # the four 2x2 quarters {1,3,4,6} {2,0,1,1} {0,2,1,1} {5,7,3,9}: max, min and mean of each
-    "ex-pooling-by-hand": ("check_pool_by_hand", [[[6, 2], [2, 9]], [[1, 0], [0, 3]], [[3.5, 1], [1, 6]]]),
+    # corners {3, 3, 0, 0} and {2, 2, 0, 1} of the chapter-2 input, divided by 9 cells, then by 4 pixels
+    "ex-pooling-padded-corner": ("check_padded_corner", [6 / 9, 6 / 4, 5 / 9, 5 / 4]),
 }
 
 
@@ -75,40 +75,6 @@ def test_sizes_compare_exactly():
 
 def test_sizes_not_attempted():
     assert checks.check_pool_output_sizes(...).status == "not attempted"
-
-
-# --- by hand: 2x2 max, min and average pooling of the 4x4 map -----------------------------------
-
-HAND_MAX = [[6, 2], [2, 9]]      # quarters {1,3,4,6} {2,0,1,1} {0,2,1,1} {5,7,3,9}
-HAND_MIN = [[1, 0], [0, 3]]
-HAND_AVG = [[3.5, 1], [1, 6]]
-
-
-def test_by_hand_passes_the_hand_worked_values():
-    assert checks.check_pool_by_hand([HAND_MAX, HAND_MIN, HAND_AVG]).passed
-    assert checks.check_pool_by_hand((np.array(HAND_MAX), HAND_MIN, np.array(HAND_AVG))).passed
-
-
-def test_by_hand_fails_with_overlapping_windows_and_says_which_shape():
-    x = checks.POOL_BY_HAND_INPUT
-    stride_one = sliding_window_view(x, (2, 2)).max(axis=(-2, -1))  # 3x3: stride 1 by mistake
-    text = str(checks.check_pool_by_hand([stride_one, HAND_MIN, HAND_AVG]))
-    assert "failed" in text and "max_out: expected shape (2, 2), got shape (3, 3)" in text
-
-
-def test_by_hand_says_which_pooling_is_wrong_without_giving_the_answer():
-    result = checks.check_pool_by_hand([HAND_MAX, HAND_MIN, [[3.5, 1], [1, 9]]])  # max instead of mean
-    text = str(result)
-    assert result.status == "failed" and "max_out and min_out are right; avg_out is not" in text
-    assert "hint" in text and "6" not in text.split("hint")[0].replace("6.", "")
-
-
-def test_by_hand_without_the_min_pool_asks_for_three_items():
-    assert "expected 3 items (max_out, min_out, avg_out)" in str(checks.check_pool_by_hand([HAND_MAX, HAND_AVG]))
-
-
-def test_by_hand_not_attempted():
-    assert checks.check_pool_by_hand(...).status == "not attempted"
 
 
 # --- prediction: shifts 0..4 after which a 3x3, stride-2 max pool only moves: multiples of the stride --
@@ -144,6 +110,64 @@ def test_shift_prediction_compares_exactly():
 
 def test_shift_prediction_not_attempted():
     assert checks.check_pool_shift_prediction(...).status == "not attempted"
+
+
+# --- reason: the corners of a 3x3 average pool, stride 2, padding 1, on the chapter-2 input ------
+# Windows start at rows and columns -1, 1, 3. Top-left: rows/cols -1..1 hold x[0:2, 0:2] = 3 3 / 0 0,
+# sum 6; bottom-right: rows/cols 3..5 hold x[3:5, 3:5] = 2 2 / 0 1, sum 5 (row and column 5 are padding).
+
+CORNERS = [6 / 9, 6 / 4, 5 / 9, 5 / 4]
+
+
+def test_corner_exercise_is_a_3x3_pool_at_stride_2_with_padding_1():
+    assert checks.PADDED_CORNER_POOL == {"kernel_size": 3, "stride": 2, "padding": 1}
+
+
+def test_corner_passes_the_hand_worked_values_as_fractions_or_to_two_decimals():
+    assert checks.check_padded_corner(CORNERS).passed
+    assert checks.check_padded_corner(np.array(CORNERS)).passed
+    assert checks.check_padded_corner((0.67, 1.5, 0.56, 1.25)).passed
+
+
+def test_corner_refuses_a_value_more_than_half_a_hundredth_off():
+    # 5/9 = 0.5556 truncated to 0.55 is off by more than 0.005
+    result = checks.check_padded_corner([0.67, 1.5, 0.55, 1.25])
+    assert not result.passed and "(a), (b) and (d) are right; (c) is not" in str(result)
+
+
+def test_corner_matches_torch_under_both_conventions():
+    import torch
+    x = torch.tensor(cnnlib.WORKED_INPUT, dtype=torch.float64)[None, None]
+    grids = [torch.nn.functional.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=include)[0, 0]
+             for include in (True, False)]
+    from_torch = [float(grid[corner]) for corner in [(0, 0), (-1, -1)] for grid in grids]
+    assert np.allclose(from_torch, CORNERS)
+    assert checks.check_padded_corner(from_torch).passed
+
+
+def test_corner_fails_when_the_bottom_right_window_is_taken_inside_the_input():
+    # the last 3x3 block x[2:5, 2:5] sums to 12: a window that stops at the border
+    result = checks.check_padded_corner([6 / 9, 6 / 4, 12 / 9, 12 / 9])
+    assert result.status == "failed" and "(a) and (b) are right; (c) and (d) are not" in str(result)
+    assert "hint" in str(result) and "1.25" not in str(result) and "0.55" not in str(result)
+
+
+def test_corner_fails_when_both_conventions_divide_by_nine():
+    text = str(checks.check_padded_corner([6 / 9, 6 / 9, 5 / 9, 5 / 9]))
+    assert "(a) and (c) are right; (b) and (d) are not" in text and "count in (a) and (c)" in text
+
+
+def test_corner_asks_for_four_numbers():
+    assert "expected 4 items ((a), (b), (c), (d))" in str(checks.check_padded_corner([6 / 9, 6 / 4]))
+    assert "expected 4 items" in str(checks.check_padded_corner(0.667))
+
+
+def test_corner_never_raises_on_a_strange_answer():
+    assert checks.check_padded_corner(["a", None, {}, 1]).status == "failed"
+
+
+def test_corner_not_attempted():
+    assert checks.check_padded_corner(...).status == "not attempted"
 
 
 # --- implement: max pooling ------------------------------------------------------------------

@@ -11,59 +11,66 @@ SHORTCUTS = {
                                    "def my_region(layers, index):\n    return {f}(layers, index)"),
 }
 COUNT_ANSWERS = {
-    "ex-receptive-fields-predict": ("check_region_prediction", 61),      # 1 + 4 + 8 + 16 + 32
-    "ex-receptive-fields-by-hand": ("check_receptive_field_by_hand", [10, 2, 4]),  # 2+2+1+2*2+1; 1*1*2*1; 1+1+0+1*2
+    "ex-receptive-fields-deeper": ("check_deeper_stack", 61),      # 1 + 4 + 8 + 16 + 32
+    # conv3, conv3, pool2/2, conv3: r = 2+2+1+2*2+1, S = 1*1*2*1, P = 1+1+0+1*2, unit 0 starts at -P
+    "ex-receptive-fields-predict": ("check_stack_prediction", [10, 2, 4, -4]),
 }
 REAL_ANSWERS = {
     "ex-receptive-fields-erf-width": ("check_erf_width", 4.0),          # sqrt(8 * (4 + 1 + 0 + 1 + 4) / 5)
 }
 
 
-# --- prediction: four 5x5 stride-2 layers -> 1 + 4 + 8 + 16 + 32 = 61 ------------------------------------
+# --- by hand: four 5x5 stride-2 layers -> 1 + 4 + 8 + 16 + 32 = 61 --------------------------------------
 
-def test_prediction_passes_61():
-    assert checks.check_region_prediction(61).passed
-    assert checks.check_region_prediction(np.int64(61)).passed
+def test_deeper_stack_passes_61():
+    assert checks.check_deeper_stack(61).passed
+    assert checks.check_deeper_stack(np.int64(61)).passed
 
 
-def test_prediction_fails_on_the_linear_guess_without_giving_the_answer():
-    result = checks.check_region_prediction(17)  # 4L + 1: strides ignored
+def test_deeper_stack_fails_on_the_linear_guess_without_giving_the_answer():
+    result = checks.check_deeper_stack(17)  # 4L + 1: strides ignored
     text = str(result)
     assert result.status == "failed" and "17 is not right" in text and "hint" in text
     assert "61" not in text and "32" not in text  # neither the answer nor its last term
 
 
-def test_prediction_fails_on_the_three_layer_value_and_on_a_stride_too_many():
-    assert not checks.check_region_prediction(29).passed   # the figure's three layers
-    assert not checks.check_region_prediction(125).passed  # the fourth layer's taps 16 apart
+def test_deeper_stack_fails_on_the_three_layer_value_and_on_a_stride_too_many():
+    assert not checks.check_deeper_stack(29).passed   # the first figure's three layers
+    assert not checks.check_deeper_stack(125).passed  # the fourth layer's taps 16 apart
 
 
-def test_prediction_not_attempted_on_ellipsis():
-    assert checks.check_region_prediction(...).status == "not attempted"
+def test_deeper_stack_not_attempted_on_ellipsis_and_never_raises():
+    assert checks.check_deeper_stack(...).status == "not attempted"
+    assert checks.check_deeper_stack("61").status == "failed"
 
 
-# --- by hand: conv3, conv3, pool2/2, conv3 -> r = 2 + 2 + 1 + 2*2 + 1 = 10, S = 2, P = 1 + 1 + 0 + 1*2 = 4 --
+# --- predict: conv3, conv3, pool2/2, conv3 -> r = 10, S = 2, P = 1 + 1 + 0 + 1*2 = 4, unit 0 at -4 ---------
 
-def test_by_hand_passes_the_hand_worked_answer_in_any_sequence_type():
-    for answer in ([10, 2, 4], (10, 2, 4), np.array([10, 2, 4])):
-        assert checks.check_receptive_field_by_hand(answer).passed, answer
+def test_the_prediction_stack_is_conv_conv_pool_conv():
+    assert list(cnnlib.RECEPTIVE_STACKS[checks.PREDICT_STACK]) == [(3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)]
 
 
-def test_by_hand_names_the_wrong_entry_without_its_value():
-    result = checks.check_receptive_field_by_hand([8, 2, 4])  # forgot that the last layer's taps are 2 apart
+def test_prediction_passes_the_hand_worked_answer_in_any_sequence_type():
+    for answer in ([10, 2, 4, -4], (10, 2, 4, -4), np.array([10, 2, 4, -4])):
+        assert checks.check_stack_prediction(answer).passed, answer
+
+
+def test_prediction_names_the_wrong_entry_without_its_value():
+    result = checks.check_stack_prediction([8, 2, 4, -4])  # forgot that the last layer's taps are 2 apart
     text = str(result)
     assert result.status == "failed"
-    assert "S and P are right; r is not" in text and "hint" in text and "10" not in text
+    assert "S, P and start are right; r is not" in text and "hint" in text and "10" not in text
 
 
-def test_by_hand_catches_padding_summed_without_the_strides():
-    assert "P is not" in str(checks.check_receptive_field_by_hand([10, 2, 3]))  # 1 + 1 + 0 + 1
+def test_prediction_catches_padding_summed_without_the_strides_and_a_positive_start():
+    assert "P and start are not" in str(checks.check_stack_prediction([10, 2, 3, -3]))  # 1 + 1 + 0 + 1
+    assert "start is not" in str(checks.check_stack_prediction([10, 2, 4, 4]))          # P, not -P
 
 
-def test_by_hand_reports_a_wrong_length_and_not_attempted():
-    assert "expected 3 items (r, S, P)" in str(checks.check_receptive_field_by_hand([10, 2]))
-    assert checks.check_receptive_field_by_hand(10).status == "failed"
-    assert checks.check_receptive_field_by_hand(...).status == "not attempted"
+def test_prediction_reports_a_wrong_length_and_not_attempted():
+    assert "expected 4 items (r, S, P, start)" in str(checks.check_stack_prediction([10, 2, 4]))
+    assert checks.check_stack_prediction(10).status == "failed"
+    assert checks.check_stack_prediction(...).status == "not attempted"
 
 
 # --- the ERF of 8 5x5 averaging layers: each step is uniform on {-2..2}, variance 2, so sigma = sqrt(16) ----

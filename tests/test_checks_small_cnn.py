@@ -51,6 +51,8 @@ COUNT_ANSWERS = {
     "ex-small-cnn-param-count": ("check_param_count_by_hand", 2986),
     # the conv moves 4 columns, each 2x2 pool halves the move
     "ex-small-cnn-shift-prediction": ("check_shift_prediction", [4, 2, 2, 1]),
+    # 7x7 windows at stride 1, each with its own winner on a ramp; an average feeds all 64
+    "ex-small-cnn-teaching-positions": ("check_teaching_positions", [49, 64]),
 }
 
 # Tiny tensors: one thread is many times faster than torch's pool on a shared 2-core machine.
@@ -354,3 +356,52 @@ def test_max_pool_backward_may_use_cnnlib_max_pool2d():
         return grad
     result = checks.check_max_pool_backward(by_the_forward_pass)
     assert result.passed, result
+
+
+# --- reason: the most positions of an 8x8 map that get gradient through a 2x2 pooling -------------
+# (a) max-pool, stride 1: 7 x 7 = 49 windows, one winner each, all different on a ramp; (b) average,
+# stride 2: every input of every window gets a quarter, and the windows tile the map: 64.
+
+
+def teaching_by_torch(x, pool):
+    """Independent: torch's autograd through a pooling, positions with a nonzero gradient."""
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    pool(t[None, None]).sum().backward()
+    return int((t.grad != 0).sum())
+
+
+def test_teaching_positions_pass_the_hand_worked_counts_in_any_sequence():
+    for answer in ([49, 64], (49, 64), np.array([49, 64])):
+        assert checks.check_teaching_positions(answer).passed, answer
+
+
+def test_teaching_positions_match_torch_and_49_is_the_most():
+    ramp = np.arange(64.0).reshape(8, 8)
+    assert teaching_by_torch(ramp, lambda t: F.max_pool2d(t, 2, stride=1)) == 49 == 7 * 7
+    assert teaching_by_torch(ramp, lambda t: F.avg_pool2d(t, 2)) == 64
+    rng = np.random.default_rng(11)
+    for _ in range(20):  # no map does better than one winner per window
+        assert teaching_by_torch(rng.random((8, 8)), lambda t: F.max_pool2d(t, 2, stride=1)) <= 49
+
+
+def test_teaching_positions_fail_on_every_position_for_the_overlapping_max_pool():
+    text = str(checks.check_teaching_positions([64, 64]))
+    assert "(b) is right; (a) is not" in text and "hint" in text and "49" not in text
+
+
+def test_teaching_positions_fail_on_the_chapters_16_for_the_average():
+    text = str(checks.check_teaching_positions([49, 16]))
+    assert "(a) is right; (b) is not" in text and "share to every input" in text
+
+
+def test_teaching_positions_compare_exactly():
+    assert not checks.check_teaching_positions([49.5, 64]).passed
+
+
+def test_teaching_positions_ask_for_two_counts():
+    assert "expected 2 items ((a), (b))" in str(checks.check_teaching_positions([49]))
+    assert not checks.check_teaching_positions("49, 64").passed
+
+
+def test_teaching_positions_not_attempted():
+    assert checks.check_teaching_positions(...).status == "not attempted"

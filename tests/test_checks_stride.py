@@ -1,10 +1,8 @@
 """Every check of the stride chapter: right, wrong, raising and unattempted answers.
 
-Correct answers are hand-worked; correct functions are written here with
-plain loops or numpy's sliding windows, independently of cnnlib and SciPy.
+Correct answers are hand-worked; the correct function is written here with
+plain loops, independently of cnnlib.
 """
-
-import math
 
 import numpy as np
 import pytest
@@ -13,32 +11,31 @@ from cnnlib import checks
 
 # The exercises of the chapter, for tests/test_exercise_checks.py.
 SHORTCUTS = {
-    "ex-stride-output-size": ("check_stride_output_size", "conv_output_size",
-                              "def output_size(i, k, s, p):\n    return {f}(i, k, stride=s, padding=p)"),
-    "ex-stride-correlate2d": ("check_stride_correlate2d", "correlate2d",
-                              "def correlate2d_strided(x, kernel, stride):\n"
-                              "    return {f}(x, kernel, stride=stride)"),
+    "ex-stride-unread": ("check_stride_unread", "unread_positions",
+                         "def unread_rows(i, k, s, p):\n    return {f}(i, k, stride=s, padding=p)"),
 }
 FORBIDDEN = {
-    # the size read off the shape of a correlation: correlate2d calls conv_output_size
-    "ex-stride-output-size": ["def output_size(i, k, s, p):\n"
-                              "    ones = np.ones((1, i))\n"
-                              "    return cnnlib.correlate2d(ones, np.ones((1, k)), stride=s, padding=p).shape[1]"],
-    "ex-stride-correlate2d": [
-        "import scipy.signal\n"
-        "def correlate2d_strided(x, kernel, stride):\n"
-        "    return scipy.signal.correlate2d(x, kernel, mode='valid')[::stride, ::stride]",
-        # one strided 1-D correlation per kernel row, summed
-        "def correlate2d_strided(x, kernel, stride):\n"
-        "    x, kernel = np.asarray(x, float), np.asarray(kernel, float)\n"
-        "    rows = range(0, len(x) - len(kernel) + 1, stride)\n"
-        "    return np.array([sum(cnnlib.correlate1d(x[r + m], kernel[m], stride=stride)\n"
-        "                         for m in range(len(kernel))) for r in rows])",
+    "ex-stride-unread": [
+        # the convolution matrix of an all-ones kernel: a zero column per unread position
+        "def unread_rows(i, k, s, p):\n"
+        "    rows = cnnlib.conv_matrix((1, i), np.ones((1, k)), stride=(1, s), padding=(0, p))\n"
+        "    return [int(c) for c in np.flatnonzero((rows != 0).sum(axis=0) == 0)]",
+        # how many windows read each padded position, from the figures' bookkeeping
+        "def unread_rows(i, k, s, p):\n"
+        "    counts = cnnlib.window_coverage(i, k, s, p)[p:p + i]\n"
+        "    return [int(r) for r in np.flatnonzero(counts == 0)]",
+        # an average pool's gradient is zero where no window reads
+        "def unread_rows(i, k, s, p):\n"
+        "    x = np.ones((1, i))\n"
+        "    out = cnnlib.avg_pool2d(x, (1, k), stride=(1, s), padding=(0, p))\n"
+        "    grad = cnnlib.avg_pool2d_backward(np.ones_like(out), x, (1, k), stride=(1, s), padding=(0, p))\n"
+        "    return [int(r) for r in np.flatnonzero(grad[0] == 0)]",
     ],
 }
 COUNT_ANSWERS = {
     "ex-stride-by-hand": ("check_stride_by_hand", 3),                # floor((11 + 2 - 5) / 3) + 1
-    "ex-stride-skipped": ("check_stride_skipped", (3, 3)),          # windows on padded rows 0-1, 3-4, 6-7
+    "ex-stride-skipped": ("check_stride_skipped", (2, 3)),          # windows on rows 0 and 3; 1, 2, 4 unread
+    "ex-stride-alexnet": ("check_stride_alexnet", (54, 227)),       # floor(213 / 4) + 1; 54 * 4 + 11
     "ex-stride-output-stride": ("check_stride_output_stride", (32, 8)),  # 2**5; 225 -> 113 -> 57 -> 29 -> 15 -> 8
 }
 
@@ -47,8 +44,10 @@ COUNT_ANSWERS = {
 
 @pytest.mark.parametrize("check, right, wrong", [
     (checks.check_stride_by_hand, 3, 4),                # floor((11 + 2 - 5) / 3) + 1 = floor(8/3) + 1
-    # padded rows 0-9; windows on 0-1, 3-4, 6-7: rows 2, 5, 8 unread (real), 9 is padding
-    (checks.check_stride_skipped, (3, 3), (3, 4)),
+    # 1x1 windows on rows 0 and 3 (a third would start at 6, past row 4): rows 1, 2 and 4 unread
+    (checks.check_stride_skipped, (2, 3), (2, 4)),
+    # floor((224 - 11) / 4) + 1 = 53 + 1; 55 outputs need (55 - 1) * 4 + 11 = 227 rows, none left over
+    (checks.check_stride_alexnet, (54, 227), (55, 224)),
     # 2**5; 225 -> 113 -> 57 -> 29 -> 15 -> 8 (each layer rounds an odd size up)
     (checks.check_stride_output_stride, (32, 8), (16, 15)),
 ])
@@ -61,14 +60,18 @@ def test_answer_checks_pass_the_hand_worked_answer_and_hint_on_a_wrong_one(check
 
 
 @pytest.mark.parametrize("check", [checks.check_stride_by_hand, checks.check_stride_skipped,
-                                   checks.check_stride_output_stride])
+                                   checks.check_stride_alexnet, checks.check_stride_output_stride])
 def test_answer_checks_say_not_attempted_for_ellipsis(check):
     assert not check(...).attempted
 
 
 @pytest.mark.parametrize("check, answer, feedback", [
-    (checks.check_stride_skipped, (3, 4), "o is right; the number of unread rows is not"),
-    (checks.check_stride_skipped, (4, 3), "the number of unread rows is right; o is not"),
+    (checks.check_stride_skipped, (2, 4), "o is right; the number of unread rows is not"),
+    # (5 - 1) / 3 + 1 rounded up: the slip of counting a window that does not fit
+    (checks.check_stride_skipped, (3, 3), "the number of unread rows is right; o is not"),
+    # 228 also gives 55 outputs, but (228 - 11) mod 4 = 1 row is never read
+    (checks.check_stride_alexnet, (54, 228), "the output size on 224 is right; the input size is not"),
+    (checks.check_stride_alexnet, (55, 227), "the input size is right; the output size on 224 is not"),
     # 225 / 32 = 7.03: the classic slip of dividing instead of applying the floors
     (checks.check_stride_output_stride, (32, 7), "the output stride is right; the size is not"),
     (checks.check_stride_output_stride, (16, 8), "the size is right; the output stride is not"),
@@ -79,7 +82,8 @@ def test_pair_checks_say_which_part_is_wrong(check, answer, feedback):
 
 
 def test_pair_checks_accept_any_sequence_and_numpy_integers():
-    assert checks.check_stride_skipped([np.int64(3), 3]).passed
+    assert checks.check_stride_skipped([np.int64(2), 3]).passed
+    assert checks.check_stride_alexnet((np.int64(54), 227.0)).passed
     assert checks.check_stride_output_stride(np.array([32, 8])).passed
 
 
@@ -88,170 +92,98 @@ def test_by_hand_check_rejects_a_non_number():
     assert result.status == "failed" and "expected a number" in str(result)
 
 
-# --- output size function -------------------------------------------------------
+# --- unread rows function ---------------------------------------------------------
 
-def output_size_by_counting(i, k, s, p):
-    """Count window positions one by one: no formula involved."""
-    count, start = 0, 0
+def unread_by_marking(i, k, s, p):
+    """Mark the rows each window covers, one window at a time: no formula involved."""
+    read = [False] * (i + 2 * p)
+    start = 0
     while start + k <= i + 2 * p:
-        count, start = count + 1, start + s
-    return count
+        read[start:start + k] = [True] * k
+        start += s
+    return [row - p for row in range(p, p + i) if not read[row]]
 
 
-def test_output_size_check_passes_a_counting_solution():
-    assert checks.check_stride_output_size(output_size_by_counting).passed
+def test_unread_check_passes_a_marking_solution():
+    assert checks.check_stride_unread(unread_by_marking).passed
 
 
-def test_output_size_check_names_the_case_when_rounding_up():
-    result = checks.check_stride_output_size(lambda i, k, s, p: math.ceil((i + 2 * p - k) / s) + 1)
+def test_unread_check_accepts_an_array_and_numpy_integers():
+    assert checks.check_stride_unread(lambda i, k, s, p: np.array(unread_by_marking(i, k, s, p))).passed
+
+
+def test_unread_check_catches_a_solution_that_forgets_the_gaps():
+    def left_over_only(i, k, s, p):
+        rest = (i + 2 * p - k) % s
+        return list(range(i - max(0, rest - p), i))
+
+    result = checks.check_stride_unread(left_over_only)
     text = str(result)
-    assert result.status == "failed"
-    assert 'case "i=6, k=3, s=2, p=0 (one row left over)": expected 2, got 3' in text
-    assert "exact fit" not in text
+    assert result.status == "failed" and "gaps between windows" in text
+    assert '"i=6, k=3, s=2, p=0 (one row left over)"' not in text   # that case it gets right
 
 
-def test_output_size_check_catches_padding_on_one_side_only():
-    result = checks.check_stride_output_size(lambda i, k, s, p: (i + p - k) // s + 1)
-    text = str(result)
-    assert result.status == "failed"
-    # 5 + 2 - 3 + 1 = 5 with padding on both sides; one side gives 4
-    assert '"i=5, k=3, s=1, p=1 (same padding)"' in text and "expected 5, got 4" in text
+def test_unread_check_catches_padding_counted_as_input():
+    def ignores_padding(i, k, s, p):  # the rows left over are lost even when they are padding
+        rest = (i + 2 * p - k) % s
+        return [r for r in unread_by_marking(i, k, s, p)] + [i - 1] * (rest > 0 and p > 0 and rest <= p)
+
+    result = checks.check_stride_unread(ignores_padding)
+    # 6 + 2 - 3 = 5 is odd: one row left over, and it is padding; no input row is lost
+    assert '"i=6, k=3, s=2, p=1 (the row left over is padding)": expected shape (0,), got shape (1,)' in str(result)
 
 
-def test_output_size_check_refuses_cnnlib_conv_output_size():
+def test_unread_check_hints_at_rows_of_the_padded_input():
+    def padded_numbering(i, k, s, p):
+        return [row + p for row in unread_by_marking(i, k, s, p)]
+
+    result = checks.check_stride_unread(padded_numbering)
+    assert result.status == "failed" and "rows are those of the padded input" in str(result)
+
+
+def test_unread_check_refuses_cnnlib_unread_positions():
     import cnnlib
 
-    result = checks.check_stride_output_size(lambda i, k, s, p: cnnlib.conv_output_size(i, k, s, p))
-    assert result.status == "failed" and "calls cnnlib.conv_output_size" in str(result)
-    assert cnnlib.conv_output_size(5, 3) == 3  # restored after the check
+    result = checks.check_stride_unread(lambda i, k, s, p: cnnlib.unread_positions(i, k, s, p))
+    assert result.status == "failed" and "calls cnnlib.unread_positions" in str(result)
+    assert cnnlib.unread_positions(6, 3, stride=2) == [5]  # restored after the check
 
 
-def test_output_size_check_points_at_true_division():
-    result = checks.check_stride_output_size(lambda i, k, s, p: (i + 2 * p - k) / s + 1)
-    assert "expected 2, got 2.5" in str(result) and "use //" in str(result)
+def test_unread_check_refuses_the_dependencies_of_the_outputs(refusing_nothing):
+    import cnnlib
+
+    def by_dependencies(i, k, s, p):
+        o = cnnlib.conv_output_size(i, k, stride=s, padding=p)
+        read = set()
+        for unit in range(o):
+            read |= set(cnnlib.dependencies(i, [(k, s, p)], unit)[0])
+        return [r for r in range(i) if r not in read]
+
+    result = checks.check_stride_unread(by_dependencies)
+    assert result.status == "failed" and "calls cnnlib.dependencies" in str(result)
+    with refusing_nothing():
+        assert checks.check_stride_unread(by_dependencies).passed  # a real shortcut
 
 
-def test_output_size_check_reports_an_exception():
-    result = checks.check_stride_output_size(lambda i, k, s, p: (i + 2 * p - k) // 0)
-    assert result.status == "failed" and "ZeroDivisionError" in str(result)
+def test_unread_check_allows_conv_output_size():
+    import cnnlib
+
+    def with_the_size(i, k, s, p):
+        starts = range(0, s * cnnlib.conv_output_size(i, k, stride=s, padding=p), s)
+        read = {start + tap - p for start in starts for tap in range(k)}
+        return sorted(set(range(i)) - read)
+
+    assert checks.check_stride_unread(with_the_size).passed
 
 
-def test_output_size_check_says_not_attempted():
+def test_unread_check_reports_an_exception_and_not_attempted():
     def stub(i, k, s, p):
         raise NotImplementedError
 
     def ellipsis_body(i, k, s, p):
         ...
 
-    assert not checks.check_stride_output_size(stub).attempted
-    assert not checks.check_stride_output_size(ellipsis_body).attempted
-
-
-# --- strided correlation ----------------------------------------------------------
-
-def correlate_with_loops(x, kernel, stride):
-    x, kernel = np.asarray(x, float), np.asarray(kernel, float)
-    kh, kw = kernel.shape
-    rows = range(0, x.shape[0] - kh + 1, stride)
-    cols = range(0, x.shape[1] - kw + 1, stride)
-    return np.array([[np.sum(x[r:r + kh, c:c + kw] * kernel) for c in cols] for r in rows])
-
-
-def test_correlate_check_passes_a_loop_solution():
-    assert checks.check_stride_correlate2d(correlate_with_loops).passed
-
-
-def test_correlate_check_catches_stride_applied_to_the_kernel_index():
-    def wrong(x, kernel, stride):
-        # slides by 1 and keeps every stride-th output only along the rows
-        return correlate_with_loops(x, kernel, 1)[::stride]
-
-    result = checks.check_stride_correlate2d(wrong)
-    text = str(result)
-    assert result.status == "failed"
-    assert 'case "5x5 input, 3x3 kernel, stride 2 (exact fit)": expected shape (2, 2), got shape (2, 3)' in text
-    assert 'case "5x5 input, 3x3 kernel, stride 1"' not in text
-
-
-def test_correlate_check_names_a_wrong_value():
-    def off_by_one_window(x, kernel, stride):
-        out = correlate_with_loops(x, kernel, stride)
-        out[-1, -1] += 1
-        return out
-
-    result = checks.check_stride_correlate2d(off_by_one_window)
-    assert "1 of" in str(result) and "values differ" in str(result) and "expected" in str(result)
-
-
-def test_correlate_check_reports_an_exception():
-    def broken(x, kernel, stride):
-        return x[100]
-
-    result = checks.check_stride_correlate2d(broken)
-    assert result.status == "failed" and "IndexError" in str(result)
-
-
-def test_correlate_check_refuses_cnnlib_correlate2d():
-    import cnnlib
-
-    result = checks.check_stride_correlate2d(lambda x, kernel, stride: cnnlib.correlate2d(x, kernel, stride=stride))
-    assert result.status == "failed" and "calls cnnlib.correlate2d" in str(result)
-
-
-def test_correlate_check_refuses_the_convolution_matrix():
-    import cnnlib
-
-    def by_matrix(x, kernel, stride):
-        o = [(n - k) // stride + 1 for n, k in zip(np.shape(x), np.shape(kernel))]
-        return (cnnlib.conv_matrix(np.shape(x), kernel, stride) @ np.ravel(x)).reshape(o)
-
-    assert "calls cnnlib.conv_matrix" in str(checks.check_stride_correlate2d(by_matrix))
-
-
-def test_correlate_check_refuses_conv2d_backward(refusing_nothing):
-    # with dilation = stride, conv2d's weight gradient is the strided correlation of an exact fit
-    import cnnlib
-
-    def by_gradient(x, kernel, stride):
-        x, kernel = np.asarray(x, float), np.asarray(kernel, float)
-        (kh, kw), (h, w) = kernel.shape, x.shape
-        rows, cols = (h - kh) // stride + 1, (w - kw) // stride + 1
-        fit = x[None, None, :stride * (rows - 1) + kh, :stride * (cols - 1) + kw]
-        weight = np.zeros((1, 1, rows, cols))
-        return cnnlib.conv2d_backward(kernel[None, None], fit, weight, dilation=stride)[1][0, 0]
-
-    result = checks.check_stride_correlate2d(by_gradient)
-    assert result.status == "failed" and "calls cnnlib.conv2d_backward" in str(result)
-    with refusing_nothing():
-        assert checks.check_stride_correlate2d(by_gradient).passed  # a real shortcut
-
-
-def test_correlate_check_refuses_scipy():
-    import scipy.signal
-
-    def by_scipy(x, kernel, stride):
-        return scipy.signal.correlate2d(x, kernel, mode="valid")[::stride, ::stride]
-
-    result = checks.check_stride_correlate2d(by_scipy)
-    assert result.status == "failed" and "calls scipy.signal" in str(result)
-
-
-def test_correlate_check_allows_conv_output_size_and_sliding_windows():
-    # conv_output_size, which the check allows here, calls nothing the check refuses
-    import cnnlib
-
-    def by_windows(x, kernel, stride):
-        x, kernel = np.asarray(x, float), np.asarray(kernel, float)
-        rows, cols = (cnnlib.conv_output_size(n, k, stride=stride) for n, k in zip(x.shape, kernel.shape))
-        windows = np.lib.stride_tricks.sliding_window_view(x, kernel.shape)[::stride, ::stride]
-        assert windows.shape[:2] == (rows, cols)
-        return np.einsum("ijkl,kl->ij", windows, kernel)
-
-    assert checks.check_stride_correlate2d(by_windows).passed
-
-
-def test_correlate_check_says_not_attempted():
-    def stub(x, kernel, stride):
-        raise NotImplementedError("loop over output positions")
-
-    assert "not attempted" in str(checks.check_stride_correlate2d(stub))
+    assert not checks.check_stride_unread(stub).attempted
+    assert not checks.check_stride_unread(ellipsis_body).attempted
+    result = checks.check_stride_unread(lambda i, k, s, p: [i // 0])
+    assert result.status == "failed" and "ZeroDivisionError" in str(result)

@@ -15,32 +15,87 @@ SHORTCUTS = {
                                  "    return {f}(input_shape, kernel, stride=stride)"),
 }
 COUNT_ANSWERS = {
-    "ex-weight-sharing-by-hand": ("check_conv_matrix_by_hand", [9, 25, 81]),  # 3x3 outputs, 5x5 inputs, 9 * 9
+    # output (1, 1) reads rows 1-3, columns 1-3: r * 5 + c
+    "ex-weight-sharing-row": ("check_conv_matrix_row", [6, 7, 8, 11, 12, 13, 16, 17, 18]),
+    # 25 outputs, 25 pixels; per axis the windows cover 2, 3, 3, 3, 2 pixels: 13 * 13
+    "ex-weight-sharing-padded": ("check_padded_matrix_prediction", [25, 25, 169]),
+    # rows {7, 0, 1} x columns {7, 0, 1} of the 8x8 input, r * 8 + c
+    "ex-weight-sharing-circular": ("check_circular_row", [0, 1, 7, 8, 9, 15, 56, 57, 63]),
     "ex-weight-sharing-stack": ("check_stack_shift_prediction", [0, 4, 8]),   # multiples of 2 * 2
 }
 
 
-# --- by hand: 3x3 kernel on 5x5 -> 3x3 output: 9 rows, 25 columns, 9 * 9 = 81 non-zeros ----------------
+# --- by hand: the columns of row 4 (output (1, 1)) of a 3x3 kernel on a 5x5 input ---------------------
 
-def test_by_hand_passes_the_hand_worked_answer():
-    assert checks.check_conv_matrix_by_hand([9, 25, 81]).passed
-
-
-def test_by_hand_passes_in_any_sequence_type():
-    assert checks.check_conv_matrix_by_hand((9, 25, 81)).passed
-    assert checks.check_conv_matrix_by_hand(np.array([9, 25, 81])).passed
-
-
-def test_by_hand_names_the_wrong_entries_without_their_values():
-    result = checks.check_conv_matrix_by_hand([25, 9, 81])  # rows and columns swapped
-    text = str(result)
-    assert result.status == "failed" and "non_zeros is right; rows and columns are not" in text
-    assert "hint" in text and "expected" not in text
+def window_columns(size, top, left, k=3, wrap=False):
+    """Independent: the flattened indices r * size + c of a k x k window, wrapped or clipped to the image."""
+    cells = [(top + m, left + n) for m in range(k) for n in range(k)]
+    if wrap:
+        cells = [(r % size, c % size) for r, c in cells]
+    return sorted(r * size + c for r, c in cells if 0 <= r < size and 0 <= c < size)
 
 
-def test_by_hand_reports_a_wrong_length_and_not_attempted():
-    assert "expected 3 items (rows, columns, non_zeros)" in str(checks.check_conv_matrix_by_hand([9, 25]))
-    assert checks.check_conv_matrix_by_hand(...).status == "not attempted"
+def test_row_passes_the_hand_worked_columns_in_any_order_and_type():
+    columns = window_columns(5, 1, 1)
+    assert columns == [6, 7, 8, 11, 12, 13, 16, 17, 18]
+    for answer in (columns, columns[::-1], set(columns), tuple(columns), np.array(columns), np.array(columns, float)):
+        assert checks.check_conv_matrix_row(answer).passed, answer
+
+
+def test_row_fails_on_a_wrong_window_without_giving_the_answer():
+    for wrong in (window_columns(5, 0, 0), window_columns(5, 0, 4, wrap=True), [6, 7, 8, 9, 10, 11, 12, 13, 14]):
+        result = checks.check_conv_matrix_row(wrong)  # row 0's window, row 4 read as pixel (0, 4), a 3-wide image
+        text = str(result)
+        assert result.status == "failed" and "r * 5 + c" in text, wrong
+        assert "16" not in text
+
+
+def test_row_says_a_value_is_missing_and_never_raises():
+    assert "a value is missing" in str(checks.check_conv_matrix_row([6, 7, 8, 11, 12, 13, 16, 17]))
+    assert checks.check_conv_matrix_row("6, 7, 8").status == "failed"
+    assert checks.check_conv_matrix_row(12).status == "failed"
+    assert checks.check_conv_matrix_row(...).status == "not attempted"
+
+
+# --- predict: zero padding 1, 3x3 kernel, 5x5 input -> 25 x 25, (2+3+3+3+2)^2 = 169 non-zeros -------------
+
+def test_padded_prediction_passes_the_hand_worked_counts():
+    assert sum(len(window_columns(5, i - 1, j - 1)) for i in range(5) for j in range(5)) == 169
+    for answer in ([25, 25, 169], (25, 25, 169), np.array([25, 25, 169])):
+        assert checks.check_padded_matrix_prediction(answer).passed, answer
+
+
+def test_padded_prediction_names_the_wrong_count_without_its_value():
+    for wrong in ([25, 25, 225], [25, 49, 225], [9, 25, 81]):  # every row full; padding given columns; no padding
+        result = checks.check_padded_matrix_prediction(wrong)
+        text = str(result)
+        assert result.status == "failed" and "non_zeros" in text and "image pixels" in text, wrong
+        assert "169" not in text
+    assert "rows and columns are right; non_zeros is not" in str(checks.check_padded_matrix_prediction([25, 25, 144]))
+
+
+def test_padded_prediction_reports_a_wrong_length_and_not_attempted():
+    assert "expected 3 items (rows, columns, non_zeros)" in str(checks.check_padded_matrix_prediction([25, 25]))
+    assert checks.check_padded_matrix_prediction(...).status == "not attempted"
+
+
+# --- reason: circular padding 1, row 0 of a 3x3 kernel's matrix on an 8x8 input ---------------------------
+
+def test_circular_row_passes_the_wrapped_window():
+    columns = window_columns(8, -1, -1, wrap=True)
+    assert columns == [0, 1, 7, 8, 9, 15, 56, 57, 63]
+    assert checks.check_circular_row(columns[::-1]).passed and checks.check_circular_row(set(columns)).passed
+
+
+def test_circular_row_fails_on_zero_padding_and_on_wrapping_the_flat_index():
+    clipped = window_columns(8, -1, -1)  # zero padding: only the 4 pixels inside the image
+    flat_wrap = sorted({(r * 8 + c) % 64 for r in (-1, 0, 1) for c in (-1, 0, 1)})  # wraps rows into rows
+    for wrong in (clipped, flat_wrap):
+        result = checks.check_circular_row(wrong)
+        assert result.status == "failed" and "last row (7)" in str(result), wrong
+    assert "a value is missing" in str(checks.check_circular_row(clipped))
+    assert checks.check_circular_row(...).status == "not attempted"
+    assert checks.check_circular_row([[0, 1], [7, 8]]).status == "failed"
 
 
 # --- prediction: a stride-2 layer and a 2x2 stride-2 max-pool: a step of 4 input pixels ----------------

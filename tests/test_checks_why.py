@@ -13,9 +13,6 @@ from cnnlib import checks
 SHORTCUTS = {
     "ex-why-convolve1d": ("check_my_convolve1d", "convolve1d",
                           "def my_convolve1d(x, w):\n    return {f}(x, w)"),
-    "ex-why-weight-counts": ("check_my_weight_counts", "weight_counts",
-                             "def my_weight_counts(height, width, kh, kw):\n"
-                             "    return tuple({f}(height, width, (kh, kw)).values())"),
 }
 FORBIDDEN = {
     "ex-why-convolve1d": [
@@ -30,21 +27,14 @@ FORBIDDEN = {
         "    return shifted[:len(x) - n]",
         "def my_convolve1d(x, w):\n    return cnnlib.correlate1d(x, np.asarray(w)[::-1])",
     ],
-    "ex-why-weight-counts": [
-        # the count of a convolution layer is the shared count, and gives the sparse one
-        "def my_weight_counts(height, width, kh, kw):\n"
-        "    outputs = (height - kh + 1) * (width - kw + 1)\n"
-        "    shared = cnnlib.conv2d_params(1, 1, (kh, kw), bias=False)\n"
-        "    return (height * width * outputs, outputs * shared, shared)",
-        # (the counts read off cnnlib.conv_matrix are refused too, but would need 64 GB unrefused:
-        # test_a_weight_counter_may_not_count_with_cnnlib below)
-    ],
 }
 REAL_ANSWERS = {
-    "ex-why-predict": ("check_flip_and_slide_prediction", (3, 6)),  # [-1, 1, 2] under x[4..6], x[5..7]
+    "ex-why-by-hand": ("check_changed_sample", (3, 6)),  # [-1, 1, 2] under x[4..6], x[5..7]
 }
 COUNT_ANSWERS = {
-    "ex-why-counts-by-hand": ("check_weight_counts_by_hand", (15_745_024, 34_596, 9)),  # 4096*3844, 3844*9, 9
+    # 224*224 * 220*220, 220*220 * 25, 25
+    "ex-why-counts-predict": ("check_weight_counts_prediction", (2_428_518_400, 1_210_000, 25)),
+    "ex-why-equivariance-border": ("check_equivariance_border", [1, 2]),  # windows across the entered zeros
 }
 
 
@@ -55,11 +45,6 @@ def _hand_convolve1d(x, w):
     return np.array([sum(x[p + i] * w[n - i] for i in range(n + 1)) for p in range(x.size - n)])
 
 
-def _hand_weight_counts(height, width, kh, kw):
-    outputs = (height - kh + 1) * (width - kw + 1)
-    return (height * width * outputs, outputs * kh * kw, kh * kw)
-
-
 def _not_implemented(*args):
     raise NotImplementedError("write your code here")
 
@@ -68,66 +53,129 @@ def _text(result):
     return str(result)
 
 
-# --- predict y[4] and y[5] after x[6] changes -------------------------------------------------
+# --- one changed sample, by hand ---------------------------------------------------------------
 
 # x = [1, 3, 0, 2, 4, 1, 3, 2] (x[6] = 3 instead of 0) under the flipped kernel [-1, 1, 2]:
 # y[4] = 4*(-1) + 1*1 + 3*2 = 3 and y[5] = 1*(-1) + 3*1 + 2*2 = 6.
-HAND_PREDICTION = (3, 6)
+HAND_CHANGED = (3, 6)
 
 
 def test_the_changed_signal_differs_from_the_running_example_in_x6_only():
     assert checks.CHANGED_SIGNAL.tolist() == [1, 3, 0, 2, 4, 1, 3, 2]
 
 
-def test_prediction_passes_the_hand_worked_values():
-    assert checks.check_flip_and_slide_prediction(HAND_PREDICTION).passed
-    assert checks.check_flip_and_slide_prediction([3.0, np.float64(6)]).passed
+def test_changed_sample_passes_the_hand_worked_values():
+    assert checks.check_changed_sample(HAND_CHANGED).passed
+    assert checks.check_changed_sample([3.0, np.float64(6)]).passed
 
 
-def test_prediction_names_the_wrong_output_with_a_hint_but_not_the_answer():
-    result = checks.check_flip_and_slide_prediction((3, 3))  # y[5] left at its old value
+def test_changed_sample_names_the_wrong_output_with_a_hint_but_not_the_answer():
+    result = checks.check_changed_sample((3, 3))  # y[5] left at its old value
     assert not result.passed and result.attempted
     assert "y[4] is right; y[5] is not" in _text(result) and "flipped kernel [-1, 1, 2]" in _text(result)
     assert "expected" not in _text(result)
 
 
-def test_prediction_of_the_old_outputs_fails():
+def test_changed_sample_of_the_old_outputs_fails():
     # The running example's outputs before the change: y[4] = -3, y[5] = 3.
-    assert "y[4] and y[5] are not right" in _text(checks.check_flip_and_slide_prediction((-3, 3)))
+    assert "y[4] and y[5] are not right" in _text(checks.check_changed_sample((-3, 3)))
 
 
-def test_prediction_without_the_flip_fails():
+def test_changed_sample_without_the_flip_fails():
     # Unflipped [2, 1, -1]: 4*2 + 1*1 + 3*(-1) = 6 and 1*2 + 3*1 + 2*(-1) = 3.
-    assert not checks.check_flip_and_slide_prediction((6, 3)).passed
+    assert not checks.check_changed_sample((6, 3)).passed
 
 
-def test_prediction_of_one_number_asks_for_the_pair():
-    assert "expected 2 items (y[4], y[5])" in _text(checks.check_flip_and_slide_prediction(3))
+def test_changed_sample_of_one_number_asks_for_the_pair():
+    assert "expected 2 items (y[4], y[5])" in _text(checks.check_changed_sample(3))
 
 
-def test_prediction_left_as_ellipsis_is_not_attempted():
-    assert "not attempted" in _text(checks.check_flip_and_slide_prediction(...))
+def test_changed_sample_left_as_ellipsis_is_not_attempted():
+    assert "not attempted" in _text(checks.check_changed_sample(...))
 
 
-# --- weight counts by hand --------------------------------------------------------------------
+# --- weight counts for 224x224 and 5x5, predicted ------------------------------------------------
 
-def test_weight_counts_by_hand_pass_the_hand_worked_numbers():
-    assert checks.check_weight_counts_by_hand((64 * 64 * 62 * 62, 62 * 62 * 9, 9)).passed
+# 224 - 5 + 1 = 220 positions per axis, 48,400 outputs; 50,176 inputs.
+HAND_COUNTS = (50_176 * 48_400, 48_400 * 25, 25)
 
 
-def test_weight_counts_by_hand_name_the_count_that_is_off_by_one_in_billions():
-    result = checks.check_weight_counts_by_hand((64 * 64 * 62 * 62 + 1, 62 * 62 * 9, 9))
+def test_weight_count_prediction_passes_the_hand_worked_numbers():
+    assert HAND_COUNTS == (2_428_518_400, 1_210_000, 25)
+    assert 9.5e9 < 4 * HAND_COUNTS[0] < 1e10   # "almost 10 GB" at 4 bytes a weight, as the solution says
+    assert checks.check_weight_counts_prediction(HAND_COUNTS).passed
+    assert checks.check_weight_counts_prediction([float(n) for n in HAND_COUNTS]).passed
+
+
+def test_weight_count_prediction_names_the_count_that_is_off_by_one_in_billions():
+    result = checks.check_weight_counts_prediction((HAND_COUNTS[0] + 1, *HAND_COUNTS[1:]))
     assert not result.passed and "sparse and shared are right; dense is not" in _text(result)
-    assert "the output is 62x62" in _text(result) and "15,745,024" not in _text(result)
+    assert "224 - 5 + 1" in _text(result) and "2,428,518,400" not in _text(result)
 
 
-def test_weight_counts_by_hand_ask_for_three_numbers():
-    result = checks.check_weight_counts_by_hand(9)
+def test_weight_count_prediction_without_the_shrinking_output_fails_on_dense_and_sparse():
+    # the output taken as 224x224: 50,176 * 50,176 and 50,176 * 25
+    result = checks.check_weight_counts_prediction((50_176 ** 2, 50_176 * 25, 25))
+    assert "shared is right; dense and sparse are not" in _text(result)
+
+
+def test_weight_count_prediction_asks_for_three_numbers():
+    result = checks.check_weight_counts_prediction(25)
     assert not result.passed and "expected 3 items (dense, sparse, shared)" in _text(result)
 
 
-def test_weight_counts_by_hand_not_attempted():
-    assert not checks.check_weight_counts_by_hand(...).attempted
+def test_weight_count_prediction_not_attempted():
+    assert not checks.check_weight_counts_prediction(...).attempted
+
+
+# --- where equivariance breaks ------------------------------------------------------------------
+
+def _hand_band(kernel, length):
+    """The convolution's band matrix, written out: row p holds the flipped kernel at columns p..p+k-1."""
+    k = len(kernel)
+    band = np.zeros((length - k + 1, length))
+    for p in range(length - k + 1):
+        band[p, p:p + k] = kernel[::-1]
+    return band
+
+
+def test_the_border_defect_of_the_worked_solution_is_in_rows_1_and_2():
+    # Independent of cnnlib: M T_3 - U_3 M with np.eye shifts; rows 1 and 2 are [2, 0...] and [1, 2, 0...].
+    band = _hand_band([2, 1, -1], 8)
+    defect = band @ np.eye(8, k=-3) - np.eye(6, k=-3) @ band
+    assert [p for p in range(6) if defect[p].any()] == [1, 2]
+    assert defect[1].tolist() == [2, 0, 0, 0, 0, 0, 0, 0] and defect[2].tolist() == [1, 2, 0, 0, 0, 0, 0, 0]
+    assert checks.BORDER_SHIFT == 3
+
+
+def test_border_passes_the_rows_in_any_order_and_type():
+    for answer in ([1, 2], (2, 1), {1, 2}, np.array([1.0, 2.0])):
+        assert checks.check_equivariance_border(answer).passed, answer
+
+
+def test_border_with_every_row_above_the_shift_says_row_0_reads_only_zeros():
+    text = _text(checks.check_equivariance_border([0, 1, 2]))
+    assert "✘" in text and "it includes a value that does not belong" in text
+    assert "row 0 reads only zeros that entered" in text
+
+
+def test_border_with_the_answer_for_a_shift_of_1_says_so():
+    text = _text(checks.check_equivariance_border([0]))
+    assert "that is the answer for a shift of 1" in text
+
+
+def test_border_with_a_missing_row_says_a_value_is_missing():
+    text = _text(checks.check_equivariance_border([2]))
+    assert "a value is missing" in text and "row 0 reads" not in text
+
+
+def test_border_does_not_raise_on_odd_answers():
+    for answer in ("twelve", [[1, 2], [3]], {"a": 1}, None):
+        assert not checks.check_equivariance_border(answer).passed
+
+
+def test_border_not_attempted():
+    assert not checks.check_equivariance_border(...).attempted
 
 
 # --- my_convolve1d ----------------------------------------------------------------------------
@@ -216,103 +264,13 @@ def test_convolve1d_not_implemented_is_not_attempted():
     assert not checks.check_my_convolve1d(_not_implemented).attempted
 
 
-# --- my_weight_counts -------------------------------------------------------------------------
-
-def test_weight_counts_passes_an_independent_formula():
-    result = checks.check_my_weight_counts(_hand_weight_counts)
-    assert result.passed, result
-
-
-def test_weight_counts_with_output_equal_to_input_size_fails_by_case():
-    def same_size(height, width, kh, kw):  # forgets that the output shrinks
-        return (height * width * height * width, height * width * kh * kw, kh * kw)
-    text = _text(checks.check_my_weight_counts(same_size))
-    # 280x320 -> 280x319 outputs: dense 89,600 * 89,320; sparse 89,320 * 2.
-    assert ('case "280x320 image, 1x2 kernel": dense: expected 8,003,072,000, got 8,028,160,000; '
-            'sparse: expected 178,640, got 179,200') in text
-    assert 'case "1x1 kernel"' not in text  # a 1x1 kernel keeps the size: that case passes
-    assert "shared:" not in text and "1 of 5 cases passed" in text
-
-
-def test_weight_counts_off_by_one_names_the_count_in_full():
-    def one_more(height, width, kh, kw):
-        dense, sparse, shared = _hand_weight_counts(height, width, kh, kw)
-        return (dense + 1, sparse, shared)
-    text = _text(checks.check_my_weight_counts(one_more))
-    assert 'case "280x320 image, 1x2 kernel": dense: expected 8,003,072,000, got 8,003,072,001' in text
-    assert "sparse:" not in text and "0 of 5 cases passed" in text
-
-
-def test_weight_counts_returning_a_dict_asks_for_the_tuple():
-    def as_dict(height, width, kh, kw):
-        return dict(zip(("dense", "sparse", "shared"), _hand_weight_counts(height, width, kh, kw)))
-    assert "expected a tuple (dense, sparse, shared), got {'dense'" in _text(checks.check_my_weight_counts(as_dict))
-
-
-def test_weight_counts_that_calls_cnnlib_weight_counts_is_told_to_write_it():
-    import cnnlib
-
-    def borrowed(height, width, kh, kw):  # as a notebook would call it
-        return tuple(cnnlib.weight_counts(height, width, (kh, kw)).values())
-    result = checks.check_my_weight_counts(borrowed)
-    assert not result.passed and "calls cnnlib.weight_counts" in _text(result)
-
-
-@pytest.mark.parametrize("call", ["conv2d_params", "conv_matrix"])
-def test_weight_counts_that_calls_a_cnnlib_counter_is_told_to_write_it(call):
-    import cnnlib
-
-    def borrowed(height, width, kh, kw):
-        outputs = (height - kh + 1) * (width - kw + 1)
-        if call == "conv_matrix":  # refused before it allocates: 64 GB for the 280x320 case
-            matrix = cnnlib.conv_matrix((height, width), np.ones((kh, kw)))
-            return (matrix.size, np.count_nonzero(matrix), kh * kw)
-        shared = cnnlib.conv2d_params(1, 1, (kh, kw), bias=False)
-        return (height * width * outputs, outputs * shared, shared)
-    result = checks.check_my_weight_counts(borrowed)
-    assert not result.passed and f"calls cnnlib.{call}, which this exercise asks you to do without" in str(result)
-
-
-def test_weight_counts_may_use_conv_output_size_and_dense_params():
-    import cnnlib
-
-    def with_building_blocks(height, width, kh, kw):
-        outputs = cnnlib.conv_output_size(height, kh) * cnnlib.conv_output_size(width, kw)
-        return (cnnlib.dense_params(height * width, outputs, bias=False), outputs * kh * kw, kh * kw)
-    result = checks.check_my_weight_counts(with_building_blocks)
-    assert result.passed, result
-
-
-def test_weight_counts_as_floats_pass_and_a_fraction_off_fails():
-    def as_floats(height, width, kh, kw):
-        return tuple(float(n) for n in _hand_weight_counts(height, width, kh, kw))
-    assert checks.check_my_weight_counts(as_floats).passed
-
-    def a_little_off(height, width, kh, kw):
-        dense, sparse, shared = _hand_weight_counts(height, width, kh, kw)
-        return (dense, sparse, shared + 1e-9)
-    text = _text(checks.check_my_weight_counts(a_little_off))
-    assert 'case "280x320 image, 1x2 kernel": shared: expected 2, got 2.000000001, not a whole number' in text
-    assert "dense:" not in text and "0 of 5 cases passed" in text
-
-
-def test_weight_counts_that_raises_is_reported():
-    def broken(height, width, kh, kw):
-        return height / 0
-    assert "ZeroDivisionError" in _text(checks.check_my_weight_counts(broken))
-
-
-def test_weight_counts_not_implemented_is_not_attempted():
-    assert not checks.check_my_weight_counts(_not_implemented).attempted
-
-
 def test_function_checks_left_as_ellipsis_are_not_attempted():
-    for check in (checks.check_my_convolve1d, checks.check_my_weight_counts):
+    for check in (checks.check_my_convolve1d,):
         result = check(...)
         assert not result.attempted and "replace `...`" in str(result)
 
 
 def test_by_hand_checks_never_raise_on_odd_answers():
     for answer in ("twelve", [[1, 2], [3]], None, {"a": 1}):
-        assert not checks.check_flip_and_slide_prediction(answer).passed
-        assert not checks.check_weight_counts_by_hand(answer).passed
+        assert not checks.check_changed_sample(answer).passed
+        assert not checks.check_weight_counts_prediction(answer).passed

@@ -390,17 +390,27 @@ def test_the_built_student_pages_show_unattempted_checks():
 
 def test_the_instructor_guide_table_matches_the_chapters():
     guide = (ROOT / "book" / "instructor_guide.md").read_text()
-    rows = re.findall(r"^\| \{doc\}`(\w+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", guide, re.M)
+    rows = re.findall(r"^\| \{doc\}`(\w+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", guide, re.M)
     table = {name: tuple(map(int, numbers)) for name, *numbers in rows}
+    kinds = dict(re.findall(r"^\| \{ref\}`([\w-]+)` \| (by hand|predict|implement|reason) \|", guide, re.M))
     actual = {}
     for path in NOTEBOOKS:
         found = editions.exercises(load(path))
-        implement = sum(editions.nbgrader(ex.check)["points"] == 2 for ex in found)
-        actual[path.stem] = (len(found), len(found) - implement, implement,
-                             sum(editions.nbgrader(ex.check)["points"] for ex in found))
+        count = [sum(kinds.get(ex.label) == kind for ex in found) for kind in ("by hand", "predict", "implement", "reason")]
+        actual[path.stem] = (len(found), *count, sum(editions.nbgrader(ex.check)["points"] for ex in found))
     assert table == actual
-    chapter3 = actual["03_padding"][3]
+    chapter3 = actual["03_padding"][-1]
     assert f"every answer right: {chapter3} of {chapter3};" in editions.normalise(guide)
+
+
+def test_every_chapters_exercises_climb_from_by_hand_to_reasoning():
+    # a by-hand warm-up, a prediction to check with a slider, a function to write, and one
+    # exercise that asks the learner to go beyond the text (the instructor guide names the kinds)
+    guide = (ROOT / "book" / "instructor_guide.md").read_text()
+    kinds = dict(re.findall(r"^\| \{ref\}`([\w-]+)` \| (by hand|predict|implement|reason) \|", guide, re.M))
+    for path in NOTEBOOKS:
+        found = {kinds[ex.label] for ex in editions.exercises(load(path))}
+        assert found == {"by hand", "predict", "implement", "reason"}, f"{path.stem}: {sorted(found)}"
 
 
 def test_the_student_kit_installs_cnnlib_without_the_repository():

@@ -74,14 +74,16 @@ def test_unknown_activation_is_rejected_with_the_names():
         fig_act.draw_activation("relu6")
 
 
-@pytest.mark.parametrize("name, depth", [("sigmoid", 5), ("relu", 15), ("tanh", 30)])
-def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name, depth):
-    fig = fig_act.draw_gradient_depth(name, depth)
+@pytest.mark.parametrize("name, depth, gain", [("sigmoid", 5, 2), ("relu", 15, 2), ("tanh", 30, 2),
+                                              ("relu", 30, 1), ("sigmoid", 30, 1)])
+def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name, depth, gain):
+    fig = fig_act.draw_gradient_depth(name, depth, gain)
     ax = fig.axes[0]
     (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
     x, y = finite(mean_line)
     assert x.tolist() == list(range(1, depth + 1))
-    ratios = np.array([cnnlib.gradient_through_stack(name, depth, seed=s)[0] for s in range(8)])
+    assert ax.get_ylim()[0] < y.min()  # inside the frame, even the sigmoid with Xavier weights (4e-19)
+    ratios = np.array([cnnlib.gradient_through_stack(name, depth, seed=s, gain=gain)[0] for s in range(8)])
     assert np.isclose(10 ** y[0], np.exp(np.log(ratios).mean()))  # the geometric mean
     grey = [line for line in ax.lines if line.get_color() == "#C8C8C8"]
     assert len(grey) == 6
@@ -91,6 +93,7 @@ def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name,
     assert "top (left) down to layer 1 (right)" in ax.get_xlabel()
     title = ax.get_title(loc="left")
     assert f"{depth} layers" in title and "8 random stacks" in title
+    assert f"{'Xavier' if gain == 1 else 'He'} weights (g = {gain})" in title
     low, high = (float(v) for v in re.search(r"layer 1 gets ([0-9.e+-]+) to ([0-9.e+-]+) x", title).groups())
     assert np.isclose(low, ratios.min(), rtol=0.06) and np.isclose(high, ratios.max(), rtol=0.06)
     labels = sorted(t.get_text() for t in ax.texts if t.get_position()[0] == 0.3)
@@ -99,7 +102,7 @@ def test_depth_figure_plots_every_layer_and_names_the_range_over_the_draws(name,
 
 def test_the_depth_figure_draws_from_a_given_table():
     table = cnnlib.gradient_table([5], draws=3)
-    table["sigmoid", 5] = np.full((3, 5), 1e-3)  # a table of one's own is what is drawn
+    table["sigmoid", 5, 2] = np.full((3, 5), 1e-3)  # a table of one's own is what is drawn
     ax = fig_act.draw_gradient_depth("sigmoid", 5, table=table).axes[0]
     (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
     assert np.allclose(finite(mean_line)[1], -3)
@@ -127,11 +130,21 @@ def test_every_frame_of_the_bound_depth_figure_draws_the_bound_table():
     table = cnnlib.gradient_table([5, 15, 30], draws=2)
     spec = fig_act.GRADIENT_DEPTH.bound(table=table)
     assert spec.sliders is fig_act.GRADIENT_DEPTH.sliders
+    assert len(spec.settings()) == 7 * 3 * 2
     for setting in spec.settings():
-        name, depth = setting["name"], setting["depth"]
+        name, depth, gain = setting["name"], setting["depth"], setting["gain"]
         ax = spec.draw(**setting).axes[0]
         (mean_line,) = [line for line in ax.lines if line.get_marker() == "o"]
-        expected = np.log10(table[name, depth]).mean(axis=0)  # the log of the geometric mean
+        expected = np.log10(table[name, depth, gain]).mean(axis=0)  # the log of the geometric mean
         np.testing.assert_allclose(finite(mean_line)[1], expected)
         assert "2 random stacks" in ax.get_title(loc="left")
-        assert f"for {fig_act.LABELS[name]} (2 random stacks" in spec.alt(**setting)
+        assert f"with {'Xavier' if gain == 1 else 'He'} weights of gain {gain} (2 random stacks" in \
+            spec.alt(**setting)
+
+
+def test_the_gain_slider_changes_the_verdict_for_relu_and_tanh():
+    # independent of the figure: He keeps ReLU's gradient, Xavier loses sqrt(2) per step
+    table = cnnlib.gradient_table([30], draws=2)
+    title = {g: fig_act.draw_gradient_depth("relu", 30, g, table=table).axes[0].get_title(loc="left") for g in (1, 2)}
+    low, high = (float(v) for v in re.search(r"layer 1 gets ([0-9.e+-]+) to ([0-9.e+-]+) x", title[1]).groups())
+    assert 1e-5 < low < high < 1e-4 and "Xavier" in title[1] and "He" in title[2]

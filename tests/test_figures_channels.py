@@ -1,6 +1,7 @@
 """Figures of the channels chapter, drawn without widgets: what they draw follows their parameters."""
 
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -9,6 +10,7 @@ from scipy.signal import correlate2d as scipy_correlate2d
 import cnnlib
 from cnnlib import CLASSIC_FILTERS, sample_photo, sample_photo_rgb
 from cnnlib.figures import channels as fig_channels
+from cnnlib.figures._common import COLORS
 
 
 def image_of(ax):
@@ -113,3 +115,59 @@ def test_rgb_filter_titles_use_the_correlation_star_not_the_convolution_asterisk
     titles = [ax.get_title() for ax in fig_channels.draw_rgb_filter(size=48).axes]
     assert r"red $\star$ slice 0" in titles and not any("*" in t for t in titles)
     assert "white 0" in fig_channels.describe_rgb_filter()
+
+
+# --- one output number of a 3-channel layer, channel by channel ----------------------------------
+
+def _numbers_in_cells(ax):
+    """Return {(x, y): number} for every number the figure writes as a marker in a cell."""
+    found = {}
+    for line in ax.lines:
+        label = str(line.get_marker())  # "$−4$", or "$\\mathbf{−4}$" in the chosen map
+        number = float(label.strip("$").replace("\\mathbf{", "").rstrip("}").replace("−", "-"))
+        for x, y in zip(line.get_xdata(), line.get_ydata()):
+            found[(round(float(x), 2), round(float(y), 2))] = number
+    return found
+
+
+@pytest.mark.parametrize("setting", fig_channels.MULTICHANNEL_CONV.settings(), ids=str)
+def test_multichannel_figure_sums_each_channel_and_the_bias_into_conv2d_s_number(setting):
+    f, row, col = setting["f"], setting["row"], setting["col"]
+    x, weight, bias = cnnlib.MULTICHANNEL_INPUT, cnnlib.MULTICHANNEL_WEIGHT, cnnlib.MULTICHANNEL_BIAS
+    maps = cnnlib.conv2d(x, weight, bias, stride=2, padding=1)
+    # independent: the padded input's window, times the filter, channel by channel
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1)))
+    window = padded[:, 2 * row:2 * row + 3, 2 * col:2 * col + 3]
+    sums = [(window[c] * weight[f, c]).sum() for c in range(3)]
+    assert sum(sums) + bias[f] == maps[f, row, col]
+    fig = fig_channels.MULTICHANNEL_CONV.draw(**setting)
+    (ax,) = fig.axes
+    texts = [t.get_text() for t in ax.texts]
+    assert [t for t in texts if t.startswith("sum ")] == [f"sum {s:g}".replace("-", "−") for s in sums]
+    total = f"+ bias {bias[f]:g} = {maps[f, row, col]:g}".replace("-", "−")
+    assert total in texts and f"(outlined in map {f})" in texts
+    # the outlined output cell is [f, row, col]; the windows sit at (2 row, 2 col) of each channel
+    blue = [p for p in ax.patches if p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(COLORS["output"])]
+    (cell,) = blue
+    assert (cell.get_y() - fig_channels._MAP_TOP - f * fig_channels._MAP_STEP, cell.get_x() - fig_channels._OUT_X - 1) \
+        == (row, col)
+    orange = [p for p in ax.patches if p.get_edgecolor()[:3] == matplotlib.colors.to_rgb(COLORS["window"])]
+    windows = sorted((p.get_x(), p.get_y()) for p in orange if p.get_y() < 7)
+    assert windows == [(c * fig_channels._BAND + 2 * col, 2 * row) for c in range(3)]
+    assert f"sums to {', '.join(f'{s:g}' for s in sums)}" in fig_channels.MULTICHANNEL_CONV.alt(**setting)
+
+
+def test_multichannel_figure_writes_conv2d_s_maps():
+    fig = fig_channels.draw_multichannel_conv(0, 1, 1)
+    maps = cnnlib.conv2d(cnnlib.MULTICHANNEL_INPUT, cnnlib.MULTICHANNEL_WEIGHT, cnnlib.MULTICHANNEL_BIAS,
+                         stride=2, padding=1)
+    written = _numbers_in_cells(fig.axes[0])
+    for (g, r, c), value in np.ndenumerate(maps):
+        x = fig_channels._OUT_X + 1 + c + 0.5
+        y = fig_channels._MAP_TOP + g * fig_channels._MAP_STEP + r + 0.5
+        assert written[(round(x, 2), round(y, 2))] == value
+    # and the padded input of channel 2, zeros around the 5x5 input
+    padded = np.pad(cnnlib.MULTICHANNEL_INPUT[2], 1)
+    for (r, c), value in np.ndenumerate(padded):
+        assert written[(round(2 * fig_channels._BAND + c + 0.5, 2), round(r + 0.5, 2))] == value
+

@@ -7,7 +7,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from cnnlib import SOBEL_X, WORKED_INPUT, WORKED_KERNEL, sample_photo
+from cnnlib import FLIP_TEST_IMAGES, ONE_SIDED_KERNELS, SOBEL_X, WORKED_INPUT, WORKED_KERNEL, sample_photo
 from cnnlib.figures import COLORS, correlation
 
 # The worked example's cross-correlation, as published (CURRICULUM, chapter 2).
@@ -177,3 +177,123 @@ def test_filtered_photo_alt_text_gives_the_colours_of_puor():
 def test_filtered_photo_alt_text_names_the_kernel_and_the_flip():
     assert "the emboss kernel flipped" in correlation.filtered_photo_alt("emboss", "convolve")
     assert "the Sobel y kernel," in correlation.filtered_photo_alt("Sobel y", "correlate")
+
+
+def test_sliding_kernel_names_the_zero_based_convolution_c():
+    # C(i, j) = (I * K)(i + 2, j + 2): the convolution numbered from (0, 0), as the chapter defines it.
+    ax = correlation.draw_sliding_kernel((1, 1), "convolve").axes[0]
+    assert _title(ax, "convolution") == "convolution\nC(1,1) = 9"
+
+
+# --- correlated vs convolved, with kernels that are neither symmetric nor antisymmetric -----------
+
+LETTER = FLIP_TEST_IMAGES["letter F"]
+
+
+def _moved(image, rows, cols):
+    """The image moved down by ``rows`` and right by ``cols`` (negative: up, left); nothing reaches a border."""
+    return np.roll(image, (rows, cols), axis=(0, 1))
+
+
+def _panels(fig):
+    kernel_ax, correlated_ax, convolved_ax, difference_ax = fig.axes[:4]
+    return [ax.images[0].get_array() for ax in (correlated_ax, convolved_ax, difference_ax)]
+
+
+def test_the_one_sided_kernels_are_neither_symmetric_nor_antisymmetric():
+    for name, kernel in ONE_SIDED_KERNELS.items():
+        assert kernel.shape == (5, 5), name
+        assert not np.array_equal(np.flip(kernel), kernel) and not np.array_equal(np.flip(kernel), -kernel), name
+
+
+def test_the_letter_stays_clear_of_the_border_by_more_than_a_kernel_reach():
+    rows, cols = np.nonzero(LETTER)
+    assert LETTER.shape == (15, 15) and rows.min() >= 3 and cols.min() >= 3
+    assert rows.max() <= 11 and cols.max() <= 11
+    assert not np.array_equal(LETTER, np.flip(LETTER, axis=1))  # an F reads backwards when mirrored
+
+
+@pytest.mark.parametrize("setting", correlation.FLIP_EFFECT.settings())
+def test_every_flip_effect_frame_shows_scipys_same_results_and_their_difference(setting):
+    kernel = ONE_SIDED_KERNELS[setting["kernel_name"]]
+    image = FLIP_TEST_IMAGES[setting["image_name"]]
+    correlated, convolved, difference = _panels(correlation.FLIP_EFFECT.draw(**setting))
+    assert np.allclose(correlated, scipy.signal.correlate2d(image, kernel, mode="same"))
+    assert np.allclose(convolved, scipy.signal.convolve2d(image, kernel, mode="same"))
+    assert np.allclose(difference, correlated - convolved)
+
+
+def test_flip_effect_has_eight_frames():
+    assert len(correlation.FLIP_EFFECT.settings()) == 8
+
+
+# Each phrase of the alt text, as an array: the letter correlated, then convolved, with each kernel.
+LETTER_EFFECTS = {
+    "weight right of centre": (_moved(LETTER, 0, -2), _moved(LETTER, 0, 2)),
+    "weight up and right": (_moved(LETTER, 2, -2), _moved(LETTER, -2, 2)),
+    "streak to the right": ((LETTER + _moved(LETTER, 0, -1) + _moved(LETTER, 0, -2)) / 3,
+                            (LETTER + _moved(LETTER, 0, 1) + _moved(LETTER, 0, 2)) / 3),
+    "echo down and right": (LETTER + 0.5 * _moved(LETTER, -2, -2), LETTER + 0.5 * _moved(LETTER, 2, 2)),
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_SIDED_KERNELS))
+def test_each_kernel_does_to_the_letter_what_the_alt_text_says(name):
+    correlated, convolved, _ = _panels(correlation.draw_flip_effect(name, "letter F"))
+    by_correlation, by_convolution = LETTER_EFFECTS[name]
+    assert np.allclose(correlated, by_correlation) and np.allclose(convolved, by_convolution)
+    text = correlation.flip_effect_alt(name, "letter F")
+    left_or_up = "left" if name != "weight up and right" else "down and 2 columns left"
+    assert f"'{name}'" in text and left_or_up in text.split(";")[0]
+
+
+@pytest.mark.parametrize("name", list(ONE_SIDED_KERNELS))
+def test_a_single_point_convolved_is_the_kernel_and_correlated_is_the_kernel_rotated(name):
+    correlated, convolved, _ = _panels(correlation.draw_flip_effect(name, "single point"))
+    kernel = ONE_SIDED_KERNELS[name]
+    assert np.array_equal(convolved[5:10, 5:10], kernel)         # the impulse response
+    assert np.array_equal(correlated[5:10, 5:10], kernel[::-1, ::-1])
+    assert np.count_nonzero(convolved) == np.count_nonzero(kernel)
+    assert "a copy of the kernel as it is" in correlation.flip_effect_alt(name, "single point")
+
+
+def test_flip_effect_draws_the_kernel_with_its_weights_and_centre():
+    fig = correlation.draw_flip_effect("echo down and right", "letter F")
+    kernel_ax = fig.axes[0]
+    assert np.array_equal(kernel_ax.images[0].get_array(), ONE_SIDED_KERNELS["echo down and right"])
+    labels = sorted(t.get_text() for t in fig.texts if t.get_transform() is kernel_ax.transData)
+    assert labels == ["1", "½"]
+    orange = to_rgb(COLORS["window"])
+    centre = [p for p in kernel_ax.patches if isinstance(p, Rectangle) and p.get_edgecolor()[:3] == orange]
+    assert [(p.get_x(), p.get_y()) for p in centre] == [(2, 2)]
+    streak = correlation.draw_flip_effect("streak to the right", "letter F")
+    assert sorted(t.get_text() for t in streak.texts if t.get_transform() is streak.axes[0].transData) == ["⅓"] * 3
+
+
+def test_flip_effect_outlines_where_the_input_is_on_every_output():
+    fig = correlation.draw_flip_effect("weight right of centre", "letter F")
+    rows, cols = np.nonzero(LETTER)
+    for ax in fig.axes[1:4]:
+        (box,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+        assert (box.get_x(), box.get_y()) == (cols.min() - 0.5, rows.min() - 0.5)
+        assert (box.get_width(), box.get_height()) == (cols.max() - cols.min() + 1, rows.max() - rows.min() + 1)
+
+
+def test_flip_effect_difference_has_a_symmetric_scale_and_a_sign_key():
+    fig = correlation.draw_flip_effect("echo down and right", "letter F")
+    low, high = fig.axes[3].images[0].get_clim()
+    assert low == -high == -1.5           # the letter and its echo overlap in one pixel: 1 + 0.5
+    assert [t.get_text() for t in fig.axes[4].texts] == ["negative", "0", "positive"]
+
+
+def test_flip_effect_writes_every_label_at_9_points_or_more():
+    fig = correlation.draw_flip_effect("streak to the right", "single point")
+    texts = fig.texts + [t for ax in fig.axes for t in ax.texts] + [ax.title for ax in fig.axes if ax.get_title()]
+    assert min(t.get_fontsize() for t in texts) >= 9
+
+
+def test_flip_effect_rejects_unknown_names():
+    with pytest.raises(ValueError, match="kernel_name='Sobel x' must be one of"):
+        correlation.draw_flip_effect("Sobel x")
+    with pytest.raises(ValueError, match="image_name='photo' must be one of"):
+        correlation.draw_flip_effect("streak to the right", "photo")

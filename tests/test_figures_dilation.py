@@ -175,3 +175,24 @@ def test_gridding_figure_counts_the_pixels_that_reach_the_output():
         assert f"{reached} of {counts.shape[0] ** 2} pixels" in ax.get_title()
     alt = fig_dilation.describe_gridding()
     assert "only 49 of 169 pixels reach" in alt and "all 169 pixels reach" in alt
+
+
+def test_relative_gridding_figure_divides_each_panel_by_its_average_on_one_scale():
+    fig = fig_dilation.draw_gridding(schedules=((1, 2, 4, 8), (1, 2, 5)), relative=True)
+    # by enumeration of the taps: 3**4 = 81 paths over 31 offsets, 27 over 17
+    along = {}
+    for dilations in ((1, 2, 4, 8), (1, 2, 5)):
+        offsets = [sum(t * d for t, d in zip(taps, dilations))
+                   for taps in itertools.product((-1, 0, 1), repeat=len(dilations))]
+        half = sum(dilations)
+        along[dilations] = np.bincount(np.add(offsets, half), minlength=2 * half + 1)
+    shown = [ax.images[0] for ax in fig.axes[:2]]
+    for image, counts in zip(shown, along.values()):
+        two_d = np.outer(counts, counts)
+        assert np.allclose(image.get_array(), two_d / two_d.mean())
+        assert image.get_clim() == shown[0].get_clim()      # one colour scale
+    assert along[(1, 2, 4, 8)].min() == 1 and along[(1, 2, 4, 8)].max() == 5
+    assert along[(1, 2, 5)].min() == 1 and along[(1, 2, 5)].max() == 2
+    titles = [ax.get_title() for ax in fig.axes[:2]]
+    assert titles == ["dilations 1, 2, 4, 8: r = 31\nall 961 reached, by 1 to 25 paths",
+                      "dilations 1, 2, 5: r = 17\nall 289 reached, by 1 to 4 paths"]

@@ -36,7 +36,8 @@ def written(ax):
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
             for (x, y), path in zip(collection.get_offsets(), collection.get_paths()):
-                out[(float(x), float(y))] = LABELS[id(path)]
+                if id(path) in LABELS:  # a value, not a line of a title or caption
+                    out[(float(x), float(y))] = LABELS[id(path)]
     return out
 
 
@@ -91,60 +92,121 @@ def test_unknown_pooling_is_rejected():
 
 
 SHIFT_MAP = cnnlib.SHIFT_MAP
+KINDS = ["max", "avg", "max-blur"]
+BLUE, GREY = 0, fig_pool._CHANGE_LEVELS + 1
 
 
-def status_of(fig, k, n_cols):
-    """Return the status colour of each pooled value after the shift: 0 blue, 1 orange, 2 grey."""
+def pooled_shape(k, s=2):
+    """The shape of the pooled 8x12 input: floor((i - k)/s) + 1 rows and columns."""
+    return (8 - k) // s + 1, (12 - k) // s + 1
+
+
+def status_of(fig, k):
+    """Return the colour index of each pooled value after the shift: 0 blue, 1..4 oranges, 5 grey."""
     (ax,) = fig.axes
     meshes = [c for c in ax.collections if isinstance(c, QuadMesh)]
-    return np.asarray(meshes[-1].get_array()).reshape(8 // k, n_cols)
+    return np.asarray(meshes[-1].get_array()).reshape(pooled_shape(k))
+
+
+def shows_text(ax, text):
+    """Whether ``text`` is drawn on ``ax`` as one line of outlined glyphs."""
+    target = id(fig_pool._label_path(text))
+    return any(id(path) == target for c in ax.collections if isinstance(c, PathCollection)
+               for path in c.get_paths())
 
 
 @pytest.mark.parametrize("shift, k, kind", [(0, 2, "max"), (1, 2, "max"), (2, 2, "max"), (3, 2, "max"),
-                                            (1, 4, "avg"), (4, 4, "max")])
+                                            (1, 2, "avg"), (1, 2, "max-blur"), (1, 3, "max"),
+                                            (3, 3, "max"), (4, 3, "max-blur")])
 def test_shift_figure_colours_agree_with_the_title_and_the_fractions(shift, k, kind):
     fig = fig_pool.draw_pool_shift(shift, k, kind)
-    n = 12 // k
-    status = status_of(fig, k, n)
-    _, moved = cnnlib.shift_fractions(shift, k, kind)
-    blue, orange = (status == 0).sum(), (status == 1).sum()
-    assert blue / (blue + orange) == pytest.approx(moved)  # blue: as before, moved shift // k cells
+    status = status_of(fig, k)
+    _, moved = cnnlib.shift_fractions(shift, k, kind, stride=2)
+    blue, orange = int((status == BLUE).sum()), int(((status > BLUE) & (status < GREY)).sum())
+    assert blue / (blue + orange) == pytest.approx(moved)  # blue: as before, moved shift // 2 cells
     title = fig._suptitle.get_text()
-    pixels = "1 pixel" if shift == 1 else f"{shift} pixels"
-    assert title.startswith(f"after {pixels}: ") if shift else title.startswith("no move yet")
-    if shift and orange == 0:
-        assert f"all {blue} non-empty pooled values as before" in title
-    elif shift:
-        assert f"{blue} of {blue + orange} non-empty pooled values as before" in title
-    cells = shift // k
-    if shift:
-        assert title.endswith("in place" if cells == 0 else f"moved {cells} cell{'s' if cells > 1 else ''} left")
+    if shift == 0:
+        assert title.startswith("no move yet")
+        return
+    share = "all" if orange == 0 else f"{blue} of"
+    cells = shift // 2
+    where = "in place" if cells == 0 else f"moved {cells} cell{'s' if cells > 1 else ''} left"
+    assert title.startswith(f"after {shift} px: {share} {blue + orange} non-empty values as before ({where})")
+    assert f"total change: {cnnlib.shift_change(shift, k, kind, stride=2):.0%} of the pooled sum" in title
 
 
-def test_shift_figure_is_all_blue_at_a_shift_of_the_stride():
-    # The review of an earlier version: at shift = stride the title said "all moved" over an all-orange map.
-    status = status_of(fig_pool.draw_pool_shift(2, 2, "max"), 2, 6)
-    assert not (status == 1).any() and (status == 0).any()
+def test_shift_figure_at_one_pixel_keeps_5_of_20_max_values_and_changes_56_percent():
+    title = fig_pool.draw_pool_shift(1, 2, "max")._suptitle.get_text()
+    assert "5 of 20 non-empty values as before (in place)" in title and "total change: 56%" in title
 
 
-def test_shift_figure_writes_the_moved_input_and_both_outputs():
-    fig = fig_pool.draw_pool_shift(1, 2, "max")
+@pytest.mark.parametrize("k", [2, 3])
+@pytest.mark.parametrize("kind", KINDS)
+def test_shift_figure_is_all_blue_at_shifts_of_the_stride_whatever_the_window(k, kind):
+    for shift in (2, 4):
+        status = status_of(fig_pool.draw_pool_shift(shift, k, kind), k)
+        assert ((status == BLUE) | (status == GREY)).all() and (status == BLUE).any()
+        assert cnnlib.shift_change(shift, k, kind, stride=2) == 0.0
+
+
+def test_shift_figure_orange_deepens_with_the_change():
+    # Independent: 2x2 max pools by loops of the map and of its part moved 1 column.
+    before = pool_by_loops(SHIFT_MAP[:, :12], 2, 2, np.max)
+    after = pool_by_loops(SHIFT_MAP[:, 1:13], 2, 2, np.max)
+    change = np.abs(after - before)
+    status = status_of(fig_pool.draw_pool_shift(1, 2, "max"), 2)
+    changed = change > 0
+    assert np.array_equal(status[changed], np.clip(np.ceil(4 * change[changed] / 9), 1, 4))
+    assert set(status[~changed].tolist()) <= {BLUE, GREY}
+    assert ((status == GREY) == ((before == 0) & (after == 0))).all()
+
+
+def test_blur_changes_less_than_max_pool_alone_and_its_title_says_both():
+    for k in (2, 3):
+        title = fig_pool.draw_pool_shift(1, k, "max-blur")._suptitle.get_text()
+        blur, alone = cnnlib.shift_change(1, k, "max-blur", stride=2), cnnlib.shift_change(1, k, "max", stride=2)
+        assert blur < alone
+        assert f"total change: {blur:.0%} of the pooled sum (max pool alone: {alone:.0%})" in title
+    assert "max pool alone" not in fig_pool.draw_pool_shift(1, 2, "max")._suptitle.get_text()
+
+
+@pytest.mark.parametrize("k, kind", [(2, "max"), (3, "max"), (3, "avg"), (2, "max-blur")])
+def test_shift_figure_writes_the_moved_input_and_both_outputs_a_stride_per_value(k, kind):
+    fig = fig_pool.draw_pool_shift(1, k, kind)
     (ax,) = fig.axes
-    labels = written(ax)
-    before, after = cnnlib.pooled_after_shift(1, 2, "max")
-    # Four panels: the input, moved input (zeros blank), the pooled outputs at the windows' scale.
+    before, after = cnnlib.pooled_after_shift(1, k, kind, stride=2)
+    rows, cols = pooled_shape(k)
+    fmt = "{:.0f}" if kind == "max" else "{:.1f}"
     moved_top = 1.4 + 8 + 1.4
     moved = written_grid(ax, (8, 12), origin=(moved_top, 0))
     assert moved == [[f"{v:.0f}" if v else "" for v in row] for row in SHIFT_MAP[:, 1:13]]
-    assert written_grid(ax, (4, 6), origin=(moved_top, 13.5), scale=2) == [[f"{v:.0f}" for v in row] for row in after]
-    assert written_grid(ax, (4, 6), origin=(1.4, 13.5), scale=2) == [[f"{v:.0f}" for v in row]
-                                                                     for row in before[:, :6]]
-    assert len(labels) == np.count_nonzero(SHIFT_MAP[:, :12]) + np.count_nonzero(SHIFT_MAP[:, 1:13]) + 2 * 24
+    assert written_grid(ax, (rows, cols), origin=(moved_top, 13.5), scale=2) == [[fmt.format(v) for v in row]
+                                                                                 for row in after]
+    assert written_grid(ax, (rows, cols), origin=(1.4, 13.5), scale=2) == [[fmt.format(v) for v in row]
+                                                                           for row in before[:, :cols]]
 
 
-def test_shift_alt_text_gives_the_count():
-    assert "5 of 20 non-empty pooled values as before" in fig_pool.describe_pool_shift(1, 2, "max")
+def test_shift_figure_outlines_two_windows_a_stride_apart_that_overlap_when_the_window_is_3():
+    (ax,) = fig_pool.draw_pool_shift(1, 3, "max").axes
+    boxes = sorted((p.get_y(), p.get_x(), p.get_width(), p.get_height()) for p in ax.patches
+                   if isinstance(p, Rectangle))
+    assert boxes == [(1.4, 0, 3, 3), (1.4, 2, 3, 3), (10.8, 0, 3, 3), (10.8, 2, 3, 3)]
+
+
+def test_shift_figure_names_its_pooling_and_its_colours():
+    (ax,) = fig_pool.draw_pool_shift(3, 3, "max-blur").axes
+    for text in ["input", "input moved 3 px left", "3x3 max, blur, stride 2", "pooled after the move",
+                 "blue: as before; orange: changed", "green, purple: the first"]:
+        assert shows_text(ax, text), text
+    assert shows_text(fig_pool.draw_pool_shift(0, 2, "avg").axes[0], "2x2 average pool, stride 2")
+
+
+def test_shift_alt_text_gives_the_count_and_the_change():
+    alt = fig_pool.describe_pool_shift(1, 2, "max")
+    assert "5 of 20 non-empty values as before (in place); total change: 56% of the pooled sum" in alt
+    assert alt.endswith("; 15 changed (orange).")
     assert "all" in fig_pool.describe_pool_shift(2, 2, "max")
+    assert "(3x3 max, blur, stride 2)" in fig_pool.describe_pool_shift(1, 3, "max-blur")
 
 
 def test_pooled_photo_titles_give_the_floored_sizes_height_first():
@@ -172,11 +234,12 @@ def test_every_frame_of_the_pooling_figure_states_its_output_size_and_unread_row
 
 
 def test_every_frame_of_the_shift_figure_counts_what_its_colours_show():
+    assert len(fig_pool.POOL_SHIFT.settings()) == 30
     for setting in fig_pool.POOL_SHIFT.settings():
         shift, k = setting["shift"], setting["size"]
         fig = fig_pool.draw_pool_shift(**setting)
-        status = status_of(fig, k, 12 // k)
-        blue, orange = int((status == 0).sum()), int((status == 1).sum())
+        status = status_of(fig, k)
+        blue, orange = int((status == BLUE).sum()), int(((status > BLUE) & (status < GREY)).sum())
         share = "all" if orange == 0 else f"{blue} of"
         title = fig._suptitle.get_text()
         assert title.startswith("no move yet") if shift == 0 else f"{share} {blue + orange} non-empty" in title

@@ -8,6 +8,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d as scipy_correlate2d
 
+import cnnlib
 from cnnlib.figures import receptive_fields as fig_rf
 
 VGG_CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
@@ -107,6 +108,79 @@ def test_region_figure_says_when_the_field_is_larger_than_the_input():
     assert "r = 57 > 32, the rest is padding" in fig.axes[0].get_title(loc="left")
     (square,) = fig.axes[0].patches
     assert square.get_width() == 32  # clipped to the input
+
+
+# The named stacks, written out again (k, s, p, d): independent of cnnlib.RECEPTIVE_STACKS.
+STACKS_BY_HAND = {
+    "3x3, 3x3, pool": [(3, 1, 1, 1), (3, 1, 1, 1), (2, 2, 0, 1)],
+    "3x3, 3x3, pool, 3x3": [(3, 1, 1, 1), (3, 1, 1, 1), (2, 2, 0, 1), (3, 1, 1, 1)],
+    "5x5 s2, 3x3": [(5, 2, 2, 1), (3, 1, 1, 1)],
+    "3x3, 3x3 d2, pool": [(3, 1, 1, 1), (3, 1, 2, 2), (2, 2, 0, 1)],
+}
+
+
+def reads_by_brute_force(layers, unit, size=16):
+    """Independent: push unit's taps down; padded taps (outside a layer) stop, but count for the region."""
+    sizes = [size]
+    for k, s, p, d in layers:
+        sizes.append((sizes[-1] + 2 * p - d * (k - 1) - 1) // s + 1)
+    real, region = {unit}, {unit}
+    for (k, s, p, d), n_below in zip(reversed(layers), reversed(sizes[:-1])):
+        region = {j * s - p + m * d for j in region for m in range(k)}
+        real = {t for t in (j * s - p + m * d for j in real for m in range(k)) if 0 <= t < n_below}
+    return sorted(real), min(region), max(region) + 1
+
+
+def test_the_figures_stacks_are_the_ones_written_out_here():
+    assert list(fig_rf.STACK_REGION.sliders["stack"].values) == list(STACKS_BY_HAND)
+    for name, layers in STACKS_BY_HAND.items():
+        assert [tuple(layer) + (1,) * (4 - len(layer)) for layer in cnnlib.RECEPTIVE_STACKS[name]] == layers
+
+
+@pytest.mark.parametrize("setting", fig_rf.STACK_REGION.settings(), ids=str)
+def test_every_frame_of_the_stack_figure_outlines_the_region_and_states_r_s_p(setting):
+    stack, unit = setting["stack"], setting["unit"]
+    layers = STACKS_BY_HAND[stack]
+    inputs, start, stop = reads_by_brute_force(layers, unit)
+    r = stop - start
+    S = int(np.prod([s for _, s, _, _ in layers]))
+    P = unit * S - start  # start = u S - P
+    fig = fig_rf.STACK_REGION.draw(**setting)
+    ax = fig.axes[0]
+    (box,) = [patch for patch in ax.patches if not patch.get_fill()]  # the grey bands are filled
+    assert (box.get_x(), box.get_width()) == (start - 0.5, r)  # the region, on the input row
+    assert fig._suptitle.get_text().endswith(f"r = {r},  S = {S},  P = {P}")
+    outside = max(0, -start) + max(0, stop - 16)
+    assert f"sees input positions [{start}, {stop}): {r} positions" in ax.get_title(loc="left")
+    assert ("all inside the image" in ax.get_title(loc="left")) == (outside == 0)
+    # the input units it depends on, filled, on the input row (y = 0)
+    filled = [line for line in ax.lines if line.get_marker() == "o" and line.get_markerfacecolor() != "white"]
+    on_input = [x for line in filled for x, y in zip(line.get_xdata(), line.get_ydata()) if y == 0]
+    assert sorted(on_input) == inputs
+    alt = fig_rf.STACK_REGION.alt(**setting)
+    assert f"runs from position {start} to {stop - 1}, r = {r} positions, {outside} of them outside" in alt
+    assert f"S = {S}, effective padding P = {P}" in alt
+
+
+def test_stack_figure_border_units_reach_into_the_padding_and_middle_units_do_not():
+    # the worked example: unit 0 sees [-2, 4), unit 3 [4, 10), unit 7 [12, 18) of a 16-pixel input
+    titles = {u: fig_rf.draw_stack_region("3x3, 3x3, pool", u).axes[0].get_title(loc="left") for u in (0, 3, 7)}
+    assert "[-2, 4): 6 positions, 2 of them outside the image" in titles[0]
+    assert "[4, 10): 6 positions, all inside the image" in titles[3]
+    assert "[12, 18): 6 positions, 2 of them outside the image" in titles[7]
+
+
+def test_stack_figure_marks_the_padded_taps_it_reads():
+    # unit 0 of the worked example reads padding at x = -1 on the input row and on the first layer's row
+    ax = fig_rf.draw_stack_region("3x3, 3x3, pool", 0).axes[0]
+    hollow = [line for line in ax.lines if line.get_marker() == "s" and line.get_markeredgecolor() != "#AAAAAA"]
+    (line,) = hollow
+    assert sorted(zip(line.get_xdata(), line.get_ydata())) == [(-1.0, 0), (-1.0, 1)]
+
+
+def test_stack_figure_refuses_a_unit_the_stack_does_not_have():
+    with pytest.raises(ValueError, match="unit=8 is not a unit of the last layer; use 0 to 7"):
+        fig_rf.draw_stack_region("3x3, 3x3, pool", 8)
 
 
 def test_vgg_figure_outlines_the_five_pool_fields_with_hand_worked_sizes():

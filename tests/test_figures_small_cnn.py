@@ -169,6 +169,48 @@ def test_feature_maps_draws_filters_maps_and_pooled_maps():
     assert [ax.get_title() for ax in fig.axes[1:5]] == [f"filter {f}" for f in range(4)]
 
 
+# --- filters before and after training ---------------------------------------------------------
+
+def _start_and_trained(seed=3):
+    """Eight 3x3 filters, and the same scaled and nudged: known cosines and growths."""
+    rng = np.random.default_rng(seed)
+    start = rng.normal(size=(N_FILTERS, 1, 3, 3))
+    return start, start * np.arange(1, N_FILTERS + 1)[:, None, None, None] + 0.1 * rng.normal(size=start.shape)
+
+
+def _texts(fig):
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_filters_before_after_draws_each_filter_on_its_own_scale_start_above_trained():
+    start, trained = _start_and_trained()
+    fig = small_cnn.draw_filters_before_after(start, trained)
+    (image,) = fig.axes[0].images
+    own = np.concatenate([bank[:, 0] / np.abs(bank[:, 0]).max(axis=(1, 2), keepdims=True)
+                          for bank in (start, trained)])
+    np.testing.assert_allclose(np.ma.filled(image.get_array(), np.nan), _tile_by_hand(own, cols=N_FILTERS))
+    assert image.get_clim() == (-1.0, 1.0)
+
+
+def test_filters_before_after_writes_each_cosine_and_growth_computed_by_hand():
+    start, trained = _start_and_trained()
+    a, b = start.reshape(N_FILTERS, -1), trained.reshape(N_FILTERS, -1)
+    cosine = [float(u @ v / np.sqrt(u @ u) / np.sqrt(v @ v)) for u, v in zip(a, b)]
+    growth = [float(np.sqrt(v @ v / (u @ u))) for u, v in zip(a, b)]
+    texts = _texts(small_cnn.draw_filters_before_after(start, trained))
+    for f in range(N_FILTERS):
+        assert f"filter {f}" in texts and f"cos {cosine[f]:.2f}\n×{growth[f]:.1f}" in texts
+    assert "at the start\n(random)" in texts and "after\ntraining" in texts
+    alt = small_cnn.describe_filters_before_after(start, trained)
+    assert f"from {min(cosine):.2f} to {max(cosine):.2f}" in alt and f"grew {min(growth):.1f} to" in alt
+
+
+def test_filters_before_after_sees_a_filter_that_only_grew_as_unchanged_in_pattern():
+    start, _ = _start_and_trained()
+    fig = small_cnn.draw_filters_before_after(start, 3 * start)
+    assert all(text.startswith("cos 1.00\n×3.0") for text in _texts(fig) if text.startswith("cos"))
+
+
 # --- shifted digit ------------------------------------------------------------------------------
 
 def test_every_frame_of_the_shifted_digit_shows_that_digit_moved_by_hand():
@@ -215,7 +257,8 @@ def test_every_text_of_the_chapters_figures_is_at_least_9_points():
             small_cnn.draw_augmentation([-1, 0, 1], {"sideways": [0.2, 0.9, 0.3], "up or down": [0.1, 0.9, 0.2]},
                                         {"sideways": [0.8, 0.85, 0.9], "up or down": [0.15, 0.85, 0.25]}),
             small_cnn.draw_feature_maps(images[0, 0], cnn.layers[0].params["weight"], np.ones((8, 8, 8)),
-                                        np.ones((8, 4, 4)))]
+                                        np.ones((8, 4, 4))),
+            small_cnn.draw_filters_before_after(*_start_and_trained())]
     for fig in figs:
         texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
                  if t.get_text().strip()]

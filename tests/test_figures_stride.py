@@ -137,3 +137,26 @@ def test_describe_functions_state_the_numbers():
     assert "−" not in stridefig.describe_stride_grid(7, 2, 3, 0)  # plain ASCII minus for screen readers
     assert "stride 4" in stridefig.describe_stride_aliasing(4)
     assert "14x14" in stridefig.describe_output_stride(16)
+
+
+# --- a 1-D pattern subsampled: the simplest picture of aliasing -----------------------------------
+
+def test_wave_figure_keeps_every_sth_sample_and_draws_the_wave_through_them():
+    fig = stridefig.draw_aliased_wave((0.2, 0.4), 2, length=21)
+    for ax, frequency, seen in zip(fig.axes, (0.2, 0.4), (0.2, 0.1)):
+        kept = [line for line in ax.lines if line.get_marker() == "o"
+                and np.allclose(to_rgb(line.get_color()), to_rgb(COLORS["skipped"]))]
+        (kept,) = kept
+        n = np.arange(0, 21, 2)
+        assert np.array_equal(kept.get_xdata(), n)
+        assert np.allclose(kept.get_ydata(), np.cos(2 * np.pi * frequency * n))
+        # the dashed wave passes through every kept sample: cos(2 pi seen t), seen per original pixel
+        (dashed,) = [line for line in ax.lines if line.get_linestyle() != "-" and line.get_marker() == "None"]
+        t, y = dashed.get_xdata(), dashed.get_ydata()
+        assert np.allclose(y, np.cos(2 * np.pi * seen * t))
+        assert np.allclose(np.cos(2 * np.pi * seen * n), np.cos(2 * np.pi * frequency * n))
+    assert [ax.get_title() for ax in fig.axes] == [
+        "0.2 cycles per pixel: every 2nd sample keeps the pattern",
+        "0.4 cycles per pixel: every 2nd sample traces 0.1 (a cycle every 10 pixels)"]
+    alt = stridefig.describe_aliased_wave((0.2, 0.4), 2)
+    assert "every 2nd sample" in alt and "false, slower wave of 0.1 cycles per pixel" in alt

@@ -22,16 +22,23 @@ def drawn_matrix(fig):
     return np.ma.filled(values.astype(float), np.nan).reshape(rows, -1)
 
 
-def matrix_by_hand(size, stride, k):
-    """Independent: column (r, c) of row (i, j) holds kernel[r - i*s, c - j*s] inside the window."""
+def matrix_by_hand(size, stride, k, padding="none"):
+    """Independent: row (i, j) holds kernel[m, n] in the column of pixel (i*s + m - p, j*s + n - p).
+
+    With zero padding a pixel outside the image holds no input: its weight is left out. With
+    circular padding the pixel's row and column wrap around (modulo the size).
+    """
+    p = 0 if padding == "none" else 1
     kernel = np.arange(1.0, k * k + 1).reshape(k, k)
-    out = (size - k) // stride + 1
+    out = (size + 2 * p - k) // stride + 1
     m = np.zeros((out * out, size * size))
-    for i in range(out):
-        for j in range(out):
-            for r in range(k):
-                for c in range(k):
-                    m[i * out + j, (i * stride + r) * size + j * stride + c] = kernel[r, c]
+    for i, j, r, c in np.ndindex(out, out, k, k):
+        row, col = i * stride + r - p, j * stride + c - p
+        if padding == "circular":
+            row, col = row % size, col % size
+        elif not (0 <= row < size and 0 <= col < size):
+            continue
+        m[i * out + j, row * size + col] += kernel[r, c]
     return m
 
 
@@ -46,6 +53,33 @@ def test_conv_matrix_figure_draws_the_matrix_cell_by_cell(size, stride, k):
     rows, cols = expected.shape
     assert f"M is {rows} x {cols}" in fig._suptitle.get_text()
     assert f"{rows * k * k} of {rows * cols} entries non-zero" in fig.axes[1].get_title()
+
+
+@pytest.mark.parametrize("setting", fig_ws.CONV_MATRIX.settings(), ids=str)
+def test_every_frame_of_the_conv_matrix_figure_draws_the_padded_matrix(setting):
+    fig = fig_ws.CONV_MATRIX.draw(**setting)
+    expected = matrix_by_hand(setting["size"], setting["stride"], setting["kernel_size"], setting["padding"])
+    assert np.array_equal(np.nan_to_num(drawn_matrix(fig)), expected)
+    rows, cols = expected.shape
+    nonzero = np.count_nonzero(expected)
+    assert f"{nonzero} of {rows * cols} entries non-zero" in fig.axes[1].get_title()
+    words = {"none": "no padding", "zeros": "zero padding 1", "circular": "circular padding 1"}[setting["padding"]]
+    assert words in fig._suptitle.get_text() and f"M is {rows} x {cols}" in fig._suptitle.get_text()
+    alt = fig_ws.CONV_MATRIX.alt(**setting)
+    assert words in alt and f"{rows} row{'' if rows == 1 else 's'}, {cols} columns" in alt
+    full = (np.count_nonzero(expected, axis=1) == setting["kernel_size"] ** 2).all()
+    assert ("fewer at the border" in alt) == (not full)  # only zero padding leaves rows short
+    assert (f"same {setting['kernel_size'] ** 2} weights" in alt) == full
+
+
+def test_conv_matrix_figure_zero_padding_drops_and_circular_padding_wraps():
+    # 3x3 on 4x4 with padding 1: per axis the windows hold 2, 3, 3, 2 pixels of the image
+    zeros = fig_ws.draw_conv_matrix(size=4, stride=1, kernel_size=3, padding="zeros")
+    assert "100 of 256 entries non-zero" in zeros.axes[1].get_title()
+    circular = fig_ws.draw_conv_matrix(size=4, stride=1, kernel_size=3, padding="circular")
+    assert "144 of 256 entries non-zero, 9 distinct" in circular.axes[1].get_title()
+    row0 = np.nan_to_num(drawn_matrix(circular))[0].reshape(4, 4)
+    assert row0[3, 3] == 1 and row0[0, 0] == 5  # the top-left weight wraps to the far corner
 
 
 def test_conv_matrix_figure_curriculum_size_6_has_144_nonzeros():
@@ -119,16 +153,6 @@ def test_composed_kernel_figure_shows_the_full_convolution():
     x = np.random.default_rng(3).normal(size=(9, 9))
     two = scipy_correlate2d(scipy_correlate2d(x, a, mode="valid"), b, mode="valid")
     np.testing.assert_allclose(two, scipy_correlate2d(x, scipy_convolve2d(a, b), mode="valid"), atol=1e-12)
-
-
-def test_every_frame_of_the_matrix_figure_says_the_size_of_its_matrix():
-    for setting in fig_ws.CONV_MATRIX.settings():
-        size, stride, k = setting["size"], setting["stride"], setting["kernel_size"]
-        rows, cols = matrix_by_hand(size, stride, k).shape
-        fig = fig_ws.draw_conv_matrix(**setting)
-        assert f"M is {rows} x {cols}" in fig._suptitle.get_text()
-        alt = fig_ws.describe_conv_matrix(**setting)
-        assert f"{rows} row{'' if rows == 1 else 's'}, {cols} columns" in alt and f"same {k * k} weights" in alt
 
 
 def test_every_frame_of_the_shift_figure_has_the_verdict_its_alt_text_gives():

@@ -366,3 +366,32 @@ def test_shift_of_feature_map_ignores_what_enters_at_the_border():
     after[:, 3] = 1.0   # moved 2 columns right ...
     after[:, :2] = 9.0  # ... and something new came in, in columns that before has no match for
     assert shift_of_feature_map(before, after) == 2
+
+
+# --- chapter 11, second edition: how much a filter kept of its start ----------------------------
+
+def test_filter_similarity_matches_torch_cosine_and_the_ratio_of_norms():
+    from cnnlib.layers import filter_similarity
+
+    rng = np.random.default_rng(8)
+    before, after = rng.normal(size=(8, 1, 3, 3)), rng.normal(size=(8, 1, 3, 3))
+    cosine, growth = filter_similarity(before, after)
+    expected = torch.nn.functional.cosine_similarity(torch.tensor(before).reshape(8, -1),
+                                                     torch.tensor(after).reshape(8, -1), dim=1).numpy()
+    np.testing.assert_allclose(cosine, expected, atol=1e-12)
+    np.testing.assert_allclose(growth, [np.linalg.norm(a) / np.linalg.norm(b) for a, b in zip(after, before)])
+
+
+def test_filter_similarity_of_a_scaled_filter_is_1_and_of_its_negative_minus_1():
+    from cnnlib.layers import filter_similarity
+
+    f = np.array([[[[1.0, -2.0], [0.5, 3.0]]]])
+    assert np.allclose(filter_similarity(f, 2.5 * f), ([1.0], [2.5]))
+    assert np.allclose(filter_similarity(f, -f), ([-1.0], [1.0]))
+
+
+def test_filter_similarity_refuses_banks_of_different_shapes():
+    from cnnlib.layers import filter_similarity
+
+    with pytest.raises(ValueError, match="same shape"):
+        filter_similarity(np.ones((8, 1, 3, 3)), np.ones((8, 1, 5, 5)))

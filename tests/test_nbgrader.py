@@ -136,8 +136,8 @@ def test_autograde_gives_full_marks_to_the_solutions(autograded):
     checks = {name: g for name, g in ada.items() if name.endswith("-check")}
     assert set(checks) == {f"{label}-check" for label in answers}
     assert {name: score for name, (score, _, _) in checks.items()} == {
-        "ex-padding-by-hand-check": 1, "ex-padding-even-kernel-check": 1,
-        "ex-padding-reflect-check": 2, "ex-padding-same-correlate-check": 2, "ex-padding-modes-corner-check": 1}
+        "ex-padding-modes-corner-check": 1, "ex-padding-even-kernel-check": 1,
+        "ex-padding-reflect-check": 2, "ex-padding-same-correlate-check": 2, "ex-padding-blind-windows-check": 1}
     assert sum(score for score, _, _ in ada.values()) == sum(top for _, top, _ in ada.values()) == 7
     assert not any(manual for _, _, manual in ada.values()), "nothing is left to grade by hand"
 

@@ -9,7 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnnlib.ops import (
+    aliased_frequency,
     conv2d,
+    conv2d_terms,
     conv2d_naive,
     conv_matrix,
     convolve1d,
@@ -25,7 +27,7 @@ from cnnlib.ops import (
     shift_right,
     subsample,
 )
-from cnnlib.constants import shift_scene, zone_plate
+from cnnlib.constants import shift_scene, sinusoid, zone_plate
 from cnnlib.shapes import conv_output_size
 
 CHAPTER2_INPUT = np.array(
@@ -402,6 +404,52 @@ def test_conv_matrix_of_a_1d_edge_detector_is_toeplitz():
     assert np.count_nonzero(matrix) == 2 * 4
 
 
+def circular_correlation_by_loop(x, kernel, stride, padding):
+    """Independent: each output reads x at indices taken modulo the image's size (no padding array)."""
+    (h, w), (kh, kw), (sh, sw), (ph, pw) = x.shape, kernel.shape, stride, padding
+    out = np.zeros(((h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1))
+    for i, j, m, n in np.ndindex(*out.shape, kh, kw):
+        out[i, j] += x[(i * sh + m - ph) % h, (j * sw + n - pw) % w] * kernel[m, n]
+    return out
+
+
+@given(
+    shape=st.tuples(st.integers(2, 6), st.integers(2, 6)),
+    kshape=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    stride=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_circular_conv_matrix_times_input_equals_a_wrapping_loop(shape, kshape, stride, padding, seed):
+    padding = tuple(min(p, n) for p, n in zip(padding, shape))  # circular padding reads at most the image
+    if any(k > n + 2 * p for k, n, p in zip(kshape, shape, padding)):
+        return  # the kernel must fit in the padded input
+    x, kernel = small_ints(seed, shape), small_ints(seed + 1, kshape)
+    matrix = conv_matrix(shape, kernel, stride, padding, mode="circular")
+    np.testing.assert_allclose(matrix @ x.ravel(), circular_correlation_by_loop(x, kernel, stride, padding).ravel())
+
+
+def test_circular_conv_matrix_with_same_padding_is_doubly_block_circulant():
+    kernel = np.arange(1.0, 10.0).reshape(3, 3)
+    matrix = conv_matrix((4, 5), kernel, padding=1, mode="circular")
+    assert matrix.shape == (20, 20)
+    assert (np.count_nonzero(matrix, axis=0) == 9).all() and (np.count_nonzero(matrix, axis=1) == 9).all()
+    first = matrix[0].reshape(4, 5)
+    for i, j in np.ndindex(4, 5):  # every row is row 0 rolled, wrapping at the borders
+        np.testing.assert_array_equal(matrix[i * 5 + j].reshape(4, 5), np.roll(first, (i, j), axis=(0, 1)))
+    # zero padding drops what circular padding wraps: border rows keep fewer weights
+    zeros = conv_matrix((4, 5), kernel, padding=1)
+    assert np.count_nonzero(zeros) == (2 + 3 + 3 + 2) * (2 + 3 + 3 + 3 + 2)
+    np.testing.assert_array_equal(zeros[matrix != zeros], 0)  # they differ only where zeros has none
+
+
+def test_circular_conv_matrix_refuses_more_padding_than_pixels_and_unknown_modes():
+    with pytest.raises(ValueError, match="padding=3 with mode='circular'"):
+        conv_matrix((2, 5), np.ones((3, 3)), padding=3, mode="circular")
+    with pytest.raises(ValueError, match="reflect"):
+        conv_matrix((4, 4), np.ones((3, 3)), padding=1, mode="reflect")
+
+
 # ---------------------------------------------------------------------------
 # Subsampling (chapter 4): a stride alone, and blur-then-stride, on the zone plate
 # ---------------------------------------------------------------------------
@@ -483,3 +531,38 @@ def test_shift_scene_moves_the_object_and_keeps_it_whole():
     assert a.shape == (40, 48)
     assert np.array_equal(b[:, 5:], a[:, :-5]) and np.isclose(a.sum(), b.sum())
     assert not a[:, :4].any() and not b[:, :9].any() and not b[:, -3:].any()  # clear of the borders
+
+
+# --- one output of conv2d in pieces; the frequency a subsampled pattern shows ----------------------
+
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2), st.integers(0, 10 ** 6))
+def test_conv2d_terms_sum_to_conv2d_s_number(channels, filters, stride, padding, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 4, size=(channels, 6, 5)).astype(float)
+    weight = rng.integers(-2, 3, size=(filters, channels, 3, 2)).astype(float)
+    bias = rng.integers(-2, 3, size=filters).astype(float)
+    out = F.conv2d(torch.tensor(x)[None], torch.tensor(weight), torch.tensor(bias), stride=stride,
+                   padding=padding)[0].numpy()
+    for f, r, c in np.ndindex(*out.shape):
+        windows, sums, value = conv2d_terms(x, weight, bias, f, r, c, stride=stride, padding=padding)
+        assert windows.shape == (channels, 3, 2)
+        assert np.allclose(sums, [(windows[k] * weight[f, k]).sum() for k in range(channels)])
+        assert np.isclose(value, out[f, r, c]) and np.isclose(value, sums.sum() + bias[f])
+
+
+def test_conv2d_terms_refuses_a_position_outside_the_output():
+    with pytest.raises(ValueError, match=r"outside the output of shape \(1, 2, 2\)"):
+        conv2d_terms(np.ones((1, 3, 3)), np.ones((1, 1, 2, 2)), [0.0], 0, 2, 0)
+
+
+@pytest.mark.parametrize("frequency, stride, seen", [(0.2, 2, 0.4), (0.4, 2, 0.2), (0.25, 2, 0.5),
+                                                     (0.3, 3, 0.1), (0.5, 2, 0.0), (0.1, 1, 0.1)])
+def test_aliased_frequency_is_the_pattern_the_kept_samples_follow(frequency, stride, seen):
+    assert aliased_frequency(frequency, stride) == pytest.approx(seen)
+    kept = sinusoid(40 * stride, frequency)[::stride]
+    assert np.allclose(kept, sinusoid(40, seen))  # cos is even: the same samples, sample for sample
+
+
+def test_aliased_frequency_refuses_a_pattern_finer_than_pixels():
+    with pytest.raises(ValueError, match="between 0 and 0.5"):
+        aliased_frequency(0.7, 2)

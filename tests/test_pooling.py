@@ -263,3 +263,114 @@ def test_a_shift_beyond_the_map_and_an_unknown_pooling_are_refused():
         pooled_after_shift(5)
     with pytest.raises(ValueError, match="median"):
         shift_fractions(1, kind="median")
+
+
+# --- chapter 10, second edition: padding left out of the mean, and blur before subsampling ----------
+
+from cnnlib.constants import BLUR_KERNEL  # noqa: E402
+from cnnlib.pooling import avg_pool2d_excluding_padding, max_blur_pool2d, shift_change  # noqa: E402
+
+
+@pytest.mark.parametrize("shape, k, s, p", [((5, 5), 3, 2, 1), ((6, 7), 2, 1, 1), ((2, 4, 4), 3, 1, 1),
+                                            ((1, 3, 9, 8), (3, 5), 2, (1, 2)), ((4, 4), 2, None, 0)])
+def test_avg_pool_excluding_padding_matches_torch_count_include_pad_false(shape, k, s, p):
+    x = np.random.default_rng(sum(shape)).normal(size=shape)
+    t = torch.tensor(x).reshape((-1, 1) + shape[-2:])
+    expected = F.avg_pool2d(t, k, stride=s, padding=p, count_include_pad=False).numpy()
+    got = avg_pool2d_excluding_padding(x, k, s, p)
+    np.testing.assert_allclose(got, expected.reshape(got.shape), atol=1e-12)
+
+
+def test_avg_pool_excluding_padding_differs_from_avg_pool_only_where_windows_hang_over_the_border():
+    x = CHAPTER2_INPUT.astype(float)
+    counted, excluded = avg_pool2d(x, 3, 2, 1), avg_pool2d_excluding_padding(x, 3, 2, 1)
+    assert np.allclose([counted[0, 0], excluded[0, 0]], [6 / 9, 6 / 4])   # x[0:2, 0:2] = 3 3 / 0 0
+    assert np.allclose([counted[2, 2], excluded[2, 2]], [5 / 9, 5 / 4])   # x[3:5, 3:5] = 2 2 / 0 1
+    inside = np.isclose(counted, excluded)
+    assert inside.tolist() == [[False] * 3, [False, True, False], [False] * 3]  # only the centre: no padding
+    np.testing.assert_allclose(avg_pool2d_excluding_padding(x, 2), avg_pool2d(x, 2))
+
+
+def test_blur_kernel_is_the_binomial_3x3_and_sums_to_one():
+    np.testing.assert_array_equal(BLUR_KERNEL * 16, [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    assert not BLUR_KERNEL.flags.writeable
+
+
+def max_blur_pool_by_scipy(x, k, s):
+    """Independent: max of every k x k window by loops, scipy's zero-filled 'same' correlation, every s-th."""
+    dense = pool_by_loops(x, k, 1, np.max)
+    blur = np.outer([1, 2, 1], [1, 2, 1]) / 16
+    return scipy.signal.correlate2d(dense, blur, mode="same", boundary="fill")[::s, ::s]
+
+
+@pytest.mark.parametrize("shape, k, s", [((8, 12), 2, 2), ((8, 12), 3, 2), ((7, 9), 2, 3), ((5, 5), 1, 1)])
+def test_max_blur_pool_matches_an_independent_computation_and_max_pools_shape(shape, k, s):
+    x = np.random.default_rng(k * s).random(shape)
+    got = max_blur_pool2d(x, k, s)
+    np.testing.assert_allclose(got, max_blur_pool_by_scipy(x, k, s), atol=1e-12)
+    assert got.shape == max_pool2d(x, k, s).shape == (conv_output_size(shape[0], k, s),
+                                                       conv_output_size(shape[1], k, s))
+
+
+def test_max_blur_pool_pools_each_channel_of_a_batch_on_its_own():
+    x = np.random.default_rng(5).random((2, 3, 6, 6))
+    got = max_blur_pool2d(x)
+    for n in range(2):
+        for c in range(3):
+            np.testing.assert_allclose(got[n, c], max_blur_pool_by_scipy(x[n, c], 2, 2), atol=1e-12)
+
+
+def blurred_after_shift_by_canvas(shift, k, s, fmap=SHIFT_MAP, margin=4):
+    """Independent: the map's stride-1 max on a zero canvas, moved ``shift`` left, blurred, every s-th.
+
+    The content moves under fixed windows: the sampling starts at the canvas
+    column ``margin`` (the map's first column) before and after the move.
+    """
+    dense = pool_by_loops(fmap, k, 1, np.max)
+    blur = np.outer([1, 2, 1], [1, 2, 1]) / 16
+    before = np.pad(dense, ((0, 0), (margin, margin)))
+    after = np.pad(dense, ((0, 0), (margin - shift, margin + shift)))  # after[:, c] = before[:, c + shift]
+    pooled = [scipy.signal.correlate2d(canvas, blur, mode="same")[::s, margin::s] for canvas in (before, after)]
+    width = fmap.shape[1] - 4
+    return (pooled[0][:, :conv_output_size(fmap.shape[1], k, s)],
+            pooled[1][:, :conv_output_size(width, k, s)])
+
+
+@pytest.mark.parametrize("shift", range(5))
+@pytest.mark.parametrize("k", [2, 3])
+def test_pooled_after_shift_with_blur_moves_the_content_under_fixed_windows(shift, k):
+    before, after = pooled_after_shift(shift, k, "max-blur", stride=2)
+    expected_before, expected_after = blurred_after_shift_by_canvas(shift, k, 2)
+    np.testing.assert_allclose(before, expected_before, atol=1e-12)
+    np.testing.assert_allclose(after, expected_after, atol=1e-12)
+    np.testing.assert_allclose(before, max_blur_pool2d(SHIFT_MAP, k, 2), atol=1e-12)
+
+
+def change_by_hand(shift, k, kind, s, fmap=SHIFT_MAP):
+    """Independent: the total |after - before moved shift // s cells| over the total of that reference."""
+    if kind == "max-blur":
+        before, after = blurred_after_shift_by_canvas(shift, k, s, fmap)
+    else:
+        width = fmap.shape[1] - 4
+        before = pool_by_loops(fmap, k, s, REDUCE[kind])
+        after = pool_by_loops(fmap[:, shift:shift + width], k, s, REDUCE[kind])
+    cells = shift // s
+    reference = before[:, cells:cells + after.shape[1]]
+    return np.abs(after - reference).sum() / reference.sum()
+
+
+@pytest.mark.parametrize("shift, k, kind", [(1, 2, "max"), (3, 2, "avg"), (1, 3, "max"), (1, 2, "max-blur"),
+                                            (3, 3, "max-blur"), (2, 2, "max-blur")])
+def test_shift_change_matches_an_independent_computation(shift, k, kind):
+    assert shift_change(shift, k, kind, stride=2) == pytest.approx(change_by_hand(shift, k, kind, 2))
+
+
+def test_blur_before_subsampling_changes_the_output_less_and_shifts_of_the_stride_not_at_all():
+    edges = edges_by_scipy(64)
+    for fmap in (SHIFT_MAP, edges):
+        for k in (2, 3):
+            for shift in (1, 3):
+                assert shift_change(shift, k, "max-blur", 2, fmap) < shift_change(shift, k, "max", 2, fmap)
+            for shift in (0, 2, 4):
+                assert shift_change(shift, k, "max-blur", 2, fmap) == 0.0
+                assert shift_fractions(shift, k, "max-blur", 2, fmap)[1] == 1.0

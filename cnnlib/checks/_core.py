@@ -353,7 +353,11 @@ def _listed(names: Sequence[str]) -> str:
 def _check_unordered(exercise, answer, expected, with_hint) -> CheckResult:
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         answer = [answer]
-    got = {_plain(v) for v in np.asarray(list(answer), dtype=object).ravel()}
+    try:
+        got = {_plain(v) for v in np.asarray(list(answer), dtype=object).ravel()}
+    except TypeError:  # an item is itself a list: [[1, 2], [3]]
+        return CheckResult(exercise, FAILED, [with_hint(f"expected a list of single values, such as [0, 2], "
+                                                        f"got {_short(answer)}")])
     want = {_plain(v) for v in expected}
     if got == want:
         return CheckResult(exercise, PASSED, ["right"])

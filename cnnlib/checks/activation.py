@@ -7,7 +7,7 @@ from ..backward import conv2d_backward, conv2d_backward_naive
 from ._core import Case, check_answer, check_function
 
 __all__ = ["DERIVATIVE_NAMES", "check_derivatives_by_hand", "PREDICTION_DEPTH", "check_xavier_prediction",
-           "check_backprop_norms"]
+           "check_backprop_norms", "PRELU_SLOPE", "check_prelu_gain"]
 
 #: The five derivatives of the by-hand exercise, as the feedback names them.
 DERIVATIVE_NAMES = ("sigmoid'(0)", "tanh'(0)", "ReLU'(3)", "ReLU'(0)", "leaky ReLU'(-2)")
@@ -61,6 +61,30 @@ def check_xavier_prediction(answer):
     return check_answer("gradient at layer 1 of a 30-layer ReLU stack with Xavier weights", answer, expected,
                         rtol=0.2, hint="each step down multiplies the squared norm by (weight variance "
                         "x width) x E[ReLU'(z)^2]; how many steps lie between the top layer and layer 1?")
+
+
+#: The negative slope of the reasoning exercise's leaky ReLU: He et al.'s initial PReLU slope.
+PRELU_SLOPE = 0.25
+
+
+def check_prelu_gain(answer):
+    """Check the gain g that keeps the gradient's size through a deep stack of leaky ReLUs of slope 0.25.
+
+    By the gain rule, g * E[f'(z)^2] = 1. A unit's slope is 1 when z > 0 and
+    the negative slope a when z < 0, each half the time for symmetric random
+    weights, so E[f'^2] = (1 + a^2) / 2 and g = 2 / (1 + a^2), He et al.'s
+    condition for PReLU. A real number, compared within 1%.
+
+    Examples
+    --------
+    >>> check_prelu_gain(2 / (1 + 0.25 ** 2)).passed, check_prelu_gain(2).passed
+    (True, False)
+    """
+    # the two slopes, each taken half the time: z is as likely to be negative as positive
+    mean_sq_slope = float(np.mean(leaky_relu_grad(np.array([-1.0, 1.0]), PRELU_SLOPE) ** 2))
+    return check_answer(f"the gain for leaky ReLU with slope {PRELU_SLOPE}", answer, 1 / mean_sq_slope, rtol=0.01,
+                        hint="half the units have slope 1 and half have slope a: what is E[f'(z)^2], and "
+                             "which gain g makes g x E[f'(z)^2] = 1?")
 
 
 def _stack(rng, widths, batch, grad):

@@ -4,25 +4,57 @@ import numpy as np
 
 from ..backward import numerical_gradient
 from ..ops import conv2d
-from ..shapes import conv2d_params, dense_params
+from ..shapes import conv2d_params, conv_output_size, dense_params
 from ._refused import CONVOLUTIONS
 from ._core import Case, check_answer, check_function
 
-__all__ = ["check_conv_params_by_hand", "check_dense_growth_prediction",
+__all__ = ["check_shapes_by_hand", "check_dense_growth_prediction", "check_alexnet_sharing",
            "check_multichannel_conv", "check_fc_as_conv"]
 
 
-def check_conv_params_by_hand(answer):
-    """Check the parameter count of a conv layer: 3 input channels, 64 filters of 5x5, with biases.
+#: The layer of the shapes warm-up: a batch of 8 RGB 32x32 images, 10 filters of 5x5, padding 2, stride 2.
+_SHAPES_LAYER = dict(batch=8, channels=3, size=32, filters=10, kernel=5, padding=2, stride=2)
+
+
+def check_shapes_by_hand(answer):
+    """Check the output shape (N, F, H, W) of 10 filters of 5x5, padding 2, stride 2 on an (8, 3, 32, 32) batch.
 
     Examples
     --------
-    >>> check_conv_params_by_hand(...).attempted
+    >>> check_shapes_by_hand((8, 30, 16, 16)).lines[0].startswith("N, H and W are right; F is not")
+    True
+    """
+    layer = _SHAPES_LAYER
+    side = conv_output_size(layer["size"], layer["kernel"], stride=layer["stride"], padding=layer["padding"])
+    return check_answer("output shape by hand", answer, (layer["batch"], layer["filters"], side, side),
+                        parts=("N", "F", "H", "W"),
+                        hint="each filter spans all the input channels and gives one map; the height and "
+                             "width follow o = floor((i + 2p - k)/s) + 1")
+
+
+#: AlexNet's first layer (Krizhevsky, Sutskever & Hinton 2012): 96 filters of 11x11x3, stride 4,
+#: no padding, on a 227x227 RGB image (the size that gives its 55x55 maps, chapter 4).
+_ALEXNET = dict(channels=3, filters=96, kernel=11, stride=4, size=227)
+
+
+def check_alexnet_sharing(answer):
+    """Check ``(shared, unshared)``: AlexNet conv1's parameters, and those of the same layer without weight sharing.
+
+    Without sharing, every output position has its own 96 filters and biases
+    (a "locally connected" layer).
+
+    Examples
+    --------
+    >>> check_alexnet_sharing(...).attempted
     False
     """
-    return check_answer("conv layer parameters by hand", answer, conv2d_params(3, 64, 5),
-                        hint="each filter spans all input channels (C*kh*kw weights) and has one bias; "
-                             "then multiply by the number of filters")
+    net = _ALEXNET
+    shared = conv2d_params(net["channels"], net["filters"], net["kernel"])
+    side = conv_output_size(net["size"], net["kernel"], stride=net["stride"])
+    return check_answer("AlexNet's first layer, shared and unshared", answer, (shared, side * side * shared),
+                        parts=("shared", "unshared"),
+                        hint="shared: F (C kh kw + 1); unshared: every output position has its own copy "
+                             "of all of them, so first find the size of the output maps")
 
 
 def check_dense_growth_prediction(answer):

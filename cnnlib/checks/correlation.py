@@ -7,30 +7,27 @@ from ..ops import convolve2d, correlate2d
 from ._refused import CONVOLUTIONS
 from ._core import Case, CheckResult, check_answer, check_function
 
-__all__ = ["SMALL_INPUT", "SMALL_KERNEL", "STACKED_KERNELS", "check_convolution_prediction",
-           "check_correlation_by_hand", "check_my_correlate2d", "check_my_convolve2d",
-           "check_stacked_correlations"]
+__all__ = ["SMALL_INPUT", "SMALL_KERNEL", "check_convolution_prediction", "check_correlation_by_hand",
+           "check_my_correlate2d", "check_convolve_then_correlate"]
 
-#: The small grid of the compute-by-hand exercise.
+#: The small grid of the compute-by-hand exercise; its kernel is also the one of the last exercise.
 SMALL_INPUT = np.array([[1, 2, 0],
                         [0, 1, 3],
                         [2, 1, 1]])
 SMALL_KERNEL = np.array([[1, 2],
                          [0, -1]])
-#: The kernels (A, B) of two correlation layers applied one after the other (the last exercise).
-STACKED_KERNELS = (SMALL_KERNEL, np.array([[0, 1],
-                                           [2, 0]]))
 
-# What would do the implement-it exercises for the learner: cnnlib's correlations and
+# What would do the implement-it exercise for the learner: cnnlib's correlations and
 # convolutions (2-D, and 1-D row by row; the weight gradient of a layer is a correlation
 # too), NumPy's and SciPy's.
 _SOLVERS = CONVOLUTIONS + [np.correlate, np.convolve]
 
 
 def check_convolution_prediction(answer) -> CheckResult:
-    """Check a prediction of (I*K)(1, 1), the convolution of the worked example at the centre.
+    """Check a prediction of C(1, 1), the zero-based convolution of the worked example at the centre.
 
-    A real number, compared within a tolerance.
+    C(i, j) = (I * K)(i + 2, j + 2) is what ``convolve2d`` returns at (i, j). A
+    real number, compared within a tolerance.
 
     Examples
     --------
@@ -39,7 +36,7 @@ def check_convolution_prediction(answer) -> CheckResult:
     """
     expected = float(convolve2d(WORKED_INPUT, WORKED_KERNEL)[1, 1])
     correlation = correlate2d(WORKED_INPUT, WORKED_KERNEL)[1, 1]
-    return check_answer("predict (I*K)(1, 1)", answer, expected,
+    return check_answer("predict C(1, 1)", answer, expected,
                         hint="rotate K by 180 degrees, lay it on the 3x3 window of I centred at I(2, 2), "
                              f"multiply cell by cell and add (the cross-correlation there is {correlation:g})")
 
@@ -86,41 +83,39 @@ def check_my_correlate2d(my_correlate2d) -> CheckResult:
     return check_function("my_correlate2d", my_correlate2d, correlate2d, _cases(), forbid=_SOLVERS)
 
 
-def check_my_convolve2d(my_convolve2d) -> CheckResult:
-    """Check ``my_convolve2d(image, kernel)`` (no padding, stride 1) against :func:`cnnlib.convolve2d`.
+def check_convolve_then_correlate(answer) -> CheckResult:
+    """Check the 3x3 kernel J of one correlation layer doing what two 2x2 layers do with SMALL_KERNEL K.
 
-    The same calls are refused as for :func:`check_my_correlate2d`. Whether the
-    learner flipped the kernel beforehand cannot be seen from the results.
-    """
-    return check_function("my_convolve2d", my_convolve2d, convolve2d, _cases(), forbid=_SOLVERS)
-
-
-def check_stacked_correlations(answer) -> CheckResult:
-    """Check the 3x3 kernel C with (I ⋆ A) ⋆ B = I ⋆ C for the two kernels of STACKED_KERNELS.
-
-    C is the full convolution of A with B. The full cross-correlation of the
-    two kernels, the likely slip, gets its own hint.
+    The first layer convolves with K, the second correlates with K (no padding):
+    a convolution is a correlation with K rotated, and two correlation layers
+    are one, whose kernel is the full convolution of theirs, so J = rot(K) * K.
+    The likely slips (the kernel of two correlations, and the full correlation
+    of the kernels) get their own hint.
 
     Examples
     --------
-    >>> check_stacked_correlations([[0, 2, 4], [1, 2, -2], [0, -1, 0]]).passed
+    >>> check_convolve_then_correlate([[-1, -2, 0], [2, 6, 2], [0, -2, -1]]).passed
+    True
+    >>> check_convolve_then_correlate([[1, 4, 4], [0, -2, -4], [0, 0, 1]]).passed  # K * K
     False
     """
-    a, b = STACKED_KERNELS
-    full = (b.shape[0] - 1, b.shape[1] - 1)
-    expected = convolve2d(a, b, padding=full)
-    result = check_answer("one kernel for two correlation layers", answer, expected,
-                          hint="give C as a 3x3 list of lists; C(t, u) adds up A(m, n) B(m', n') over "
-                               "m + m' = t and n + n' = u: stamp a copy of B, times each weight of A, "
+    kernel = SMALL_KERNEL.astype(float)
+    full = (kernel.shape[0] - 1, kernel.shape[1] - 1)
+    rotated = np.flip(kernel)  # what the convolution layer lays on its windows
+    expected = convolve2d(rotated, kernel, padding=full)
+    result = check_answer("convolve, then correlate with the same kernel", answer, expected,
+                          hint="give J as a 3x3 list of lists; the first layer correlates with K rotated by "
+                               "180 degrees, and two correlation layers with kernels A then B are one with "
+                               "the full convolution A * B: stamp a copy of K, times each weight of rotated K, "
                                "at that weight's position")
-    slips = {"that is the full cross-correlation of A with B; the layers combine by the other operation":
-             correlate2d(a, b, padding=full),
-             "that is the right kernel rotated by 180 degrees (a single 1 passed through correlation "
-             "layers comes out as their kernel rotated)": np.flip(expected)}
+    slips = {"that is the kernel of two correlation layers with K; the first layer convolves":
+             convolve2d(kernel, kernel, padding=full),
+             "that is the full cross-correlation of the two layers' kernels; layers combine by the full "
+             "convolution of their kernels": correlate2d(rotated, kernel, padding=full)}
     try:
         got = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
         return result
     result.lines += [why for why, wrong in slips.items()
-                     if not result.passed and np.array_equal(got, wrong)]
+                     if not result.passed and got.shape == wrong.shape and np.allclose(got, wrong)]
     return result

@@ -4,14 +4,19 @@ import numpy as np
 
 from ..ops import correlate2d
 from ..receptive import paths_to_output, receptive_field
-from ..shapes import conv_output_size
+from ..shapes import conv_output_size, effective_kernel_size
 from ._refused import CONVOLUTIONS
 from ._core import Case, check_answer, check_function
 
 #: The schedule of the gridding exercise: a 3x3 layer of dilation 1, then two of dilation 4.
 _GRIDDING_DILATIONS = (1, 4, 4)
 
-__all__ = ["check_dilation_by_hand", "check_gridding_prediction", "check_dilated_correlate2d"]
+#: The setting predicted with the dilated-taps figure: kernel size, dilation, input size.
+#: An even kernel, which the lesson never works out.
+_SPAN_SETTING = (4, 3, 13)
+
+__all__ = ["check_dilation_by_hand", "check_span_prediction", "check_gridding_prediction",
+           "check_dilated_correlate2d"]
 
 
 def check_dilation_by_hand(answer):
@@ -25,6 +30,21 @@ def check_dilation_by_hand(answer):
     expected = conv_output_size(15, 3, stride=2, padding=1, dilation=3)
     return check_answer("dilated output size by hand", answer, expected,
                         hint="first the span k' = k + (k-1)(d-1), then o = floor((i + 2p - k')/s) + 1")
+
+
+def check_span_prediction(answer):
+    """Check ``(span, o)`` for a kernel of 4 taps with dilation 3 on a 13-pixel input (no padding, stride 1).
+
+    Examples
+    --------
+    >>> check_span_prediction((12, 2)).lines[0].startswith("k' and o are not right")
+    True
+    """
+    k, d, size = _SPAN_SETTING
+    expected = (effective_kernel_size(k, dilation=d), conv_output_size(size, k, dilation=d))
+    return check_answer("dilated span and output size", answer, expected, parts=("k'", "o"),
+                        hint="count the gaps between the taps, not the taps: k taps leave k - 1 gaps, "
+                             "and dilation d makes each gap d wide")
 
 
 def check_gridding_prediction(answer):

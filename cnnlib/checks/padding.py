@@ -7,39 +7,15 @@ and reports on the learner's answer without raising.
 import numpy as np
 
 from ..ops import conv2d, conv2d_naive, correlate2d, pad2d
-from ..shapes import conv_output_size
+from ..shapes import conv_output_size, padding_only_windows
 from ._core import Case, check_answer, check_function
 
-__all__ = ["MODES_INPUT", "check_padding_by_hand", "check_padding_even_kernel", "check_padding_modes_corner",
-           "check_padding_reflect", "check_padding_same_correlate"]
+__all__ = ["MODES_INPUT", "check_padding_even_kernel", "check_padding_modes_corner", "check_padding_reflect",
+           "check_padding_same_correlate", "check_padding_blind_windows"]
 
 #: The 3x3 input of the padding-modes exercise, and the modes it asks about, in order.
 MODES_INPUT = np.arange(1, 10).reshape(3, 3)
 _MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-def _same_padding(size, kernel_size):
-    """Return the one p in 0..kernel_size with conv_output_size(size, k, padding=p) == size, or None."""
-    for p in range(kernel_size + 1):
-        if 2 * p + size >= kernel_size and conv_output_size(size, kernel_size, padding=p) == size:
-            return p
-    return None
-
-
-def check_padding_by_hand(answer):
-    """Check ``answer = (o, p_same)`` for a 7x7 input and a 5x5 kernel at stride 1.
-
-    ``o`` is the output size with padding 1; ``p_same`` the padding that keeps
-    the output 7x7.
-
-    Examples
-    --------
-    >>> check_padding_by_hand(...).attempted
-    False
-    """
-    expected = (conv_output_size(7, 5, padding=1), _same_padding(7, 5))
-    return check_answer("output size and same padding by hand", answer, expected, parts=("o", "p"),
-                        hint="give a pair (o, p); o = i + 2p - k + 1, and 'same' asks for o = i")
 
 
 def check_padding_even_kernel(answer):
@@ -138,3 +114,32 @@ def check_padding_same_correlate(candidate):
     # would do the exercise outright.
     return check_function("same cross-correlation", candidate, _same_reference, _same_cases(),
                           forbid=[conv2d, conv2d_naive, "scipy.signal", "scipy.ndimage"])
+
+
+def check_padding_blind_windows(answer):
+    """Check the number of windows that read only padding: a 7x7 input, a 3x3 kernel, padding 4.
+
+    A count, compared exactly. Two likely slips get their own hint: the blind
+    rows plus the blind columns (the corner windows counted twice), and the
+    corner windows alone.
+
+    Examples
+    --------
+    >>> check_padding_blind_windows(88).passed
+    True
+    >>> check_padding_blind_windows(104).lines[-1].startswith("the windows in the corners")
+    True
+    """
+    size, k, p = 7, 3, 4
+    expected = int(padding_only_windows(size, k, p).sum())
+    o = conv_output_size(size, k, padding=p)
+    blind_per_axis = o - (size + k - 1)   # positions whose window misses the input along one axis
+    result = check_answer("windows that read only padding", answer, expected,
+                          hint="give a whole number; count, along one axis, the window positions that miss "
+                               "the input, then ask when a 2-D window reads no input pixel at all")
+    slips = {2 * blind_per_axis * o: "the windows in the corners are blind along both axes: you counted them twice",
+             blind_per_axis ** 2: "that counts only the windows blind along both axes; a window blind along "
+                                  "one axis already reads only padding"}
+    if not result.passed and isinstance(answer, (int, float, np.integer, np.floating)) and answer in slips:
+        result.lines.append(slips[answer])
+    return result

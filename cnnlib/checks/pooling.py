@@ -8,19 +8,16 @@ import numpy as np
 
 from ..constants import WORKED_INPUT
 from ..layers import MaxPool2d
-from ..pooling import (_pool2d, avg_pool2d, avg_pool2d_naive, max_pool2d, max_pool2d_naive, min_pool2d,
-                       min_pool2d_naive, pool2d_naive, shift_fractions)
+from ..pooling import (_pool2d, avg_pool2d, avg_pool2d_excluding_padding, avg_pool2d_naive, max_pool2d,
+                       max_pool2d_naive, min_pool2d, min_pool2d_naive, pool2d_naive, shift_fractions)
 from ..shapes import conv_output_size
 from ._core import Case, check_answer, check_function
 
-__all__ = ["POOL_SIZE_CASES", "POOL_BY_HAND_INPUT", "SHIFT_EXERCISE_POOL", "check_pool_output_sizes",
-           "check_pool_by_hand", "check_pool_shift_prediction", "check_max_pool2d"]
+__all__ = ["POOL_SIZE_CASES", "SHIFT_EXERCISE_POOL", "PADDED_CORNER_POOL", "check_pool_output_sizes",
+           "check_pool_shift_prediction", "check_max_pool2d", "check_padded_corner"]
 
 #: (input size i, window k, stride s or None for the default) of the output-size exercise.
 POOL_SIZE_CASES = [(9, 3, None), (10, 3, None), (8, 2, 1), (7, 3, 2)]
-
-#: The 4x4 feature map of the pool-by-hand exercise.
-POOL_BY_HAND_INPUT = np.array([[1, 3, 2, 0], [4, 6, 1, 1], [0, 2, 5, 7], [1, 1, 3, 9]], float)
 
 
 def check_pool_output_sizes(answer):
@@ -39,24 +36,6 @@ def check_pool_output_sizes(answer):
     return check_answer("pooling output sizes", answer, expected, parts=("(a)", "(b)", "(c)", "(d)"),
                         hint="o = floor((i - k)/s) + 1, and a pooling layer's stride defaults to "
                              "its window size k, not to 1")
-
-
-def check_pool_by_hand(answer):
-    """Check ``[max_out, min_out, avg_out]``: 2x2 max, min and average pooling (default stride) of the 4x4 map.
-
-    The pooled values are real numbers, compared within a tolerance.
-
-    Examples
-    --------
-    >>> result = check_pool_by_hand([[[6, 2], [2, 9]], [[1, 0], [0, 3]], [[3.5, 1], [1, 9]]])
-    >>> result.lines[0].startswith("max_out and min_out are right; avg_out is not")
-    True
-    """
-    expected = [pool(POOL_BY_HAND_INPUT, 2) for pool in (max_pool2d, min_pool2d, avg_pool2d)]
-    return check_answer("2x2 max, min and average pooling by hand", answer, expected,
-                        parts=("max_out", "min_out", "avg_out"),
-                        hint="the default stride is 2, so the four windows are the four 2x2 "
-                             "quarters of the map and do not overlap")
 
 
 #: The pooling of the shift exercise: a 3x3 max pool at stride 2, whose windows overlap.
@@ -121,3 +100,35 @@ def check_max_pool2d(func):
     return check_function("max pooling", func,
                           lambda x, kernel_size, stride=None: max_pool2d(x, kernel_size, stride=stride),
                           _cases(), forbid=_SOLVERS)
+
+
+#: The pooling of the padded-corner exercise, on chapter 2's 5x5 input: a 3x3 average pool at
+#: stride 2 with padding 1, whose windows start at rows and columns -1, 1 and 3.
+PADDED_CORNER_POOL = {"kernel_size": 3, "stride": 2, "padding": 1}
+
+
+def check_padded_corner(answer):
+    """Check ``[a, b, c, d]``: the corners of a padded 3x3 average pool, padding counted, then left out.
+
+    (a) and (b) are the top-left output of :data:`PADDED_CORNER_POOL` on the
+    chapter-2 input, as :func:`cnnlib.avg_pool2d` computes it (the zeros of
+    padding count in the mean) and as
+    :func:`cnnlib.avg_pool2d_excluding_padding` does (PyTorch's
+    ``count_include_pad=False``); (c) and (d) the same for the bottom-right
+    output. Real numbers, right to two decimals (within 0.005).
+
+    Examples
+    --------
+    >>> check_padded_corner([6 / 9, 6 / 4, 12 / 9, 12 / 9]).lines[0].startswith("(a) and (b) are right")
+    True
+    """
+    x = WORKED_INPUT.astype(float)
+    counted = avg_pool2d(x, **PADDED_CORNER_POOL)
+    excluded = avg_pool2d_excluding_padding(x, **PADDED_CORNER_POOL)
+    expected = [float(grid[corner]) for corner in [(0, 0), (-1, -1)] for grid in (counted, excluded)]
+    # Two decimals are enough: the answer is worked by hand, and no wrong reading comes within 0.005.
+    return check_answer("the corners of a padded average pool", answer, expected,
+                        parts=("(a)", "(b)", "(c)", "(d)"), rtol=0, atol=0.005,
+                        hint="the windows start at rows and columns -1, 1 and 3 (padding 1, stride 2): "
+                             "list the input pixels each corner window really holds; the zeros of padding "
+                             "count in (a) and (c), so divide by all 9 cells, and not in (b) and (d)")

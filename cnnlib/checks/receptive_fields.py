@@ -2,50 +2,56 @@
 
 import numpy as np
 
+from ..constants import RECEPTIVE_STACKS
 from ..receptive import effective_receptive_field, erf_kernels, profile_sigma, receptive_field, receptive_field_region
 from ._core import Case, check_answer, check_function
 
-__all__ = ["BY_HAND_LAYERS", "check_region_prediction", "check_receptive_field_by_hand",
+__all__ = ["check_deeper_stack", "PREDICT_STACK", "check_stack_prediction",
            "ERF_DEPTH", "check_erf_width", "check_receptive_field_region"]
 
-#: The stack of the compute-by-hand exercise: conv 3x3, conv 3x3, 2x2 max-pool stride 2, conv 3x3 (k, s, p).
-BY_HAND_LAYERS = [(3, 1, 1), (3, 1, 1), (2, 2, 0), (3, 1, 1)]
 
-
-def check_region_prediction(answer):
-    """Check the predicted r of four 5x5 layers, each with stride 2 (no dilation).
+def check_deeper_stack(answer):
+    """Check r of four 5x5 layers, each with stride 2 (padding 2, no dilation), worked out by hand.
 
     A size, compared exactly.
 
     Examples
     --------
-    >>> check_region_prediction(...).attempted
+    >>> check_deeper_stack(...).attempted
     False
-    >>> check_region_prediction(17).passed  # 4 * 4 + 1: the strides ignored
+    >>> check_deeper_stack(17).passed  # 4 * 4 + 1: the strides ignored
     False
     """
     expected = int(receptive_field([(5, 2, 2)] * 4)[-1].size)
-    return check_answer("predicted receptive field of four 5x5 stride-2 layers", answer, expected,
+    return check_answer("receptive field of four 5x5 stride-2 layers", answer, expected,
                         hint="each layer adds k - 1 steps, and a step is as long as the product of the "
                              "strides below that layer; do not forget the 1 a single unit sees")
 
 
-def check_receptive_field_by_hand(answer):
-    """Check ``[r, S, P]``: receptive field, effective stride and padding after :data:`BY_HAND_LAYERS`.
+#: The stack of the prediction exercise, by its name in :data:`cnnlib.RECEPTIVE_STACKS`: conv 3x3,
+#: conv 3x3, 2x2 max-pool with stride 2, conv 3x3 (the convolutions with padding 1).
+PREDICT_STACK = "3x3, 3x3, pool, 3x3"
 
-    The feedback says which of r, S and P are wrong, without their values.
-    All three are whole numbers, compared exactly.
+
+def check_stack_prediction(answer):
+    """Check ``[r, S, P, start]`` for :data:`PREDICT_STACK`: r, S, P and where unit 0's region starts.
+
+    The feedback says which of the four are wrong, without their values. All
+    four are whole numbers, compared exactly.
 
     Examples
     --------
-    >>> check_receptive_field_by_hand([8, 2, 4]).lines[0].startswith("S and P are right; r is not")
+    >>> check_stack_prediction([8, 2, 4, -4]).lines[0].startswith("S, P and start are right; r is not")
     True
     """
-    last = receptive_field(BY_HAND_LAYERS)[-1]
-    return check_answer("receptive field, effective stride and effective padding by hand", answer,
-                        [int(last.size), int(last.stride), int(last.padding)], parts=("r", "S", "P"),
+    layers = RECEPTIVE_STACKS[PREDICT_STACK]
+    last = receptive_field(layers)[-1]
+    start = receptive_field_region(layers, 0)[0]
+    return check_answer(f"r, S, P and the start of unit 0's region for {PREDICT_STACK}", answer,
+                        [int(last.size), int(last.stride), int(last.padding), int(start)],
+                        parts=("r", "S", "P", "start"),
                         hint="r and P grow by (k - 1) and p times the product of the strides *below* "
-                             "the layer; S is the product of all the strides")
+                             "the layer; S is the product of all the strides; unit u starts at u S - P")
 
 
 #: The depth of the effective-receptive-field exercise: this many 5x5 averaging layers.

@@ -13,11 +13,11 @@ from ..backward import (avg_pool2d_backward, avg_pool2d_backward_naive, conv2d_b
 from ..layers import Conv2d, MaxPool2d, gradient_check, shift_images, shift_of_feature_map
 from ..ops import conv2d, correlate2d
 from ..pooling import max_pool2d
-from ..shapes import conv2d_params, dense_params
+from ..shapes import conv2d_params, conv_output_size, dense_params
 from ._core import FAILED, PASSED, Case, CheckResult, check_answer, check_function
 
 __all__ = ["check_param_count_by_hand", "check_shift_prediction", "check_max_pool_backward",
-           "check_conv_backward"]
+           "check_conv_backward", "check_teaching_positions"]
 
 
 def _merge(exercise, results):
@@ -257,3 +257,38 @@ def check_conv_backward(conv_backward):
                                                     _pick(_numerical_conv_backward, index), cases[1:3], _CONV_SOLVERS)
             results.append(_label(numerical, f"{name} against finite differences"))
     return _merge(exercise, results)
+
+
+# ---------------------------------------------------------------------------
+# 5. Reason: how many positions can teach a filter through a pooling?
+# ---------------------------------------------------------------------------
+
+
+def _teaching_positions(backward, size, stride):
+    """Return how many positions of a ramp-shaped size x size map get gradient through a 2x2 pooling.
+
+    On a map that grows to the right and downwards, every window's maximum is its
+    bottom-right corner, so no two windows share a winner: the most a max-pool allows.
+    """
+    ramp = np.arange(float(size * size)).reshape(size, size)
+    out = conv_output_size(size, 2, stride)
+    return int(np.count_nonzero(backward(np.ones((out, out)), ramp, 2, stride=stride)))
+
+
+def check_teaching_positions(answer):
+    """Check ``[a, b]``: the most positions of an 8x8 map that get gradient, ReLU active everywhere.
+
+    (a) through a 2x2 max-pool at stride 1 (7x7 windows, one winner each, and
+    a map can give every window its own winner); (b) through a 2x2 average pool
+    at stride 2. Counts, compared exactly.
+
+    Examples
+    --------
+    >>> check_teaching_positions([64, 64]).lines[0].startswith("(b) is right; (a) is not")
+    True
+    """
+    expected = [_teaching_positions(max_pool2d_backward, 8, 1), _teaching_positions(avg_pool2d_backward, 8, 2)]
+    return check_answer("positions that can teach a filter", answer, expected, parts=("(a)", "(b)"),
+                        hint="a max-pool window sends its gradient to one winner, so count the windows and ask "
+                             "whether every window can have a different winner (try a map that grows to the "
+                             "right and downwards); an average sends a share to every input of its window")

@@ -7,27 +7,70 @@ from ..ops import conv_matrix, correlate2d, shift_right
 from ..pooling import max_pool2d
 from ._core import Case, check_answer, check_function
 
-__all__ = ["check_conv_matrix_by_hand", "pooled_feature_map", "equivariant_shifts", "STACK_SHIFTS",
-           "check_stack_shift_prediction", "check_conv_matrix"]
+__all__ = ["check_conv_matrix_row", "check_padded_matrix_prediction", "check_circular_row", "pooled_feature_map",
+           "equivariant_shifts", "STACK_SHIFTS", "check_stack_shift_prediction", "check_conv_matrix"]
 
 
-def check_conv_matrix_by_hand(answer):
-    """Check ``[rows, columns, non-zeros]`` of the matrix of a 3x3 kernel on a 5x5 input (stride 1, no padding).
+def _nonzero_columns(size, row, padding=0, mode="zeros"):
+    """Return the columns of row ``row`` of the matrix of a 3x3 kernel (no zero weight) on a size x size input."""
+    matrix = conv_matrix((size, size), np.ones((3, 3)), padding=padding, mode=mode)
+    return [int(column) for column in np.flatnonzero(matrix[row])]
 
-    The feedback says which of the three numbers are wrong, without their values.
-    All three are counts, compared exactly.
+
+def check_conv_matrix_row(answer):
+    """Check the columns of M's row 4 for a 3x3 kernel on a 5x5 input (stride 1, no padding): the pixels it reads.
+
+    ``answer`` is a collection of column indices in any order; they are counts, compared exactly.
 
     Examples
     --------
-    >>> check_conv_matrix_by_hand([25, 9, 81]).lines[0].startswith("non_zeros is right")
+    >>> check_conv_matrix_row([6, 7, 8, 11, 12, 13, 16, 17, 18]).passed
+    True
+    >>> check_conv_matrix_row([4, 5, 6, 9, 10, 11, 14, 15, 16]).passed  # a 3-wide row: 3 columns per image row
+    False
+    """
+    return check_answer("the columns of row 4 of a 3x3 kernel's matrix on a 5x5 input", answer,
+                        _nonzero_columns(5, 4), unordered=True,
+                        hint="row i * 3 + j of M is output (i, j), whose window starts at input pixel (i, j); "
+                             "input pixel (r, c) is column r * 5 + c")
+
+
+def check_padded_matrix_prediction(answer):
+    """Check ``[rows, columns, non-zeros]`` of the matrix of a 3x3 kernel on a 5x5 input with zero padding 1.
+
+    The feedback says which of the three counts are wrong, without their values.
+
+    Examples
+    --------
+    >>> check_padded_matrix_prediction([25, 25, 225]).lines[0].startswith("rows and columns are right")
     True
     """
-    matrix = conv_matrix((5, 5), np.ones((3, 3)))
+    matrix = conv_matrix((5, 5), np.ones((3, 3)), padding=1)
     expected = [int(matrix.shape[0]), int(matrix.shape[1]), int(np.count_nonzero(matrix))]
-    return check_answer("convolution matrix by hand [rows, columns, non-zeros]", answer, expected,
+    return check_answer("convolution matrix with zero padding [rows, columns, non-zeros]", answer, expected,
                         parts=("rows", "columns", "non_zeros"),
-                        hint="one row per output unit (how big is the output?), one column per input "
-                             "pixel, and each row holds one copy of the kernel")
+                        hint="one row per output unit, one column per input pixel (the padding has no "
+                             "column); a window that reaches the padding keeps only the weights that land "
+                             "on the image: count, along one axis, the image pixels each window covers")
+
+
+def check_circular_row(answer):
+    """Check the columns of M's row 0 for a 3x3 kernel on an 8x8 input with circular padding 1.
+
+    ``answer`` is a collection of column indices in any order, compared exactly.
+
+    Examples
+    --------
+    >>> check_circular_row([0, 1, 7, 8, 9, 15, 56, 57, 63]).passed
+    True
+    >>> check_circular_row([0, 1, 8, 9]).passed  # zero padding's row 0: the wrapped weights left out
+    False
+    """
+    return check_answer("the columns of row 0 of a 3x3 kernel's matrix on an 8x8 input, circular padding 1",
+                        answer, _nonzero_columns(8, 0, padding=1, mode="circular"), unordered=True,
+                        hint="output (0, 0) reads input rows -1, 0, 1 and columns -1, 0, 1; circular padding "
+                             "reads row -1 as the last row (7) and column -1 as the last column; input "
+                             "pixel (r, c) is column r * 8 + c")
 
 
 def pooled_feature_map(image, stride=2, pool=2):

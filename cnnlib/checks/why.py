@@ -3,65 +3,56 @@
 import numpy as np
 
 from ..constants import RUNNING_KERNEL, RUNNING_SIGNAL
-from ..ops import conv_matrix, convolve1d
-from ..shapes import conv2d_params, weight_counts
+from ..ops import conv_matrix, convolve1d, shift_right
+from ..shapes import weight_counts
 from ._refused import CONVOLUTIONS
-from ._core import FAILED, Case, CheckResult, _grouped, _number, _short, check_answer, check_function
+from ._core import FAILED, Case, CheckResult, _short, check_answer, check_function
 
-__all__ = ["CHANGED_SIGNAL", "check_flip_and_slide_prediction", "check_weight_counts_by_hand",
-           "check_my_convolve1d", "check_my_weight_counts"]
+__all__ = ["CHANGED_SIGNAL", "BORDER_SHIFT", "check_changed_sample", "check_weight_counts_prediction",
+           "check_my_convolve1d", "check_equivariance_border"]
 
-#: The running example with one sample changed, x[6] = 3 instead of 0 (the prediction exercise).
+#: The running example with one sample changed, x[6] = 3 instead of 0 (the by-hand exercise).
 CHANGED_SIGNAL = np.where(np.arange(RUNNING_SIGNAL.size) == 6, 3, RUNNING_SIGNAL)
-
-_COUNTS = ("dense", "sparse", "shared")
+#: The shift s of the border exercise: the running example moved 3 samples right at a fixed length.
+BORDER_SHIFT = 3
 
 # Everything that would compute the convolution of my_convolve1d for the learner: cnnlib's
 # correlations and convolutions (a 1-D signal is a 1-row image; the weight gradient of a
 # layer is a correlation too), NumPy's and SciPy's.
 _CONVOLVERS = CONVOLUTIONS + [np.convolve, np.correlate]
-# What would count the weights for the learner: cnnlib.weight_counts itself, the count of a
-# convolution layer, and the matrix whose size and non-zeros are the dense and sparse counts.
-# conv_output_size and dense_params stay allowed: they are the building blocks the chapter uses.
-_COUNTERS = [weight_counts, conv2d_params, conv_matrix]
 
 
-def check_flip_and_slide_prediction(answer) -> CheckResult:
+def check_changed_sample(answer) -> CheckResult:
     """Check ``(y[4], y[5])`` for the running example with x[6] changed from 0 to 3.
 
     Examples
     --------
-    >>> check_flip_and_slide_prediction((3, 3)).lines[0].startswith("y[4] is right; y[5] is not")
+    >>> check_changed_sample((3, 3)).lines[0].startswith("y[4] is right; y[5] is not")
     True
     """
     expected = tuple(float(v) for v in convolve1d(CHANGED_SIGNAL, RUNNING_KERNEL)[4:6])
-    return check_answer("predict y[4] and y[5]", answer, expected, parts=("y[4]", "y[5]"),
+    return check_answer("one changed sample", answer, expected, parts=("y[4]", "y[5]"),
                         hint=f"give a pair (y4, y5); lay the flipped kernel {RUNNING_KERNEL[::-1].tolist()} "
                              "under x[4..6] and under x[5..7] of the changed signal, or add to the old "
                              "outputs what the 3 extra units of x[6] meet in each window")
 
 
-def _weight_counts(height, width, kh, kw):
-    """Return (dense, sparse, shared) for a valid, stride-1 layer with one kh x kw filter."""
-    counts = weight_counts(height, width, (kh, kw))
-    return counts["dense"], counts["sparse"], counts["shared"]
-
-
-def check_weight_counts_by_hand(answer) -> CheckResult:
-    """Check ``(dense, sparse, shared)`` for a 64x64 image and a 3x3 kernel (output 62x62).
+def check_weight_counts_prediction(answer) -> CheckResult:
+    """Check ``(dense, sparse, shared)`` for a 224x224 image and one 5x5 kernel (no padding, stride 1).
 
     The counts are whole numbers, compared exactly.
 
     Examples
     --------
-    >>> check_weight_counts_by_hand((4096 * 4096, 3844 * 9, 9)).lines[0].startswith("sparse and shared")
+    >>> check_weight_counts_prediction((224**4, 220**2 * 25, 25)).lines[0].startswith("sparse and shared")
     True
     """
-    return check_answer("weights for a 64x64 image", answer, _weight_counts(64, 64, 3, 3),
-                        parts=_COUNTS,
-                        hint="the output is 62x62; dense joins every input to every output, "
-                             "sparse keeps the 3*3 inputs under each output's window, "
-                             "shared keeps one 3x3 kernel")
+    counts = weight_counts(224, 224, (5, 5))
+    expected = (int(counts["dense"]), int(counts["sparse"]), int(counts["shared"]))
+    return check_answer("weights for a 224x224 image", answer, expected, parts=("dense", "sparse", "shared"),
+                        hint="a 5x5 window fits in 224 - 5 + 1 places along each axis; dense joins every "
+                             "input to every output, sparse keeps the 5*5 inputs under each output's window, "
+                             "shared keeps one 5x5 kernel")
 
 
 def check_my_convolve1d(my_convolve1d) -> CheckResult:
@@ -90,52 +81,57 @@ def check_my_convolve1d(my_convolve1d) -> CheckResult:
     return check_function("my_convolve1d", my_convolve1d, convolve1d, cases, forbid=_CONVOLVERS)
 
 
-def check_my_weight_counts(my_weight_counts) -> CheckResult:
-    """Check ``my_weight_counts(height, width, kh, kw) -> (dense, sparse, shared)``.
+def _equivariance_defect(kernel, length, shift):
+    """Return D = M T - U M: how far a valid 1-D convolution is from commuting with a shift.
 
-    A wrong count is named ("dense: expected 8,003,072,000, got 8,003,072,001"),
-    case by case; counts are compared exactly. ``cnnlib.conv_output_size`` and
-    ``cnnlib.dense_params`` are allowed; ``cnnlib.weight_counts``,
-    ``cnnlib.conv2d_params`` and ``cnnlib.conv_matrix``, which would count for
-    the learner, are refused.
+    M is the convolution's band matrix on signals of ``length`` samples; T moves
+    a signal ``shift`` samples right at that fixed length (zeros enter on the
+    left, the last samples fall off) and U does the same to the output. Row p
+    of D is zero when output p of the shifted signal is output p of the
+    shifted output, for every signal.
+
+    Examples
+    --------
+    >>> _equivariance_defect([2, 1, -1], 8, 1)[:2].tolist()
+    [[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
     """
-    cases = [
-        Case("280x320 image, 1x2 kernel", (280, 320, 1, 2)),
-        Case("28x28 image, 5x5 kernel", (28, 28, 5, 5)),
-        Case("10x12 image, 3x5 kernel (not square)", (10, 12, 3, 5)),
-        Case("1x1 kernel", (4, 6, 1, 1)),
-        Case("kernel as large as the image (one output)", (3, 4, 3, 4)),
-    ]
-    returned = {}
-
-    def recorded(*args):  # keeps what the learner's function returned, to name the wrong count
-        returned[args] = my_weight_counts(*args)
-        return returned[args]
-
-    candidate = recorded if callable(my_weight_counts) else my_weight_counts
-    result = check_function("my_weight_counts", candidate, _weight_counts, cases, forbid=_COUNTERS)
-    if result.passed or not result.attempted or len(returned) < len(cases):
-        return result  # not attempted, or it raised: the general feedback says so
-    failures = [(case.description, why) for case in cases
-                if (why := _named_counts(returned[case.args], _weight_counts(*case.args)))]
-    passed = f"{len(cases) - len(failures)} of {len(cases)} cases passed"
-    return CheckResult("my_weight_counts", FAILED, _grouped(failures) + [passed])
+    band = conv_matrix((1, length), np.flip(np.asarray(kernel, dtype=float))[None])  # convolution: flipped
+    moved_inputs = shift_right(np.eye(length), shift).T      # column j: the shifted unit signal e_j
+    moved_outputs = shift_right(band.T, shift).T             # each column of M moved down the outputs
+    return band @ moved_inputs - moved_outputs
 
 
-def _named_counts(got, expected):
-    """Return which of dense, sparse and shared differ (expected vs got), or None if all agree."""
+def check_equivariance_border(answer) -> CheckResult:
+    """Check the rows of D = M T_3 - U_3 M that are not zero, for the running example's kernel on 8 samples.
+
+    A list of output positions, in any order; whole numbers, compared exactly.
+    The two likely slips (every row above the shift, and the one row of a shift
+    by 1) get their own hint.
+
+    Examples
+    --------
+    >>> check_equivariance_border([1, 2]).passed
+    True
+    >>> check_equivariance_border([0, 1, 2]).passed
+    False
+    """
+    defect = _equivariance_defect(RUNNING_KERNEL, RUNNING_SIGNAL.size, BORDER_SHIFT)
+    expected = [int(p) for p in np.flatnonzero(np.abs(defect).sum(axis=1))]
+    hint = ("give a list of row numbers; row p of M T is output p of the shifted signal, row p of U M is "
+            "output p - 3 of the original (or a 0 that entered, for p < 3): write out the windows of the "
+            "first few outputs of the shifted signal")
     try:
-        values = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        values = None
-    if values is None or values.shape != (3,):
-        return f"expected a tuple (dense, sparse, shared), got {_short(got)}"
-    wrong = [f"{name}: expected {_number(e)}, got {_count(g)}" for name, g, e in zip(_COUNTS, values, expected)
-             if g != e]
-    return "; ".join(wrong) or None
-
-
-def _count(value):
-    """Format a returned count: in full when whole, else with every digit (2.000000001, not 2)."""
-    value = float(value)
-    return _number(value) if value.is_integer() else f"{value!r}, not a whole number"
+        got = {int(v) for v in np.asarray(list(answer) if isinstance(answer, (set, frozenset)) else answer,
+                                          dtype=float).ravel()}
+    except (TypeError, ValueError):  # not a flat list of numbers (a nested list would make check_answer raise)
+        got = None
+    if got is None and answer is not ... and answer is not None:
+        return CheckResult("where equivariance breaks", FAILED,
+                           [f"expected a list of row numbers, got {_short(answer)}; hint: {hint}"])
+    result = check_answer("where equivariance breaks", answer, expected, unordered=True, hint=hint)
+    slips = {frozenset(range(BORDER_SHIFT)): "row 0 reads only zeros that entered: what do both sides give there?",
+             frozenset({0}): "that is the answer for a shift of 1; with a shift of 3, the window of row 0 holds "
+                             "no real sample at all"}
+    if got is not None and not result.passed and frozenset(got) in slips:
+        result.lines.append(slips[frozenset(got)])
+    return result

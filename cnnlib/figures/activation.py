@@ -123,23 +123,29 @@ def _times(ratio):
     return f"{ratio:.2g}" if ratio >= 0.01 else f"{ratio:.1e}".replace("e-0", "e-")
 
 
-def draw_gradient_depth(name="sigmoid", depth=10, table=None):
+#: How each initialisation gain is named on a figure: the weights' variance times the width.
+GAIN_NAMES = {1: "Xavier", 2: "He"}
+
+
+def draw_gradient_depth(name="sigmoid", depth=10, gain=2, table=None):
     """Return a figure of the gradient's size, layer by layer, through ``depth``-layer stacks.
 
     ``table``, from :func:`cnnlib.gradient_table`, holds the ratios of several
-    random stacks (seeds 0, 1, ...) for every activation (computed here, 8
-    stacks, if not given). The chosen activation is drawn in colour: one thin
-    line per stack and, bold, their geometric mean; the other six activations'
-    geometric means are drawn in grey for comparison, on a log scale. The title
-    gives the range of the chosen activation's ratio at layer 1 over the stacks.
+    random stacks (seeds 0, 1, ...) for every activation, depth and gain
+    (computed here, 8 stacks, if not given). ``gain`` is the weights' variance
+    times the width: 1 for Xavier initialisation, 2 for He. The chosen
+    activation is drawn in colour: one thin line per stack and, bold, their
+    geometric mean; the other six activations' geometric means at the same gain
+    are drawn in grey for comparison, on a log scale. The title gives the
+    range of the chosen activation's ratio at layer 1 over the stacks.
     """
     _pair(name)
-    table = gradient_table([depth]) if table is None else table
-    draws = len(table[name, depth])
+    table = gradient_table([depth], gains=(gain,)) if table is None else table
+    draws = len(table[name, depth, gain])
     layers = np.arange(1, depth + 1)
     fig, ax = new_figure(6, 3)
-    fixed_margins(fig, left=0.12, right=0.82, top=0.83, bottom=0.15)
-    logs_of = {other: np.log10(table[other, depth]) for other in ACTIVATIONS}
+    fixed_margins(fig, left=0.12, right=0.82, top=0.76, bottom=0.15)
+    logs_of = {other: np.log10(table[other, depth, gain]) for other in ACTIVATIONS}
     logs = {other: lines.mean(axis=0) for other, lines in logs_of.items()}  # log of the geometric mean
     label_at = dict(zip(logs, _spread([line[0] for line in logs.values()], gap=1.15, top=1.2)))
     for other, line in logs.items():
@@ -152,32 +158,35 @@ def draw_gradient_depth(name="sigmoid", depth=10, table=None):
         [logs_of[name], np.full(draws, np.nan)]).ravel(), color=COLORS["output"], lw=0.7, alpha=0.45)
     ax.plot(layers, logs[name], "o-", color=COLORS["output"], lw=2, ms=3)
     ax.axhline(0, color="#BBBBBB", lw=0.8, zorder=0)
-    ax.set_ylim(-16.5, 1.8)
+    ax.set_ylim(-19.5, 1.8)  # the sigmoid reaches 4e-19 with Xavier weights
     ax.set_xlim(depth + 0.5, 0.5)  # backpropagation runs from the top (left) to layer 1 (right)
     _ticks(ax, [depth, 1], [0, -5, -10, -15], yfmt="1e{:d}")
     ax.set_xlabel("layer, from the top (left) down to layer 1 (right)", fontsize=9, labelpad=14)
     ax.set_ylabel("gradient / top layer's", fontsize=9, labelpad=30)
     low, high = 10 ** logs_of[name][:, 0].min(), 10 ** logs_of[name][:, 0].max()
-    ax.set_title(f"{LABELS[name]}, {depth} layers: layer 1 gets {_times(low)} to {_times(high)}"
-                 f" x the top's gradient\n{draws} random stacks (thin) and their geometric mean "
-                 "(bold)", fontsize=10, loc="left")
+    ax.set_title(f"{LABELS[name]}, {depth} layers, {GAIN_NAMES.get(gain, 'gain')} weights (g = {gain:g}):\n"
+                 f"layer 1 gets {_times(low)} to {_times(high)} x the top's gradient\n"
+                 f"{draws} random stacks (thin) and their geometric mean (bold)", fontsize=10, loc="left")
     return fig
 
 
-def describe_gradient_depth(name="sigmoid", depth=10, table=None):
+def describe_gradient_depth(name="sigmoid", depth=10, gain=2, table=None):
     """Return the alt text of :func:`draw_gradient_depth` for these settings (and table)."""
-    table = gradient_table([depth]) if table is None else table
-    first = table[name, depth][:, 0]
+    table = gradient_table([depth], gains=(gain,)) if table is None else table
+    first = table[name, depth, gain][:, 0]
     return (f"Size of the gradient at each of {depth} layers relative to the top layer, log scale, for "
-            f"{LABELS[name]} ({plural(len(first), 'random stack')} and their geometric mean, in colour: layer 1 "
+            f"{LABELS[name]} with {GAIN_NAMES.get(gain, 'gain')} weights of gain {gain:g} "
+            f"({plural(len(first), 'random stack')} and their geometric mean, in colour: layer 1 "
             f"gets {_times(first.min())} to {_times(first.max())} times the top's gradient) and the geometric "
             "means of the six others (grey)")
 
 
-#: The gradient through 5, 15 or 30 layers of each activation; bind the notebook's table of
-#: :func:`cnnlib.gradient_table` with ``GRADIENT_DEPTH.bound(table=table)``.
+#: The gradient through 5, 15 or 30 layers of each activation, with Xavier (gain 1) or He (gain 2)
+#: weights; bind the notebook's table of :func:`cnnlib.gradient_table` with
+#: ``GRADIENT_DEPTH.bound(table=table)``.
 GRADIENT_DEPTH = Interactive(
     draw_gradient_depth,
     {"name": Slider("activation", list(ACTIVATIONS), value="sigmoid"),
-     "depth": Slider("layers", [5, 15, 30], value=15)},
+     "depth": Slider("layers", [5, 15, 30], value=15),
+     "gain": Slider("gain g (1 Xavier, 2 He)", [1, 2], value=2)},
     alt=describe_gradient_depth)

@@ -3,7 +3,9 @@
 - :func:`draw_sliding_kernel`: a 3x3 kernel on the 5x5 worked example, correlating or convolving
   (:data:`SLIDING_KERNEL`);
 - :func:`draw_filtered_photo`: the photograph filtered by an asymmetric kernel, either way
-  (:data:`FILTERED_PHOTO`).
+  (:data:`FILTERED_PHOTO`);
+- :func:`draw_flip_effect`: a letter, or a single point, correlated and convolved with a kernel that
+  is neither symmetric nor antisymmetric, and the difference (:data:`FLIP_EFFECT`).
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..constants import SOBEL_X, SOBEL_Y, WORKED_INPUT, WORKED_KERNEL, sample_photo
+from ..constants import (FLIP_TEST_IMAGES, ONE_SIDED_KERNELS, SOBEL_X, SOBEL_Y, WORKED_INPUT, WORKED_KERNEL,
+                         sample_photo)
 from ..ops import convolve2d, correlate2d
 from ..sliders import Interactive, Slider
 from ._common import (COLORS, DIVERGING, SEQUENTIAL, add_sign_key, draw_grid, fixed_margins, grid_lines,
                       new_figure, outline, show_image)
 
 __all__ = ["KERNELS", "OPERATIONS", "draw_sliding_kernel", "sliding_kernel_alt", "draw_filtered_photo",
-           "filtered_photo_alt", "SLIDING_KERNEL", "FILTERED_PHOTO"]
+           "filtered_photo_alt", "draw_flip_effect", "flip_effect_alt", "SLIDING_KERNEL", "FILTERED_PHOTO",
+           "FLIP_EFFECT"]
 
 #: Asymmetric 3x3 kernels, so that flipping them changes the result; Sobel's in correlation form.
 KERNELS = {
@@ -127,7 +131,7 @@ def draw_sliding_kernel(position=(0, 0), operation="correlate", image=WORKED_INP
     ax.set_xlim(-kw - 2.3, left + out.shape[1] + 0.4)
     ax.set_ylim(image.shape[0] + 0.1, -0.1)
     ax.text(image.shape[1] / 2, -0.5, f"input I, window at ({i}, {j})", ha="center", va="bottom", fontsize=11)
-    value = f"S({i},{j})" if operation == "correlate" else f"(I∗K)({i},{j})"
+    value = f"S({i},{j})" if operation == "correlate" else f"C({i},{j})"
     name = "cross-correlation" if operation == "correlate" else "convolution"
     ax.text(left + out.shape[1] / 2, top - 0.25, f"{name}\n{value} = {out[i, j]:g}",
             ha="center", va="bottom", fontsize=11)
@@ -176,6 +180,88 @@ def filtered_photo_alt(kernel_name="Sobel x", operation="correlate") -> str:
             "with it, on an orange-white-purple scale: orange negative, white zero, purple positive.")
 
 
+# What each kernel does to the letter, correlated and convolved (the tests check every phrase).
+_LETTER_EFFECTS = {
+    "weight right of centre": ("moves 2 columns left", "moves 2 columns right"),
+    "weight up and right": ("moves 2 rows down and 2 columns left", "moves 2 rows up and 2 columns right"),
+    "streak to the right": ("is smeared over the 2 columns to its left", "is smeared over the 2 columns to its right"),
+    "echo down and right": ("gets a half-bright ghost 2 rows up and 2 columns left",
+                            "gets a half-bright ghost 2 rows down and 2 columns right"),
+}
+
+
+def _fraction(value) -> str:
+    """Return a kernel weight as a short label: 1, ½, ⅓ (else the number)."""
+    for label, fraction in [("1", 1.0), ("½", 1 / 2), ("⅓", 1 / 3)]:
+        if np.isclose(value, fraction):
+            return label
+    return f"{value:.2g}"
+
+
+def _input_box(ax, image, color):
+    """Outline, dashed, the rows and columns where ``image`` is not zero: where the input was."""
+    rows, cols = np.nonzero(image)
+    ax.add_patch(Rectangle((cols.min() - 0.5, rows.min() - 0.5), np.ptp(cols) + 1, np.ptp(rows) + 1,
+                           fill=False, edgecolor=color, lw=1.5, ls=(0, (3, 2)), zorder=4))
+
+
+def draw_flip_effect(kernel_name="weight right of centre", image_name="letter F"):
+    """Return a figure: a kernel, the image correlated with it, convolved with it, and the difference.
+
+    The kernels (:data:`cnnlib.ONE_SIDED_KERNELS`, 5x5) are neither symmetric nor
+    antisymmetric, so that the flip of convolution shows as a mirror through the
+    kernel's centre, not as a change of sign. Both operations pad by 2 ("same"),
+    so that every output lies where its input was; a dashed box marks where the
+    input's non-zero pixels are. The difference is correlated minus convolved.
+
+    Examples
+    --------
+    >>> fig = draw_flip_effect("weight right of centre", "single point")
+    >>> [ax.get_title() for ax in fig.axes[:4]]
+    ['kernel K\\n(orange: centre)', 'correlated', 'convolved', 'correlated − convolved']
+    """
+    if kernel_name not in ONE_SIDED_KERNELS:
+        raise ValueError(f"kernel_name={kernel_name!r} must be one of {list(ONE_SIDED_KERNELS)}")
+    if image_name not in FLIP_TEST_IMAGES:
+        raise ValueError(f"image_name={image_name!r} must be one of {list(FLIP_TEST_IMAGES)}")
+    kernel, image = ONE_SIDED_KERNELS[kernel_name], FLIP_TEST_IMAGES[image_name]
+    pad = kernel.shape[0] // 2
+    correlated, convolved = correlate2d(image, kernel, padding=pad), convolve2d(image, kernel, padding=pad)
+    fig, axes = new_figure(7.0, 2.7, 1, 4, width_ratios=[0.62, 1, 1, 1])
+    ax_k, ax_s, ax_c, ax_d = axes
+    draw_grid(ax_k, kernel, vmin=0, vmax=1, annotate=False)
+    for (r, c), v in np.ndenumerate(kernel):
+        if v:
+            _cell_text(ax_k, c + 0.5, r + 0.5, _fraction(v), fontsize=10, color="black")
+    outline(ax_k, 2, 2, 1, 1, color=COLORS["window"], lw=2)
+    ax_k.set_ylim(kernel.shape[0], 0)
+    ax_k.set_title("kernel K\n(orange: centre)", fontsize=9)
+    top = max(correlated.max(), convolved.max())
+    show_image(ax_s, correlated, "correlated", cmap=SEQUENTIAL, vmin=0, vmax=top)
+    show_image(ax_c, convolved, "convolved", cmap=SEQUENTIAL, vmin=0, vmax=top)
+    show_image(ax_d, correlated - convolved, "correlated − convolved", cmap=DIVERGING, vmin=-top, vmax=top)
+    for ax, color in [(ax_s, COLORS["window"]), (ax_c, COLORS["window"]), (ax_d, COLORS["text"])]:
+        _input_box(ax, image, color)
+    fixed_margins(fig, left=0.01, right=0.99, top=0.86, bottom=0.13, wspace=0.08)
+    fig.text(0.5, 0.965, f"{image_name}, kernel \"{kernel_name}\"; dashed box: where the input is",
+             ha="center", va="top", fontsize=10)
+    add_sign_key(fig, [0.805, 0.035, 0.085, 0.045])
+    return fig
+
+
+def flip_effect_alt(kernel_name="weight right of centre", image_name="letter F") -> str:
+    """Return the alt text of one frame of :func:`draw_flip_effect`."""
+    if image_name == "single point":
+        effect = ("correlated, the point turns into the kernel rotated by 180 degrees; convolved, into a copy of "
+                  "the kernel as it is")
+    else:
+        by_correlation, by_convolution = _LETTER_EFFECTS[kernel_name]
+        effect = f"correlated, the letter {by_correlation}; convolved, it {by_convolution}"
+    return (f"The 5x5 kernel '{kernel_name}' and a 15x15 image of the {image_name}: {effect}. The last panel, "
+            "correlated minus convolved, is purple where the correlated result is brighter and orange where the "
+            "convolved one is.")
+
+
 #: One step of the worked example's correlation or convolution, at each output position.
 SLIDING_KERNEL = Interactive(
     draw_sliding_kernel,
@@ -188,3 +274,10 @@ FILTERED_PHOTO = Interactive(
     draw_filtered_photo,
     {"kernel_name": Slider("kernel", list(KERNELS)), "operation": Slider("operation", list(OPERATIONS))},
     alt=filtered_photo_alt)
+
+#: A letter or a single point, correlated and convolved with a kernel that is neither symmetric nor antisymmetric.
+FLIP_EFFECT = Interactive(
+    draw_flip_effect,
+    {"kernel_name": Slider("kernel K", list(ONE_SIDED_KERNELS)),
+     "image_name": Slider("input image", list(FLIP_TEST_IMAGES))},
+    alt=flip_effect_alt)

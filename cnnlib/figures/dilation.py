@@ -194,34 +194,40 @@ def describe_dilated_photo(dilations=(1, 2, 4, 8), kernel_size=3):
             f"answers twice, as an orange and a purple copy {2 * d} pixels apart")
 
 
-def draw_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
+def draw_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3, *, relative=False):
     """Return a figure: for each schedule of stride-1 dilated layers, the number of paths
     from each input pixel of the receptive field to one output unit, as a 2-D heat map.
 
     The layers act on rows and columns alike, so the 2-D count is the outer
     product of :func:`paths_to_output` with itself. Pixels with no path (holes) are
-    drawn in vermillion.
+    drawn in vermillion. With ``relative``, each count is divided by its panel's
+    average, on one colour scale for all panels: stacks with different numbers of
+    paths compare by how evenly they spread them, and the titles give the range.
     """
     fig, axes = new_figure(6.0, 3.9, 1, len(schedules))
     axes = np.atleast_1d(axes)
     fixed_margins(fig, top=0.85, bottom=0.19)
     along = [paths_to_output(dilations, kernel_size) for dilations in schedules]
-    vmax = max(a.max() for a in along) ** 2  # one scale for every panel
-    for ax, dilations, a in zip(axes.flat, schedules, along):
+    scale = [np.outer(a, a).mean() if relative else 1 for a in along]
+    vmax = max(b.max() ** 2 / s for b, s in zip(along, scale))  # one scale for every panel
+    for ax, dilations, a, s in zip(axes.flat, schedules, along, scale):
         counts = np.outer(a, a)
         ax.set_facecolor(COLORS["skipped"])  # masked (no path) cells show the background
-        image = ax.imshow(np.ma.masked_equal(counts, 0), cmap=SEQUENTIAL, interpolation="nearest",
+        image = ax.imshow(np.ma.masked_equal(counts / s, 0), cmap=SEQUENTIAL, interpolation="nearest",
                           vmin=0, vmax=vmax, extent=(0, a.size, a.size, 0))
-        grid_lines(ax, a.size, a.size, lw=0.6)
+        grid_lines(ax, a.size, a.size, lw=0.6 if a.size < 25 else 0.3)
         ax.set_xticks([])  # not hide_axes: the axes' background shows the holes
         ax.set_yticks([])
         r, seen = counts.shape[0], int(np.count_nonzero(counts))
-        ax.set_title(f"dilations {', '.join(map(str, dilations))}: r = {r}\n"
-                     f"{seen} of {r * r} pixels reach the output", fontsize=10)
+        reach = f"{seen} of {r * r} pixels reach the output"
+        if relative and seen == r * r:
+            reach = f"all {r * r} reached, by {counts.min():.0f} to {counts.max():.0f} paths"
+        ax.set_title(f"dilations {', '.join(map(str, dilations))}: r = {r}\n{reach}", fontsize=10)
     bar = fig.colorbar(image, cax=fig.add_axes([0.45, 0.085, 0.35, 0.03]), orientation="horizontal")
     bar.ax.tick_params(labelsize=9)
-    fig.text(0.43, 0.1, "paths to the output\n(vermillion: none)", ha="right", va="center",
-             fontsize=9)
+    label = ("paths to the output,\nover the panel's average" if relative
+             else "paths to the output\n(vermillion: none)")
+    fig.text(0.43, 0.1, label, ha="right", va="center", fontsize=9)
     return fig
 
 
@@ -231,7 +237,8 @@ def describe_gridding(schedules=((2, 2, 2), (1, 2, 3)), kernel_size=3):
     for dilations in schedules:
         along = paths_to_output(dilations, kernel_size)
         r, seen = along.size, int(np.count_nonzero(along)) ** 2
-        reach = (f"all {r * r} pixels reach the output" if seen == r * r else
+        low, high = int(along.min()) ** 2, int(along.max()) ** 2
+        reach = (f"all {r * r} pixels reach the output, by {low} to {high} paths each" if seen == r * r else
                  f"only {seen} of {r * r} pixels reach the output, with holes between them")
         parts.append(f"dilations {', '.join(map(str, dilations))}: a {r}x{r} receptive field in "
                      f"which {reach}")

@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from ..constants import SHIFT_MAP, photo_edge_map, photo_feature_map
-from ..pooling import MAX_SHIFT, avg_pool2d, max_pool2d, min_pool2d, pooled_after_shift
+from ..pooling import MAX_SHIFT, avg_pool2d, max_pool2d, min_pool2d, pooled_after_shift, shift_change
 from ..shapes import conv_output_size
 from ..sliders import Interactive, Slider
 from ._common import COLORS, SEQUENTIAL, fixed_margins, new_figure, outline, plural, show_image
@@ -70,10 +70,26 @@ def _label_path(label):
     from matplotlib.path import Path
     from matplotlib.text import TextPath
 
+    def extent(path):
+        # The box of the curves' control points: as good for centring as the curves' exact
+        # extent, which costs a root-finding per curve (most of a caption's drawing time).
+        points = path.vertices[path.codes != Path.CLOSEPOLY]
+        return points.min(axis=0), points.max(axis=0)
+
     text = TextPath((0, 0), label)
-    box, digit = text.get_extents(), TextPath((0, 0), "0").get_extents()
-    centred = (text.vertices - [box.x0 + box.width / 2, box.y0 + box.height / 2]) / digit.height
+    (x0, y0), (x1, y1) = extent(text)
+    (_, d0), (_, d1) = extent(TextPath((0, 0), "0"))
+    centred = (text.vertices - [(x0 + x1) / 2, (y0 + y1) / 2]) / (d1 - d0)
     return Path(centred, text.codes)
+
+
+def _caption(lines, x, y, *, size=6.5, spacing=0.85):
+    """Return the glyphs of centred lines of text, the first centred at (x, y) in data units.
+
+    ``size`` is the height of a digit in points; lines are ``spacing`` data units apart.
+    """
+    return ([_label_path(line) for line in lines], [(x, y + spacing * i) for i in range(len(lines))],
+            [COLORS["text"]] * len(lines), [size ** 2] * len(lines))
 
 
 def _dark(values, vmax):
@@ -178,55 +194,96 @@ def _band(row, col, height, width):
 
 
 def _same(after, before, cells):
-    """Return (equal, empty) masks: where ``after`` equals ``before`` moved ``cells`` cells left; where both are 0.
+    """Return (equal, empty, change): after vs before moved ``cells`` cells left.
 
-    The per-value reading of :func:`~cnnlib.pooling.shift_fractions`, for colouring each pooled value.
+    ``equal`` where the values agree, ``empty`` where both are 0 and ``change``
+    the absolute difference: the per-value reading of
+    :func:`~cnnlib.pooling.shift_fractions` and :func:`~cnnlib.pooling.shift_change`,
+    for colouring each pooled value.
     """
     reference = before[:, cells:cells + after.shape[1]]
-    return np.isclose(after, reference), np.isclose(after, 0) & np.isclose(reference, 0)
+    return (np.isclose(after, reference), np.isclose(after, 0) & np.isclose(reference, 0),
+            np.abs(after - reference))
 
 
-def _window_lines(tops, rows, cols, size, color, lw):
-    """Return a LineCollection of the borders of the ``size`` x ``size`` windows of rows x cols inputs.
+# How many shades of orange grade a change, from a small one to one of the map's whole range.
+_CHANGE_LEVELS = 4
 
-    One input starts at each row of ``tops``, at column 0.
+
+def _change_status(equal, empty, change, vmax):
+    """Return each pooled value's colour index: 0 as before, 1.._CHANGE_LEVELS changed (by more), then empty.
+
+    A change of up to ``vmax / _CHANGE_LEVELS`` is level 1, and so on up to a
+    change of ``vmax`` or more; the empty windows get ``_CHANGE_LEVELS + 1``.
+
+    Examples
+    --------
+    >>> _change_status(np.array([True, False, False, True]), np.array([False, False, False, True]),
+    ...               np.array([0.0, 0.5, 9.0, 0.0]), vmax=9).tolist()
+    [0, 1, 4, 5]
+    """
+    level = np.clip(np.ceil(_CHANGE_LEVELS * change / vmax), 1, _CHANGE_LEVELS).astype(int)
+    return np.where(empty, _CHANGE_LEVELS + 1, np.where(equal, 0, level))
+
+
+def _window_lines(tops, rows, cols, stride, color, lw):
+    """Return a LineCollection marking where the windows start: every ``stride`` rows and columns.
+
+    One rows x cols input starts at each row of ``tops``, at column 0; when the
+    window is the stride the lines are the windows' borders.
     """
     from matplotlib.collections import LineCollection
 
     segments = []
     for r0 in tops:
-        segments += [[(0, r0 + r), (cols, r0 + r)] for r in range(0, rows + 1, size)]
-        segments += [[(c, r0), (c, r0 + rows)] for c in range(0, cols + 1, size)]
+        segments += [[(0, r0 + r), (cols, r0 + r)] for r in range(0, rows + 1, stride)]
+        segments += [[(c, r0), (c, r0 + rows)] for c in range(0, cols + 1, stride)]
     return LineCollection(segments, colors=color, linewidths=lw, zorder=4)
 
 
 def _status_colours():
-    """Light blue (same value), light orange (changed), light grey (empty): pale, so black text reads."""
+    """Pale blue (as before), _CHANGE_LEVELS oranges from pale to full (changed, by more), light grey (empty).
+
+    Pale enough, all of them, for black text.
+    """
     from matplotlib.colors import ListedColormap, to_rgb
 
-    pale = [0.45 * np.array(to_rgb(c)) + 0.55 for c in (COLORS["output"], COLORS["window"])]
-    return ListedColormap([*pale, "#eeeeee"])
+    blue, orange = (np.array(to_rgb(COLORS[name])) for name in ("output", "window"))
+    oranges = [w * orange + (1 - w) for w in np.linspace(0.3, 1.0, _CHANGE_LEVELS)]
+    return ListedColormap([0.45 * blue + 0.55, *oranges, "#eeeeee"])
 
 
-def draw_pool_shift(shift=0, size=2, kind="max"):
+def _pool_label(size, stride, kind):
+    """Name a pooling the way the shift figure's panels do: "3x3 max pool, stride 2"."""
+    if kind == "max-blur":
+        return f"{size}x{size} max, blur, stride {stride}"
+    return f"{size}x{size} {_NAMES[kind]} pool, stride {stride}"
+
+
+def draw_pool_shift(shift=0, size=2, kind="max", stride=2):
     """Return a figure of how a pooled map changes when its input moves ``shift`` pixels left.
 
-    Top: the input (12 columns of ``cnnlib.SHIFT_MAP``) with the ``size`` x ``size``
-    pooling windows, and its pooled output drawn over the windows. Bottom: the
-    same after the content moves ``shift`` pixels left under the fixed windows.
-    Each pooled value after the shift is blue if it equals the unshifted output
-    moved by ``shift // size`` cells (in place for a shift smaller than the
-    stride), orange if it changed, grey if its window is empty before and after;
-    the title counts them, as :func:`~cnnlib.pooling.shift_fractions` does.
+    Top: the input (12 columns of ``cnnlib.SHIFT_MAP``) with white lines where
+    the windows start (every ``stride`` pixels) and the first two windows
+    outlined, and its pooled output, each value drawn over the ``stride`` x
+    ``stride`` cell where its window starts. Bottom: the same after the
+    content moves ``shift`` pixels left under the fixed windows. Each pooled
+    value after the shift is compared with the unshifted output moved by
+    ``shift // stride`` cells (in place for a shift smaller than the stride):
+    blue if equal, orange if changed (deeper for a larger change, see
+    :func:`_change_status`), grey if its window is empty before and after. The
+    title counts them, as :func:`~cnnlib.pooling.shift_fractions` does, and gives
+    :func:`~cnnlib.pooling.shift_change`. ``kind`` "max-blur" is
+    :func:`~cnnlib.pooling.max_blur_pool2d`.
     """
-    before, after = pooled_after_shift(shift, size, kind)
-    cells = shift // size
-    equal, empty = _same(after, before, cells)
+    before, after = pooled_after_shift(shift, size, kind, stride)
+    cells = shift // stride
+    equal, empty, change = _same(after, before, cells)
     rows, width = SHIFT_MAP.shape[0], SHIFT_MAP.shape[1] - MAX_SHIFT
-    fig, ax = new_figure(5.4, 4.4)
-    fixed_margins(fig, left=0.0, right=1.0, bottom=0.0, top=0.93)  # many frames draw much faster
+    fig, ax = new_figure(5.4, 4.6)
+    fixed_margins(fig, left=0.0, right=1.0, bottom=0.0, top=0.88)  # many frames draw much faster
     gap, title = 1.5, 1.4
-    fmt = "{:.1f}" if kind == "avg" else "{:.0f}"
+    fmt = "{:.0f}" if kind == "max" else "{:.1f}"
     vmax = SHIFT_MAP.max()
     tops = [title, 2 * title + rows]  # the two rows of panels: before and after the move
     inputs = [SHIFT_MAP[:, :width], SHIFT_MAP[:, shift:shift + width]]
@@ -237,60 +294,71 @@ def draw_pool_shift(shift=0, size=2, kind="max"):
                   edgecolors="white", linewidth=0.5)
     pooled_before = before[:, :after.shape[1]]
     x_out = width + gap
-    _mesh(ax, pooled_before, origin=(tops[0], x_out), scale=size, vmax=vmax)
-    status = np.where(empty, 2, np.where(equal, 0, 1))
-    _mesh(ax, status, origin=(tops[1], x_out), scale=size, cmap=_status_colours(), vmin=-0.5, vmax=2.5)
+    _mesh(ax, pooled_before, origin=(tops[0], x_out), scale=stride, vmax=vmax)
+    status = _change_status(equal, empty, change, vmax)
+    _mesh(ax, status, origin=(tops[1], x_out), scale=stride, cmap=_status_colours(), vmin=-0.5,
+          vmax=_CHANGE_LEVELS + 1.5)
+    # Titles and captions as outlines too: a frame's text layout costs more than its cells.
+    titles = [(width / 2, tops[0], "input"), (width / 2, tops[1], f"input moved {shift} px left"),
+              (x_out + width / 2, tops[0], _pool_label(size, stride, kind)),
+              (x_out + width / 2, tops[1], "pooled after the move")]
+    bottom = tops[1] + rows + 0.9
     _write(ax, *[_glyphs(image, "{:.0f}", _dark(image, vmax), origin=(top, 0), zeros=False)
                  for image, top in zip(inputs, tops)],
-           _glyphs(pooled_before, fmt, _dark(pooled_before, vmax), origin=(tops[0], x_out), scale=size, size=9.0),
-           _glyphs(after, fmt, np.zeros(after.shape, bool), origin=(tops[1], x_out), scale=size, size=9.0))
-    ax.add_collection(_window_lines(tops, rows, width, size, "white", 2.5))
-    titles = [(width / 2, tops[0], "input"), (width / 2, tops[1], f"input moved {shift} px left"),
-              (x_out + width / 2, tops[0], f"{size}x{size} {_NAMES[kind]} pool"),
-              (x_out + width / 2, tops[1], "pooled after the move")]
-    for x, top, text in titles:
-        ax.text(x, top - 0.3, text, ha="center", va="bottom", fontsize=10)
-    bottom = tops[1] + rows + 0.4
-    ax.text(x_out + width / 2, bottom, "blue: as before; orange: changed;\ngrey: empty before and after",
-            ha="center", va="top", fontsize=9)
+           _glyphs(pooled_before, fmt, _dark(pooled_before, vmax), origin=(tops[0], x_out), scale=stride,
+                   size=9.0),
+           _glyphs(after, fmt, np.zeros(after.shape, bool), origin=(tops[1], x_out), scale=stride, size=9.0),
+           *[_caption([text], x, top - 0.7, size=7.2) for x, top, text in titles],
+           _caption(["blue: as before; orange: changed", "(deeper: by more); grey: empty"],
+                    x_out + width / 2, bottom),
+           _caption(["green, purple: the first", "two windows"], width / 2, bottom))
+    ax.add_collection(_window_lines(tops, rows, width, stride, "white", 2.5))
+    for top in tops:  # the first two windows of the top row, a stride apart
+        for j, color in enumerate([COLORS["accent"], COLORS["second"]]):
+            outline(ax, top, j * stride, size, size, color=color, lw=2.5 - j)
     ax.set_xlim(-0.2, 2 * width + gap + 0.2)
     ax.set_ylim(tops[1] + rows + 2.6, 0)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    fig.suptitle(_shift_summary(shift, size, equal, empty), fontsize=11)
+    fig.suptitle(_shift_summary(shift, size, kind, stride, equal, empty), fontsize=11)
     return fig
 
 
-def _shift_summary(shift, size, equal, empty):
-    """The shift figure's title: how many of the non-empty pooled values are as before."""
-    cells = shift // size
+def _shift_summary(shift, size, kind, stride, equal, empty):
+    """The shift figure's title: how many non-empty pooled values are as before, and the total change."""
+    cells = shift // stride
     counted, same = int((~empty).sum()), int(equal[~empty].sum())
     if shift == 0:
         return "no move yet, so every pooled value is as before"
     moved = "in place" if cells == 0 else f"moved {plural(cells, 'cell')} left"
     share = "all" if same == counted else f"{same} of"
-    return f"after {plural(shift, 'pixel')}: {share} {counted} non-empty pooled values as before, {moved}"
+    change = shift_change(shift, size, kind, stride)
+    alone = f" (max pool alone: {shift_change(shift, size, 'max', stride):.0%})" if kind == "max-blur" else ""
+    return (f"after {shift} px: {share} {counted} non-empty values as before ({moved})\n"
+            f"total change: {change:.0%} of the pooled sum{alone}")
 
 
-def describe_pool_shift(shift=0, size=2, kind="max"):
+def describe_pool_shift(shift=0, size=2, kind="max", stride=2):
     """Return the alt text of :func:`draw_pool_shift` for these settings."""
-    before, after = pooled_after_shift(shift, size, kind)
-    equal, empty = _same(after, before, shift // size)
+    before, after = pooled_after_shift(shift, size, kind, stride)
+    equal, empty, _ = _same(after, before, shift // stride)
     changed = int((~equal & ~empty).sum())
     rest = f"; {changed} changed (orange)" if changed else ""
+    summary = _shift_summary(shift, size, kind, stride, equal, empty).replace("\n", "; ")
     return (f"A feature map with three strokes, before and after its content moves {plural(shift, 'pixel')} left "
-            f"under fixed {size}x{size} {_NAMES[kind]}-pooling windows, and both pooled outputs: "
-            + _shift_summary(shift, size, equal, empty) + rest + ".")
+            f"under fixed windows ({_pool_label(size, stride, kind)}), and both pooled outputs: "
+            + summary + rest + ".")
 
 
-#: A feature map's content moved 0 to 4 pixels left under 2x2 or 4x4 max or average pooling.
+#: A feature map's content moved 0 to 4 pixels left under 2x2 or 3x3 windows at stride 2: max,
+#: average, or max then blur then subsample (:func:`~cnnlib.pooling.max_blur_pool2d`).
 #:
 #: :meta hide-value:
 POOL_SHIFT = Interactive(
     draw_pool_shift,
     {"shift": Slider("shift left (pixels)", [0, 1, 2, 3, 4]),
-     "size": Slider("window k", [2, 4]),
-     "kind": Slider("pooling", ["max", "avg"])},
+     "size": Slider("window k (stride 2)", [2, 3]),
+     "kind": Slider("pooling", ["max", "avg", "max-blur"])},
     alt=describe_pool_shift)
 
 

@@ -2,6 +2,8 @@
 
 - :func:`draw_receptive_region` (:data:`RECEPTIVE_REGION`): the input region one unit of a stack
   sees, and the taps, layer by layer (:func:`cnnlib.dependencies`);
+- :func:`draw_stack_region` (:data:`STACK_REGION`): a side view of one of the named stacks of
+  :data:`cnnlib.RECEPTIVE_STACKS`, what one unit reads layer by layer, and its region with the padding;
 - :func:`draw_vgg_receptive_fields`: VGG-16's receptive fields after each pooling layer, on the photograph;
 - :func:`draw_effective_rf` (:data:`EFFECTIVE_RF`): the effective receptive field (a gradient,
   :func:`cnnlib.effective_receptive_field`) next to the theoretical square.
@@ -12,15 +14,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..constants import sample_photo
+from ..constants import RECEPTIVE_STACKS, sample_photo
 from ..receptive import (dependencies, effective_receptive_field, erf_kernels, profile_sigma, receptive_field,
                          receptive_field_region, smallest_square_holding, stack_output_sizes)
 from ..shapes import effective_kernel_size
 from ..sliders import Interactive, Slider
-from ._common import COLORS, SEQUENTIAL, draw_cells, fixed_margins, new_figure, outline, plural, show_image
+from ._common import (COLORS, SEQUENTIAL, draw_cells, fixed_margins, hide_axes, new_figure, outline, plural,
+                      show_image)
 
 __all__ = ["stack_layers", "chosen_unit", "draw_receptive_region", "describe_receptive_region",
-           "RECEPTIVE_REGION", "draw_vgg_receptive_fields", "draw_effective_rf", "describe_effective_rf",
+           "RECEPTIVE_REGION", "STACK_INPUT", "draw_stack_region", "describe_stack_region", "STACK_REGION", "draw_vgg_receptive_fields", "draw_effective_rf", "describe_effective_rf",
            "EFFECTIVE_RF"]
 
 EMPTY = "#EEEEEE"  # an input cell the unit does not see
@@ -136,6 +139,116 @@ RECEPTIVE_REGION = Interactive(
      "stride": Slider("stride s", [1, 2]),
      "dilation": Slider("dilation d", [1, 2])},
     alt=describe_receptive_region)
+
+
+#: The input size of :data:`STACK_REGION`: every named stack leaves 8 units in its last layer.
+STACK_INPUT = 16
+
+
+def _layer_label(part, layer):
+    """Return a row label such as "3x3, p 1": the stack name's part for the layer, and its padding."""
+    return f"{part}, p {layer[2]}"
+
+
+def draw_stack_region(stack="3x3, 3x3, pool", unit=0, size=STACK_INPUT):
+    """Return a side view of one of :data:`cnnlib.RECEPTIVE_STACKS`: what unit ``unit`` of its last layer reads.
+
+    One row of units per layer along one axis, the input at the bottom, each
+    unit drawn at the centre of its own input region (so that x is an input
+    position everywhere). The chosen unit (orange) and every unit it depends on
+    (blue) are joined to the taps they read; a tap in a layer's padding is a
+    hollow square: it holds a zero and depends on nothing. Outside the image
+    (x < 0 or x > size - 1) the background is grey. On the input row the unit's
+    region [uS - P, uS - P + r) is outlined: it counts the padding of every
+    layer, projected down to the input. The title gives r, S and P, and the
+    region.
+    """
+    layers = RECEPTIVE_STACKS[stack]
+    parts = stack.split(", ")
+    fields, sizes = receptive_field(layers), stack_output_sizes(size, layers)
+    rf = fields[-1]
+    if not 0 <= unit < sizes[-1]:
+        raise ValueError(f"unit={unit} is not a unit of the last layer; use 0 to {sizes[-1] - 1}")
+    start, stop = receptive_field_region(layers, unit)
+    # x of unit j of layer l (the input is layer 0): the centre of its region, in input positions
+    def centre(l, j):
+        return np.asarray(j, float) if l == 0 else j * fields[l - 1].stride - fields[l - 1].padding + \
+            (fields[l - 1].size - 1) / 2
+
+    depth = len(layers)
+    fig, ax = new_figure(6, 3)
+    fixed_margins(fig, left=0.2, right=0.99, top=0.80, bottom=0.03)
+    lo, hi = _stack_extent(size)
+    ax.axvspan(lo - 1, -0.5, color=EMPTY, lw=0)
+    ax.axvspan(size - 0.5, hi + 1, color=EMPTY, lw=0)
+    for x, ha in ((-0.9, "right"), (size - 0.1, "left")):
+        ax.text(x, depth + 0.45, "padding", ha=ha, va="center", fontsize=8, color="#666666", style="italic")
+    # every unit and every padded position, in grey
+    for l in range(depth + 1):
+        ax.plot(centre(l, np.arange(sizes[l])), np.full(sizes[l], l), "o", ms=3.5, mfc="white", mec="#AAAAAA",
+                mew=0.7)
+        if l < depth:
+            p = layers[l][2]
+            pads = np.r_[np.arange(-p, 0), np.arange(sizes[l], sizes[l] + p)]
+            ax.plot(centre(l, pads), np.full(pads.size, l), "s", ms=3.5, mfc="white", mec="#AAAAAA", mew=0.7)
+        label = "input" if l == 0 else _layer_label(parts[l - 1], layers[l - 1])
+        ax.text(-0.01, l, label, transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=9)
+    # the chosen unit's dependencies, from the top down: lines to every tap, real or padded
+    seen, edges, padded = [unit], [], []
+    for l in range(depth, 0, -1):
+        k, s, p, d = (tuple(layers[l - 1]) + (1,))[:4]
+        below = set()
+        for j in seen:
+            for tap in (j * s - p + m * d for m in range(k)):
+                edges.append([(centre(l, j), l), (centre(l - 1, tap), l - 1)])
+                (below.add(tap) if 0 <= tap < sizes[l - 1] else padded.append((float(centre(l - 1, tap)), l - 1)))
+        if l < depth:
+            ax.plot(centre(l, np.array(seen)), np.full(len(seen), l), "o", ms=4.5, color=COLORS["window"])
+        seen = sorted(below)
+    ax.add_collection(LineCollection(edges, colors="#8C8C8C", linewidths=0.6, zorder=1))
+    ax.plot(centre(0, np.array(seen)), np.zeros(len(seen)), "o", ms=4.5, color=COLORS["window"])
+    if padded:
+        ax.plot(*zip(*set(padded)), "s", ms=4.5, mfc="white", mec=COLORS["window"], mew=1.2)
+    ax.plot([centre(depth, unit)], [depth], "o", ms=6, color=COLORS["output"])
+    outline(ax, -0.35, start - 0.5, 0.7, stop - start, color=COLORS["output"], lw=1.5)
+    ax.set_xlim(lo - 0.7, hi + 0.7)
+    ax.set_ylim(-0.6, depth + 0.7)
+    hide_axes(ax)
+    outside = max(0, -start) + max(0, stop - size)
+    where = f"{outside} of them outside the image" if outside else "all inside the image"
+    ax.set_title(f"unit {unit} of {sizes[-1]} sees input positions [{start}, {stop}): {rf.size} positions, {where}",
+                 fontsize=9, loc="left", x=-0.2)
+    fig.suptitle(f"{stack} on a {size}-pixel input:  r = {rf.size},  S = {rf.stride},  P = {rf.padding}",
+                 fontsize=10)
+    return fig
+
+
+def _stack_extent(size):
+    """Return the first and last input positions any unit of any named stack sees: one x range for all frames."""
+    regions = [receptive_field_region(layers, unit) for layers in RECEPTIVE_STACKS.values()
+               for unit in (0, stack_output_sizes(size, layers)[-1] - 1)]
+    return min(start for start, _ in regions), max(stop for _, stop in regions) - 1
+
+
+def describe_stack_region(stack="3x3, 3x3, pool", unit=0, size=STACK_INPUT):
+    """Return the alt text of one frame of :func:`draw_stack_region`."""
+    layers = RECEPTIVE_STACKS[stack]
+    rf = receptive_field(layers)[-1]
+    start, stop = receptive_field_region(layers, unit)
+    seen = len(dependencies(size, layers, unit)[0])
+    outside = max(0, -start) + max(0, stop - size)
+    return (f"Side view of the stack {stack} on a {size}-pixel input, one row of units per layer: unit {unit} "
+            f"of the last layer depends on {plural(seen, 'input pixel')}; its region runs from position {start} "
+            f"to {stop - 1}, r = {rf.size} positions, {outside} of them outside the image. "
+            f"Effective stride S = {rf.stride}, effective padding P = {rf.padding}")
+
+
+#: Where one unit of a named stack (:data:`cnnlib.RECEPTIVE_STACKS`) looks, unit by unit, border units included.
+STACK_REGION = Interactive(
+    draw_stack_region,
+    {"stack": Slider("stack", list(RECEPTIVE_STACKS)),
+     "unit": Slider("unit u of the last layer", list(range(8)))},
+    alt=describe_stack_region)
 
 
 def draw_vgg_receptive_fields(layers, names, size=224):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..layers import shift_images
+from ..layers import filter_similarity, shift_images
 from ..losses import softmax
 from ..sliders import Interactive, Slider
 from ._common import COLORS, DIVERGING, SEQUENTIAL, fixed_margins, new_figure, plural, show_image
@@ -21,6 +21,8 @@ __all__ = [
     "draw_training",
     "describe_training",
     "TRAINING_PROGRESS",
+    "draw_filters_before_after",
+    "describe_filters_before_after",
     "draw_feature_maps",
     "draw_shifted_digit",
     "describe_shifted_digit",
@@ -139,6 +141,45 @@ def describe_training(epoch, *, history):
 #: :func:`cnnlib.layers.fit`, 12 epochs, with the first layer's weights as snapshots).
 TRAINING_PROGRESS = Interactive(draw_training, {"epoch": Slider("epoch", [0, 1, 2, 3, 4, 6, 8, 10, 12], value=0)},
                                 alt=describe_training)
+
+
+def draw_filters_before_after(before, after):
+    """Return the first layer's filters at the start of training (top row) and after it (bottom row).
+
+    Each filter is drawn on its own colour scale, symmetric about 0 (purple > 0 >
+    orange), so that the two patterns of a filter can be compared whatever their
+    sizes. Under each trained filter: its cosine with its own start and its growth
+    (:func:`cnnlib.layers.filter_similarity`).
+
+    Parameters
+    ----------
+    before, after : ndarray of shape (F, 1, kh, kw)
+        The weights of the first layer, e.g. ``history["snapshots"][0]`` and ``[-1]``.
+    """
+    before, after = np.asarray(before, dtype=float)[:, 0], np.asarray(after, dtype=float)[:, 0]
+    cosine, growth = filter_similarity(before, after)
+    n, kh, kw = before.shape
+    own_scale = [k / np.abs(k).max() for k in (*before, *after)]
+    fig, ax = new_figure(6.8, 2.5)
+    fixed_margins(fig, left=0.13, right=0.99, bottom=0.15, top=0.78)
+    _draw_filter_mosaic(ax, np.stack(own_scale), 1.0, cols=n, labels=False)
+    for f in range(n):
+        x = f * (kw + 1) + (kw - 1) / 2
+        ax.text(x, -0.7, f"filter {f}", ha="center", va="bottom", fontsize=9)
+        ax.text(x, 2 * kh + 1 - 0.3, f"cos {cosine[f]:.2f}\n×{growth[f]:.1f}", ha="center", va="top", fontsize=9)
+    for row, label in enumerate(["at the start\n(random)", "after\ntraining"]):
+        ax.text(-0.9, row * (kh + 1) + (kh - 1) / 2, label, ha="right", va="center", fontsize=9)
+    fig.suptitle("first-layer filters, each on its own scale (purple > 0 > orange);\n"
+                 "under each: cosine with its start, and how many times it grew", fontsize=10)
+    return fig
+
+
+def describe_filters_before_after(before, after):
+    """Return the alt text of :func:`draw_filters_before_after`."""
+    cosine, growth = filter_similarity(before, after)
+    return (f"The {len(cosine)} first-layer filters at the start of training and after it, one above the other; "
+            f"each trained filter keeps much of its random pattern (cosine with its start from "
+            f"{cosine.min():.2f} to {cosine.max():.2f}) and grew {growth.min():.1f} to {growth.max():.1f} times.")
 
 
 def draw_feature_maps(image, weights, feature_maps, pooled):

@@ -1,7 +1,8 @@
 """Figures for the chapter on stride.
 
 The stride grid is drawn like the padding chapter's grid, by
-:func:`cnnlib.figures._common.draw_padded_input`; the aliasing figure shows
+:func:`cnnlib.figures._common.draw_padded_input`; the 1-D wave figure keeps every
+s-th sample of a pattern (:func:`cnnlib.sinusoid`); the aliasing figure shows
 :func:`cnnlib.subsample` (what a stride does) beside
 :func:`cnnlib.blur_subsample` (blur, then stride) on :func:`cnnlib.zone_plate`
 and a detail of the photograph. The interactive figures are declared at the
@@ -12,17 +13,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..constants import sample_photo, zone_plate
-from ..ops import blur_subsample, subsample
+from ..constants import sample_photo, sinusoid, zone_plate
+from ..ops import aliased_frequency, blur_subsample, subsample
 from ..pooling import avg_pool2d
 from ..shapes import conv_output_size, unread_positions
 from ..sliders import Interactive, Slider
 from ._common import (COLORS, draw_padded_input, fixed_margins, hide_axes, input_and_output_canvas, new_figure,
                       panel_title)
 
-__all__ = ["draw_stride_grid", "draw_stride_aliasing", "draw_output_stride", "describe_stride_grid",
-           "describe_stride_aliasing", "describe_output_stride", "STRIDE_GRID", "STRIDE_ALIASING",
-           "OUTPUT_STRIDE"]
+__all__ = ["draw_stride_grid", "draw_aliased_wave", "describe_aliased_wave", "draw_stride_aliasing",
+           "draw_output_stride", "describe_stride_grid", "describe_stride_aliasing", "describe_output_stride",
+           "STRIDE_GRID", "STRIDE_ALIASING", "OUTPUT_STRIDE"]
 
 
 def _unread_detail(i, k, s, p):
@@ -112,6 +113,61 @@ def describe_stride_grid(i, k, s, p):
     detail = _unread_detail(i, k, s, p).replace("−", "-")
     return (f"A {k}x{k} window moving {s} cells at a time over a {i}x{i} input padded by {p}: "
             f"{o}x{o} output positions; {detail}.")
+
+
+def _nth(stride):
+    """Return "2nd", "3rd", "4th": the ordinal of a stride."""
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(stride, f"{stride}th")
+
+
+def draw_aliased_wave(frequencies=(0.2, 0.4), stride=2, length=21):
+    """Return a figure of 1-D patterns of the given frequencies with every ``stride``-th sample kept.
+
+    One row per frequency: the pattern cos(2 pi f t) (grey curve), its samples at
+    every pixel (grey dots), the samples a stride keeps (vermillion dots) and the
+    slowest pattern through the kept samples (dashed), of
+    :func:`cnnlib.aliased_frequency` / stride cycles per pixel. Below 1/(2s)
+    cycles per pixel it is the pattern itself; above, a false, slower one.
+
+    Examples
+    --------
+    >>> fig = draw_aliased_wave((0.2, 0.4), 2)
+    >>> [ax.get_title() for ax in fig.axes][1]
+    '0.4 cycles per pixel: every 2nd sample traces 0.1 (a cycle every 10 pixels)'
+    """
+    t = np.linspace(0, length - 1, 400)
+    pixels = np.arange(length)
+    fig, axes = new_figure(6.0, 1.45 * len(frequencies) + 0.2, len(frequencies), 1, sharex=True)
+    for ax, frequency in zip(np.atleast_1d(axes), frequencies):
+        seen = aliased_frequency(frequency, stride) / stride  # cycles per original pixel
+        ax.plot(t, np.cos(2 * np.pi * frequency * t), color="#AAAAAA", lw=1.2)
+        ax.plot(pixels, sinusoid(length, frequency), "o", color="#888888", ms=3.5)
+        ax.plot(t, np.cos(2 * np.pi * seen * t), color=COLORS["skipped"], lw=1.6, ls=(0, (4, 2)))
+        ax.plot(pixels[::stride], sinusoid(length, frequency)[::stride], "o", color=COLORS["skipped"], ms=6.5)
+        kept = ("keeps the pattern" if np.isclose(seen, frequency) else
+                f"traces {seen:g} (a cycle every {1 / seen:g} pixels)")
+        ax.set_title(f"{frequency:g} cycles per pixel: every {_nth(stride)} sample {kept}", fontsize=10)
+        ax.set_xticks(pixels[::2])
+        ax.set_yticks([-1, 0, 1])
+        ax.tick_params(labelsize=8)
+        ax.set_ylim(-1.3, 1.3)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    np.atleast_1d(axes)[-1].set_xlabel("pixel n", fontsize=9)
+    return fig
+
+
+def describe_aliased_wave(frequencies=(0.2, 0.4), stride=2):
+    """Return the alt text of :func:`draw_aliased_wave`."""
+    rows = []
+    for frequency in frequencies:
+        seen = aliased_frequency(frequency, stride) / stride
+        rows.append(f"at {frequency:g} cycles per pixel the kept samples follow the pattern itself"
+                    if np.isclose(seen, frequency) else
+                    f"at {frequency:g} cycles per pixel they trace a false, slower wave of {seen:g} "
+                    "cycles per pixel")
+    return (f"Cosine patterns sampled at every pixel, with every {_nth(stride)} sample highlighted and a "
+            "dashed curve through the highlighted samples: " + "; ".join(rows) + ".")
 
 
 def _photo_detail():

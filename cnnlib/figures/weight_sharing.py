@@ -10,6 +10,8 @@ The interactive figures are declared beside their drawing functions:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..constants import SOBEL_X, shift_scene
@@ -19,8 +21,16 @@ from ..sliders import Interactive, Slider
 from ._common import (COLORS, DIVERGING, SEQUENTIAL, draw_grid, fixed_margins, hide_axes, new_figure, outline,
                       plural, show_image)
 
-__all__ = ["draw_conv_matrix", "describe_conv_matrix", "CONV_MATRIX", "draw_shift", "describe_shift",
+__all__ = ["PADDINGS", "draw_conv_matrix", "describe_conv_matrix", "CONV_MATRIX", "draw_shift", "describe_shift",
            "SHIFT_EQUIVARIANCE", "draw_composed_kernels"]
+
+
+@functools.lru_cache(maxsize=32)
+def _digit_marker(text):
+    """Return the marker of a digit, made once: laying out its glyph is most of a marker's cost."""
+    from matplotlib.markers import MarkerStyle
+
+    return MarkerStyle(f"${text}$")
 
 
 def _write_values(ax, values, cmap, vmin, vmax, fontsize=9):
@@ -34,21 +44,35 @@ def _write_values(ax, values, cmap, vmin, vmax, fontsize=9):
     for v in np.unique(values[values != 0]):
         rows, cols = np.nonzero(values == v)
         luminance = np.dot(colormap(norm(v))[:3], [0.299, 0.587, 0.114])
-        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker=f"${v:g}$", ms=fontsize * 0.8,
+        ax.plot(cols + 0.5, rows + 0.5, linestyle="none", marker=_digit_marker(f"{v:g}"), ms=fontsize * 0.8,
                 color="black" if luminance > 0.5 else "white", markeredgewidth=0)
 
 
-def draw_conv_matrix(size=4, stride=1, kernel_size=3):
+#: The padding settings of :data:`CONV_MATRIX`: (padding on each side, mode of :func:`cnnlib.conv_matrix`).
+PADDINGS = {"none": (0, "zeros"), "zeros": (1, "zeros"), "circular": (1, "circular")}
+
+
+def _padding_words(padding):
+    return {"none": "no padding", "zeros": "zero padding 1", "circular": "circular padding 1"}[padding]
+
+
+def draw_conv_matrix(size=4, stride=1, kernel_size=3, padding="none"):
     """Return a figure of the convolution matrix of a ``kernel_size`` kernel on a ``size`` x ``size`` input.
 
     Left: the kernel, weights 1, 2, ... written in its cells. Right: the matrix
-    M of :func:`cnnlib.conv_matrix` (no padding), one row per output unit and
-    one column per input pixel; zeros are white and each weight has its colour
-    (and, for inputs up to 4x4, its number), so the shifted copies of the
-    kernel show. Row 0 is outlined.
+    M of :func:`cnnlib.conv_matrix`, one row per output unit and one column per
+    input pixel; zeros are white and each weight has its colour (and, for
+    inputs up to 4x4, its number), so the shifted copies of the kernel show.
+    Row 0 is outlined. ``padding`` is "none", "zeros" (one ring of zeros: the
+    border rows lose the weights that fall on it) or "circular" (one ring
+    copied from the opposite border: those weights wrap around to the far
+    columns), as in :data:`PADDINGS`.
     """
+    if padding not in PADDINGS:
+        raise ValueError(f"padding={padding!r} is not one of {list(PADDINGS)}")
+    pad, mode = PADDINGS[padding]
     kernel = np.arange(1.0, kernel_size**2 + 1).reshape(kernel_size, kernel_size)  # all weights differ
-    matrix = conv_matrix((size, size), kernel, stride=stride)
+    matrix = conv_matrix((size, size), kernel, stride=stride, padding=pad, mode=mode)
     rows, cols = matrix.shape
     fig, (ax_k, ax_m) = new_figure(6, 3, 1, 2, width_ratios=[1, 4.2])
     fixed_margins(fig, left=0.02, right=0.99, top=0.78, bottom=0.05, wspace=0.08)
@@ -69,28 +93,37 @@ def draw_conv_matrix(size=4, stride=1, kernel_size=3):
     ax_m.set_aspect("equal")
     hide_axes(ax_m)
     nonzero = int(np.count_nonzero(matrix))
+    distinct = len(np.unique(matrix[matrix != 0]))
     ax_m.set_title(f"M: {plural(rows, 'output')} x {cols} inputs; {nonzero} of {matrix.size} entries non-zero, "
-                   f"{kernel.size} distinct", fontsize=9, y=1.0)
-    out = int(round(np.sqrt(rows)))
-    fig.suptitle(f"{kernel_size}x{kernel_size} kernel on a {size}x{size} input, stride {stride}: "
-                 f"output {out}x{out}, so M is {rows} x {cols}", fontsize=10)
+                   f"{distinct} distinct", fontsize=9, y=1.0)
+    out = conv_output_size(size, kernel_size, stride, pad)
+    fig.suptitle(f"{kernel_size}x{kernel_size} kernel on a {size}x{size} input, stride {stride}, "
+                 f"{_padding_words(padding)}:\noutput {out}x{out}, so M is {rows} x {cols}", fontsize=10)
     return fig
 
 
-def describe_conv_matrix(size=4, stride=1, kernel_size=3):
+def describe_conv_matrix(size=4, stride=1, kernel_size=3, padding="none"):
     """Return the alt text of :func:`draw_conv_matrix` for these settings."""
-    outputs = conv_output_size(size, kernel_size, stride) ** 2
+    pad, mode = PADDINGS[padding]
+    kernel = np.arange(1.0, kernel_size**2 + 1).reshape(kernel_size, kernel_size)
+    matrix = conv_matrix((size, size), kernel, stride=stride, padding=pad, mode=mode)
+    rows = np.count_nonzero(matrix, axis=1)
+    held = (f"each row a shifted copy of the same {kernel_size ** 2} weights" if rows.min() == kernel.size else
+            f"rows holding {rows.min()} to {rows.max()} of the {kernel.size} weights, fewer at the border")
+    wrapped = ", wrapping around at the borders" if mode == "circular" and pad else ""
     return (f"The convolution matrix of a {kernel_size}x{kernel_size} kernel on a {size}x{size} input at "
-            f"stride {stride}: {plural(outputs, 'row')}, {size * size} columns, each row a shifted copy of "
-            f"the same {kernel_size ** 2} weights")
+            f"stride {stride} with {_padding_words(padding)}: {plural(matrix.shape[0], 'row')}, "
+            f"{size * size} columns, {held}{wrapped}")
 
 
-#: The matrix of a small convolution, for inputs of 4 to 6 pixels a side, strides 1 and 2, kernels 2 and 3.
+#: The matrix of a small convolution, for inputs of 4 to 6 pixels a side, strides 1 and 2, kernels 2 and 3,
+#: and no padding, one ring of zeros or one ring of circular padding.
 CONV_MATRIX = Interactive(
     draw_conv_matrix,
     {"size": Slider("input size (pixels per side)", [4, 5, 6]),
      "stride": Slider("stride s", [1, 2]),
-     "kernel_size": Slider("kernel size k", [2, 3], value=3)},
+     "kernel_size": Slider("kernel size k", [2, 3], value=3),
+     "padding": Slider("padding", list(PADDINGS))},
     alt=describe_conv_matrix)
 
 
