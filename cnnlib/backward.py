@@ -215,11 +215,12 @@ def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
     xp = _pad(x, padding, -np.inf) if any(padding) else x
     out_shape = grad_output.shape[-2:]
     pooled = _pool_padded(xp, kernel, stride, out_shape, "max")
-    # NaN and inf take slower, exact steps: a NaN is the maximum of its window (as for
-    # np.argmax), and inf * False would be NaN where np.where gives 0.
+    # NaN and inf need two slower steps: a NaN is the maximum of its window (as for np.argmax),
+    # and np.where gives 0 where the product inf * False would give NaN.
     exact = np.isnan(pooled).any() or not np.isfinite(grad_output).all()
     grad_xp = np.zeros_like(xp)
     unclaimed = np.ones(grad_output.shape, dtype=bool)  # windows whose maximum is not found yet
+    share = np.empty_like(grad_output)  # one buffer for every tap: a fresh array costs page faults
     # Tap by tap in row-major order, so the first maximum of a window takes its gradient. Tap
     # (a, b) of every window is one strided view: nothing is stacked or copied.
     for a in range(kernel[0]):
@@ -229,8 +230,11 @@ def max_pool2d_backward(grad_output, x, kernel_size, stride=None, padding=0):
             first = (tap == pooled) | np.isnan(tap) if exact else tap == pooled
             first &= unclaimed
             unclaimed ^= first  # first lies within unclaimed: this takes it out
-            # (+= also turns the -0.0 of a negative gradient times False into 0.0)
-            grad_xp[..., rows, cols] += np.where(first, grad_output, 0.0) if exact else grad_output * first
+            if exact:
+                share[...] = np.where(first, grad_output, 0.0)
+            else:
+                np.multiply(grad_output, first, out=share)
+            grad_xp[..., rows, cols] += share  # += also turns the -0.0 of -1.0 * False into 0.0
     return _crop(grad_xp, padding, x.shape)
 
 

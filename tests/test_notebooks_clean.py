@@ -70,3 +70,48 @@ def test_the_line_check_names_the_cell_and_line_and_skips_markdown():
                           {"cell_type": "code", "source": ["y = 2\n", long]},
                           {"cell_type": "code", "source": "z = 3\n" + "b" * 80}]}
     assert long_code_lines(notebook) == [f"cell 1, line 2 (81 characters): {long}"]
+
+
+# ----- the cells that test the prose's numbers are folded on the website ----------------------
+
+FOLD_PROMPT = {"code_prompt_show": "Show the assertions that test these numbers",
+               "code_prompt_hide": "Hide the assertions"}
+SHOWS = {"print", "display", "show_figure", "interactive_figure"}
+
+
+def is_assertion_cell(source: str) -> bool:
+    """Return True for a cell that tests the prose's numbers: it asserts, and shows nothing."""
+    import ast
+
+    tree = ast.parse(source)
+    if not tree.body or not any(isinstance(node, ast.Assert) for node in ast.walk(tree)):
+        return False
+    if isinstance(tree.body[-1], ast.Expr):
+        return False  # its last value is displayed: it teaches
+    called = {node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+              for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return not called & SHOWS
+
+
+def test_the_rule_tells_tests_from_teaching():
+    assert is_assertion_cell("assert 1 + 1 == 2")
+    assert is_assertion_cell("x = 3\nfor k in range(x):\n    assert k < x")
+    assert not is_assertion_cell("x = 3\nprint(x)\nassert x == 3")
+    assert not is_assertion_cell("assert True\nx = 1\nx")
+    assert not is_assertion_cell("x = 3")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_assertion_cells_are_folded_on_the_website(path):
+    # They stay in the notebooks (the notebook is its own test), but they are tests, not
+    # teaching: the website folds them behind a prompt that says what they are.
+    unfolded = []
+    for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+        meta = cell.get("metadata", {})
+        if cell["cell_type"] != "code" or meta.get("nbgrader"):
+            continue
+        if is_assertion_cell("".join(cell["source"])):
+            if "hide-input" not in meta.get("tags", []) or meta.get("mystnb") != FOLD_PROMPT:
+                unfolded.append(f"cell {index} ({cell.get('id')})")
+    assert not unfolded, (f"{path.name}: tag these assertion cells 'hide-input' with the metadata "
+                          f"mystnb = {FOLD_PROMPT}: {unfolded}")
