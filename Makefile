@@ -18,6 +18,10 @@ UV_VERSION := 0.13.9
 export UV_FIND_LINKS ?= $(PIP_FIND_LINKS)
 UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 
+# The kernels the builds and tests start read their configuration from here (see the file).
+export IPYTHONDIR := $(CURDIR)/_build/ipython
+KERNEL_CONFIG := $(IPYTHONDIR)/profile_default/ipython_kernel_config.py
+
 .PHONY: book test venv student learner clean browser help
 .DEFAULT_GOAL := help
 
@@ -47,13 +51,16 @@ $(TEST_STAMP): $(EDITIONS_STAMP) requirements-test.txt
 
 venv: $(STAMP)
 
-book: $(STAMP)
+$(KERNEL_CONFIG): tools/ipython_kernel_config.py
+	@mkdir -p $(@D) && cp $< $@
+
+book: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Website: _build/html/index.html"
 
 # The student edition: notebooks without solutions or hidden tests, and their website.
 STUDENT := _build/student
-student: $(EDITIONS_STAMP)
+student: $(EDITIONS_STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python tools/editions.py student $(STUDENT)
 	$(BIN)/jupyter-book build $(STUDENT) $(JB_FLAGS)
 	@echo "Student notebooks: $(STUDENT)/book/*.ipynb"
@@ -79,7 +86,7 @@ browser:
 # Every notebook is executed once per edition by the build (the full and the student website,
 # side by side), and once more, with every cell re-run, by nbval; the tests of the editions
 # read the builds' outputs.
-test: $(TEST_STAMP) browser
+test: $(TEST_STAMP) browser $(KERNEL_CONFIG)
 	@$(MAKE) --no-print-directory -j2 book student
 	# 1. two at a time: every notebook under nbval, run in one kernel as learners re-run it
 	#    (tests/plugins/rerun.py); cnnlib's tests and doctests; the editions and nbgrader; the
